@@ -1,0 +1,83 @@
+//! The crate's error type, its exit codes and the wording users see.
+//!
+//! Message form: `papertrend: error: <what failed>: <why>`, lowercase, the path
+//! or URL first, the cause chain on the same line; an optional `hint:` line.
+
+use std::io;
+
+use crate::exit;
+
+/// Every error that crosses into `cmd/`.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad flag value or usage the parser could not catch.
+    #[error("{0}")]
+    Usage(String),
+    /// Configuration problem (names the key and the file).
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// The input is not in the declared format.
+    #[error(transparent)]
+    Parse(#[from] crate::ingest::ParseError),
+    /// Index problem (locked, wrong schema, corrupt).
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: io::Error,
+    },
+    /// Any other runtime failure, already worded for the user.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it happened on.
+    pub fn io(path: impl std::fmt::Display, source: io::Error) -> Self {
+        Error::Io { path: path.to_string(), source }
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) | Error::Config(_) | Error::Parse(_) => exit::USAGE,
+            Error::Index(crate::index::IndexError::Locked { .. }) => exit::LOCKED,
+            _ => exit::FAILURE,
+        }
+    }
+
+    /// An optional hint printed on its own line after the error.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Index(e) => e.hint(),
+            Error::Config(e) => e.hint(),
+            _ => None,
+        }
+    }
+
+    /// Whether this error is a closed pipe (`papertrend top | head`), which
+    /// exits 0 silently.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Prints `err` to stderr in the documented form and returns its exit code.
+pub fn report(err: &Error) -> u8 {
+    if err.is_broken_pipe() {
+        return exit::OK;
+    }
+    let msg = crate::output::sanitize_terminal(&err.to_string());
+    eprintln!("papertrend: error: {msg}");
+    if let Some(hint) = err.hint() {
+        eprintln!("hint: {hint}");
+    }
+    err.exit_code()
+}

@@ -1,0 +1,1 @@
+//! Shared quick-xml helpers (being written).

@@ -1,0 +1,344 @@
+//! The paper record: the one JSON shape every command speaks, its identity rules
+//! and how two sightings of the same paper merge.
+//!
+//! Identity: `arxiv:<id>` (version suffix stripped) when an arXiv id is known;
+//! otherwise an id given by the source (`doi:…`, `scifact:4983` from JSONL), or
+//! `title:<16 hex>` derived from the normalised title. Two records are the same
+//! paper when their arXiv ids match or their normalised titles match.
+//!
+//! Merge rules (order-independent and idempotent, so re-ingesting any input is a
+//! no-op): text fields come from the highest-ranked source that has them (arXiv
+//! over Hugging Face over a text dump), lists are unioned, the earliest
+//! `first_seen` stays, and counts take the value observed most recently.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON record; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One paper, as stored in the index and printed by every command.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Paper {
+    /// Version of this record's schema ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// Stable identity: `arxiv:2401.01234`, a source id, or `title:<hash>`.
+    pub id: String,
+    /// arXiv id without the version suffix, when known.
+    pub arxiv_id: Option<String>,
+    /// Display title (whitespace collapsed, LaTeX escapes cleaned).
+    pub title: String,
+    /// Display abstract (whitespace collapsed, LaTeX escapes cleaned).
+    #[serde(rename = "abstract")]
+    pub abstract_text: String,
+    /// Author names in listing order.
+    pub authors: Vec<String>,
+    /// Categories such as `cs.LG`; the primary one first when known.
+    pub categories: Vec<String>,
+    /// Keywords given by the source (Hugging Face `ai_keywords`).
+    pub keywords: Vec<String>,
+    /// First publication date (arXiv v1), when known.
+    pub published: Option<Timestamp>,
+    /// Last update date, when known.
+    pub updated: Option<Timestamp>,
+    /// When this index first saw the paper.
+    pub first_seen: Option<Timestamp>,
+    /// Hugging Face upvotes, when the source has them.
+    pub upvotes: Option<u64>,
+    /// Number of comments, when the source has them.
+    pub comments: Option<u64>,
+    /// GitHub stars of the code repository, when the source has them.
+    pub github_stars: Option<u64>,
+    /// Code repository, from the source or found in the abstract.
+    pub code_url: Option<String>,
+    /// Landing page.
+    pub url: Option<String>,
+    /// PDF link.
+    pub pdf_url: Option<String>,
+    /// Source formats this record was seen in (`hf-json`, `arxiv-atom`, …).
+    pub sources: Vec<String>,
+    /// When the counts (`upvotes`, `comments`, `github_stars`) were observed.
+    pub counts_observed_at: Option<Timestamp>,
+}
+
+/// How much a source's text fields are trusted when two sources disagree.
+fn source_rank(source: &str) -> u8 {
+    match source {
+        "arxiv-atom" | "arxiv-oai" | "arxiv-rss" => 4,
+        "jsonl" => 3,
+        "hf-json" => 2,
+        "hf-text" => 1,
+        _ => 0,
+    }
+}
+
+impl Paper {
+    /// The best rank among this record's sources.
+    fn rank(&self) -> u8 {
+        self.sources.iter().map(|s| source_rank(s)).max().unwrap_or(0)
+    }
+
+    /// The date used for age: `published`, else `first_seen`.
+    pub fn effective_date(&self) -> Option<Timestamp> {
+        self.published.or(self.first_seen)
+    }
+
+    /// Fills `id` from the arXiv id or the title when the source gave none.
+    pub fn assign_id(&mut self) {
+        if let Some(a) = &self.arxiv_id {
+            self.id = format!("arxiv:{a}");
+        } else if self.id.is_empty() {
+            self.id = title_id(&self.title);
+        }
+    }
+
+    /// Merges `other` (a newer sighting of the same paper) into `self`.
+    ///
+    /// The result does not depend on the order sightings arrive in, and merging
+    /// the same sighting twice changes nothing.
+    pub fn merge(&mut self, other: &Paper) {
+        let (mine, theirs) = (self.rank(), other.rank());
+        let take_text = |a: &mut String, b: &String| {
+            if !b.is_empty() && (a.is_empty() || theirs > mine || (theirs == mine && b > a)) {
+                a.clone_from(b);
+            }
+        };
+        take_text(&mut self.title, &other.title);
+        take_text(&mut self.abstract_text, &other.abstract_text);
+        if self.arxiv_id.is_none() && other.arxiv_id.is_some() {
+            self.arxiv_id.clone_from(&other.arxiv_id);
+            self.id.clone_from(&other.id);
+        }
+        let take_list = |a: &mut Vec<String>, b: &Vec<String>| {
+            if !b.is_empty() && (a.is_empty() || theirs > mine || (theirs == mine && b > a)) {
+                a.clone_from(b);
+            }
+        };
+        take_list(&mut self.authors, &other.authors);
+        take_list(&mut self.categories, &other.categories);
+        union(&mut self.keywords, &other.keywords);
+        union(&mut self.sources, &other.sources);
+        self.sources.sort();
+        self.published = min_opt(self.published, other.published);
+        self.updated = max_opt(self.updated, other.updated);
+        self.first_seen = min_opt(self.first_seen, other.first_seen);
+        let take_opt = |a: &mut Option<String>, b: &Option<String>| {
+            if b.is_some() && (a.is_none() || theirs > mine || (theirs == mine && b > a)) {
+                a.clone_from(b);
+            }
+        };
+        take_opt(&mut self.code_url, &other.code_url);
+        take_opt(&mut self.url, &other.url);
+        take_opt(&mut self.pdf_url, &other.pdf_url);
+        // Counts: the most recent observation wins; ties keep the larger value so
+        // that the outcome does not depend on ingest order.
+        let newer = match (self.counts_observed_at, other.counts_observed_at) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) => b >= a,
+        };
+        if newer {
+            let same_time = self.counts_observed_at == other.counts_observed_at;
+            let pick = |a: &mut Option<u64>, b: Option<u64>| {
+                if b.is_some() && (!same_time || b > *a) {
+                    *a = b;
+                }
+            };
+            pick(&mut self.upvotes, other.upvotes);
+            pick(&mut self.comments, other.comments);
+            pick(&mut self.github_stars, other.github_stars);
+            self.counts_observed_at = other.counts_observed_at;
+        } else {
+            // An older sighting only fills counts we never had.
+            self.upvotes = self.upvotes.or(other.upvotes);
+            self.comments = self.comments.or(other.comments);
+            self.github_stars = self.github_stars.or(other.github_stars);
+        }
+    }
+}
+
+fn union(a: &mut Vec<String>, b: &[String]) {
+    for x in b {
+        if !a.contains(x) {
+            a.push(x.clone());
+        }
+    }
+}
+
+fn min_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+fn max_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+/// Normalises a title for identity: lowercase alphanumerics, single spaces.
+///
+/// `"BERT: Pre-training of Deep\n  Bidirectional Transformers"` and
+/// `"bert pre training of deep bidirectional transformers"` are equal.
+pub fn normalise_title(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut space = false;
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// A 64-bit FNV-1a hash: stable across versions and platforms, unlike std's.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The key under which titles are deduplicated.
+pub fn title_key(title: &str) -> String {
+    format!("{:016x}", stable_hash(normalise_title(title).as_bytes()))
+}
+
+/// The id of a paper known only by its title.
+pub fn title_id(title: &str) -> String {
+    format!("title:{}", title_key(title))
+}
+
+/// Extracts an arXiv id (without version) from an id, URL or OAI identifier.
+///
+/// Accepts `2401.01234v2`, `arXiv:2401.01234`, `http://arxiv.org/abs/2401.01234v1`,
+/// `oai:arXiv.org:2401.01234v1`, `hep-th/9901001v3` and `https://arxiv.org/pdf/…`.
+/// Returns `None` when nothing id-shaped is found.
+pub fn parse_arxiv_id(s: &str) -> Option<String> {
+    let s = s.trim();
+    let tail = ["/abs/", "/pdf/", "oai:arXiv.org:", "arXiv:", "arxiv:"]
+        .iter()
+        .find_map(|p| s.find(p).map(|i| &s[i + p.len()..]))
+        .unwrap_or(s);
+    let tail = tail.trim_end_matches(".pdf");
+    let id = strip_version(tail);
+    is_arxiv_id(id).then(|| id.to_string())
+}
+
+/// Drops a trailing `vN` version suffix.
+pub fn strip_version(id: &str) -> &str {
+    if let Some(pos) = id.rfind('v') {
+        let digits = &id[pos + 1..];
+        if pos > 0 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return &id[..pos];
+        }
+    }
+    id
+}
+
+/// Whether `id` looks like a new-style (`2401.01234`) or old-style
+/// (`hep-th/9901001`) arXiv identifier, without version.
+pub fn is_arxiv_id(id: &str) -> bool {
+    let new_style = |s: &str| {
+        let Some((a, b)) = s.split_once('.') else {
+            return false;
+        };
+        a.len() == 4
+            && (4..=5).contains(&b.len())
+            && a.bytes().all(|c| c.is_ascii_digit())
+            && b.bytes().all(|c| c.is_ascii_digit())
+    };
+    if new_style(id) {
+        return true;
+    }
+    match id.split_once('/') {
+        Some((archive, num)) => {
+            !archive.is_empty()
+                && archive
+                    .bytes()
+                    .all(|c| c.is_ascii_lowercase() || c == b'-' || c == b'.' || c.is_ascii_uppercase())
+                && num.len() == 7
+                && num.bytes().all(|c| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arxiv_ids_parse_from_many_shapes() {
+        let cases = [
+            ("2401.01234v2", Some("2401.01234")),
+            ("http://arxiv.org/abs/1111.2011v2", Some("1111.2011")),
+            ("oai:arXiv.org:2604.21952v1", Some("2604.21952")),
+            ("http://arxiv.org/abs/astro-ph/0601001v1", Some("astro-ph/0601001")),
+            ("hep-th/9901001", Some("hep-th/9901001")),
+            ("0704.0001", Some("0704.0001")),
+            ("https://arxiv.org/pdf/2401.01234v1", Some("2401.01234")),
+            ("arXiv:2401.01234", Some("2401.01234")),
+            ("abc", None),
+            ("", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_arxiv_id(input).as_deref(), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn normalised_titles_ignore_case_punctuation_and_wrapping() {
+        assert_eq!(
+            normalise_title("BERT: Pre-training of Deep\n  Bidirectional Transformers"),
+            "bert pre training of deep bidirectional transformers"
+        );
+        assert_eq!(title_key("A  b"), title_key("a-B"));
+    }
+
+    fn sighting(source: &str, upvotes: u64, at: &str) -> Paper {
+        Paper {
+            id: "arxiv:2401.00001".into(),
+            arxiv_id: Some("2401.00001".into()),
+            title: format!("Title from {source}"),
+            sources: vec![source.into()],
+            upvotes: Some(upvotes),
+            counts_observed_at: Some(at.parse().unwrap()),
+            first_seen: Some(at.parse().unwrap()),
+            ..Paper::default()
+        }
+    }
+
+    #[test]
+    fn merge_is_order_independent_and_idempotent() {
+        let a = sighting("hf-json", 3, "2026-01-01T00:00:00Z");
+        let b = sighting("arxiv-atom", 0, "2026-01-02T00:00:00Z");
+        let c = sighting("hf-json", 9, "2026-01-03T00:00:00Z");
+        let mut x = a.clone();
+        x.merge(&b);
+        x.merge(&c);
+        let mut y = c.clone();
+        y.merge(&b);
+        y.merge(&a);
+        assert_eq!(x, y);
+        assert_eq!(x.title, "Title from arxiv-atom");
+        assert_eq!(x.upvotes, Some(9));
+        assert_eq!(x.first_seen, a.first_seen);
+        let before = x.clone();
+        x.merge(&a);
+        x.merge(&c);
+        assert_eq!(x, before);
+    }
+}
