@@ -2,8 +2,13 @@
 //! trending for one reader, render a daily digest and mail it.
 //!
 //! This library is internal to the `papertrend` binary and its benchmarks; it
-//! has no semver guarantees.
+//! has no semver guarantees. Data flows fetch → ingest → index → rank →
+//! digest → mail; see ARCHITECTURE.md.
 
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod cmd;
 pub mod config;
 pub mod error;
 pub mod exit;
@@ -11,3 +16,58 @@ pub mod index;
 pub mod ingest;
 pub mod output;
 pub mod paper;
+pub mod state;
+
+use cli::{Cli, Command, ConfigAction};
+
+/// How a successful command ended: its exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    code: u8,
+}
+
+impl Outcome {
+    /// An outcome with one of the [`exit`] codes.
+    pub fn new(code: u8) -> Self {
+        Outcome { code }
+    }
+
+    /// The exit code.
+    pub fn code(self) -> u8 {
+        self.code
+    }
+
+    /// The process exit code.
+    pub fn exit_code(self) -> std::process::ExitCode {
+        std::process::ExitCode::from(self.code)
+    }
+}
+
+/// Runs one command line.
+///
+/// # Errors
+/// Any [`error::Error`]; `main` reports it and picks the exit code.
+pub fn run(cli: &Cli) -> error::Result<Outcome> {
+    if let Command::Completions(args) = &cli.command {
+        use clap::CommandFactory;
+        let mut cmd = Cli::command();
+        clap_complete::generate(args.shell, &mut cmd, "papertrend", &mut std::io::stdout());
+        return Ok(Outcome::new(exit::OK));
+    }
+    let app = match &cli.command {
+        // `config init` must work before the file it writes exists.
+        Command::Config(c) if matches!(c.action, ConfigAction::Init | ConfigAction::Path) => {
+            app::App::without_config(cli)?
+        }
+        _ => app::App::new(cli)?,
+    };
+    match &cli.command {
+        Command::Ingest(a) => cmd::ingest::run(&app, a),
+        Command::Search(a) => cmd::search::run(&app, a),
+        Command::Show(a) => cmd::show::run(&app, a),
+        Command::Stats(a) => cmd::stats::run(&app, a),
+        Command::Export(a) => cmd::export::run(&app, a),
+        Command::Config(a) => cmd::config::run(&app, a),
+        Command::Completions(_) => Ok(Outcome::new(exit::OK)),
+    }
+}

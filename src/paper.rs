@@ -76,7 +76,11 @@ fn source_rank(source: &str) -> u8 {
 impl Paper {
     /// The best rank among this record's sources.
     fn rank(&self) -> u8 {
-        self.sources.iter().map(|s| source_rank(s)).max().unwrap_or(0)
+        self.sources
+            .iter()
+            .map(|s| source_rank(s))
+            .max()
+            .unwrap_or(0)
     }
 
     /// The date used for age: `published`, else `first_seen`.
@@ -266,9 +270,9 @@ pub fn is_arxiv_id(id: &str) -> bool {
     match id.split_once('/') {
         Some((archive, num)) => {
             !archive.is_empty()
-                && archive
-                    .bytes()
-                    .all(|c| c.is_ascii_lowercase() || c == b'-' || c == b'.' || c.is_ascii_uppercase())
+                && archive.bytes().all(|c| {
+                    c.is_ascii_lowercase() || c == b'-' || c == b'.' || c.is_ascii_uppercase()
+                })
                 && num.len() == 7
                 && num.bytes().all(|c| c.is_ascii_digit())
         }
@@ -286,7 +290,10 @@ mod tests {
             ("2401.01234v2", Some("2401.01234")),
             ("http://arxiv.org/abs/1111.2011v2", Some("1111.2011")),
             ("oai:arXiv.org:2604.21952v1", Some("2604.21952")),
-            ("http://arxiv.org/abs/astro-ph/0601001v1", Some("astro-ph/0601001")),
+            (
+                "http://arxiv.org/abs/astro-ph/0601001v1",
+                Some("astro-ph/0601001"),
+            ),
             ("hep-th/9901001", Some("hep-th/9901001")),
             ("0704.0001", Some("0704.0001")),
             ("https://arxiv.org/pdf/2401.01234v1", Some("2401.01234")),

@@ -1,16 +1,227 @@
-//! The on-disk index (being written).
+//! The on-disk index. Only this module talks to tantivy.
+//!
+//! Guarantees:
+//! - an interrupted ingest leaves the index as of its last commit (tantivy
+//!   writes `meta.json` atomically); ingest commits every `batch_size` records;
+//! - a second writer gets [`IndexError::Locked`] at once, never a corrupt index;
+//!   readers never take the lock, so searches work while an ingest runs;
+//! - an index written by another layout version is refused with
+//!   [`IndexError::Version`], never silently misread.
 
-/// An index problem.
+pub mod reader;
+pub mod schema;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Value;
+use tantivy::tokenizer::TokenStream;
+use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+
+use crate::paper::Paper;
+pub use reader::{Hit, SearchQuery, SortBy};
+pub use schema::Fields;
+pub use writer::{Change, IngestStats, Session};
+
+/// An index problem, worded for the user.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     /// Another process holds the writer lock.
-    #[error("another papertrend process holds the index lock")]
-    Locked {},
+    #[error("{path}: another papertrend process is writing this index")]
+    Locked {
+        /// The index folder.
+        path: String,
+    },
+    /// No index exists yet.
+    #[error("{path}: no index here yet")]
+    Missing {
+        /// The index folder.
+        path: String,
+    },
+    /// The index was written by an incompatible version.
+    #[error("{path}: index layout version {found} is not the supported version {expected}")]
+    Version {
+        /// The index folder.
+        path: String,
+        /// The version found on disk.
+        found: u32,
+        /// The version this binary writes.
+        expected: u32,
+    },
+    /// Any tantivy or I/O failure.
+    #[error("{path}: {reason}")]
+    Engine {
+        /// The index folder.
+        path: String,
+        /// What failed.
+        reason: String,
+    },
+    /// A query the user typed could not be understood.
+    #[error("invalid query {query:?}: {reason}")]
+    Query {
+        /// The query text.
+        query: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl IndexError {
-    /// An optional hint.
+    /// A suggestion printed after the error.
     pub fn hint(&self) -> Option<String> {
-        None
+        match self {
+            IndexError::Locked { .. } => {
+                Some("wait for the other ingest or run to finish, then try again".into())
+            }
+            IndexError::Missing { .. } => {
+                Some("ingest something first: papertrend ingest FILE".into())
+            }
+            IndexError::Version { .. } => Some(
+                "export with the papertrend that wrote it (papertrend export > papers.jsonl), \
+                 move the data dir aside, and ingest the export"
+                    .into(),
+            ),
+            IndexError::Query { .. } => Some(
+                "quote phrases (\"in-context learning\"); fields: title:, abstract:, authors:; \
+                 escape special characters with \\"
+                    .into(),
+            ),
+            IndexError::Engine { .. } => None,
+        }
     }
+}
+
+/// The index facade: schema, reader and analyzers.
+pub struct Index {
+    inner: tantivy::Index,
+    fields: Fields,
+    reader: IndexReader,
+    dir: PathBuf,
+}
+
+const META_FILE: &str = "papertrend-index.json";
+
+impl Index {
+    /// Opens the index in `dir`, creating it when `create` is true.
+    ///
+    /// # Errors
+    /// [`IndexError::Missing`] when absent and not creating,
+    /// [`IndexError::Version`] on a layout mismatch, else [`IndexError::Engine`].
+    pub fn open(dir: &Path, create: bool) -> Result<Index, IndexError> {
+        let path = dir.display().to_string();
+        let engine = |e: &dyn std::fmt::Display| IndexError::Engine {
+            path: path.clone(),
+            reason: e.to_string(),
+        };
+        let meta = dir.join(META_FILE);
+        if meta.exists() {
+            let text = std::fs::read_to_string(&meta).map_err(|e| engine(&e))?;
+            let found = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v.get("index_version").and_then(serde_json::Value::as_u64))
+                .and_then(|v| u32::try_from(v).ok())
+                .unwrap_or(0);
+            if found != schema::INDEX_VERSION {
+                return Err(IndexError::Version {
+                    path,
+                    found,
+                    expected: schema::INDEX_VERSION,
+                });
+            }
+        } else if !create {
+            return Err(IndexError::Missing { path });
+        } else {
+            std::fs::create_dir_all(dir).map_err(|e| engine(&e))?;
+        }
+        let (schema, fields) = schema::build();
+        let mmap = MmapDirectory::open(dir).map_err(|e| engine(&e))?;
+        let inner = tantivy::Index::open_or_create(mmap, schema).map_err(|e| match e {
+            tantivy::TantivyError::SchemaError(_) => IndexError::Version {
+                path: path.clone(),
+                found: 0,
+                expected: schema::INDEX_VERSION,
+            },
+            other => engine(&other),
+        })?;
+        if !meta.exists() {
+            let body = format!("{{\"index_version\": {}}}\n", schema::INDEX_VERSION);
+            crate::state::write_atomic(&meta, body.as_bytes()).map_err(|e| engine(&e))?;
+        }
+        inner.tokenizers().register(schema::EN, schema::english());
+        inner.tokenizers().register(schema::NAMES, schema::names());
+        let reader = inner
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| engine(&e))?;
+        Ok(Index {
+            inner,
+            fields,
+            reader,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The index folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Field handles.
+    pub fn fields(&self) -> Fields {
+        self.fields
+    }
+
+    /// A consistent snapshot for one command.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// How many papers the index holds.
+    pub fn count(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    /// Splits `text` into the stemmed terms the index uses for titles and
+    /// abstracts (`"Distilling Transformers"` → `["distil", "transform"]`).
+    pub fn analyze(&self, text: &str) -> Vec<String> {
+        analyze(text)
+    }
+
+    fn engine_err(&self, e: &dyn std::fmt::Display) -> IndexError {
+        IndexError::Engine {
+            path: self.dir.display().to_string(),
+            reason: e.to_string(),
+        }
+    }
+
+    /// Reads the stored record of a document.
+    pub(crate) fn load(
+        &self,
+        searcher: &Searcher,
+        addr: tantivy::DocAddress,
+    ) -> Result<Paper, IndexError> {
+        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.engine_err(&e))?;
+        let bytes = doc
+            .get_first(self.fields.record)
+            .and_then(|v| v.as_bytes())
+            .unwrap_or_default();
+        serde_json::from_slice(bytes).map_err(|e| self.engine_err(&format!("corrupt record: {e}")))
+    }
+}
+
+/// The English analyzer applied to `text` (see [`Index::analyze`]).
+pub fn analyze(text: &str) -> Vec<String> {
+    let mut analyzer = schema::english();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+fn to_datetime(t: jiff::Timestamp) -> tantivy::DateTime {
+    tantivy::DateTime::from_timestamp_secs(t.as_second())
 }

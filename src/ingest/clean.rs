@@ -110,8 +110,12 @@ pub fn clean_latex(s: &str) -> String {
 /// Finds the first code repository link (GitHub, GitLab, Bitbucket, Hugging
 /// Face Spaces) in `text`, trimmed of trailing punctuation.
 pub fn find_code_url(text: &str) -> Option<String> {
-    const HOSTS: [&str; 4] =
-        ["github.com/", "gitlab.com/", "bitbucket.org/", "huggingface.co/spaces/"];
+    const HOSTS: [&str; 4] = [
+        "github.com/",
+        "gitlab.com/",
+        "bitbucket.org/",
+        "huggingface.co/spaces/",
+    ];
     let mut best: Option<usize> = None;
     for host in HOSTS {
         if let Some(i) = text.find(host) {
@@ -127,9 +131,14 @@ pub fn find_code_url(text: &str) -> Option<String> {
     let end = rest
         .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '>' | '"' | '}' | '\\'))
         .unwrap_or(rest.len());
-    let mut url = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']).to_string();
+    let mut url = rest[..end]
+        .trim_end_matches(['.', ',', ';', ':', '!', '?', '\''])
+        .to_string();
     // A link must name at least an owner after the host.
-    let path = url.split_once(".com/").or_else(|| url.split_once(".org/")).or_else(|| url.split_once(".co/"));
+    let path = url
+        .split_once(".com/")
+        .or_else(|| url.split_once(".org/"))
+        .or_else(|| url.split_once(".co/"));
     if path.is_none_or(|(_, p)| p.trim_matches('/').is_empty() || p == "spaces") {
         return None;
     }
@@ -164,9 +173,18 @@ mod tests {
     #[test]
     fn code_urls_are_found_and_trimmed() {
         let cases = [
-            ("Code: https://github.com/google-research/bert.", Some("https://github.com/google-research/bert")),
-            ("available at github.com/a/b)", Some("https://github.com/a/b")),
-            ("(https://gitlab.com/x/y), more", Some("https://gitlab.com/x/y")),
+            (
+                "Code: https://github.com/google-research/bert.",
+                Some("https://github.com/google-research/bert"),
+            ),
+            (
+                "available at github.com/a/b)",
+                Some("https://github.com/a/b"),
+            ),
+            (
+                "(https://gitlab.com/x/y), more",
+                Some("https://gitlab.com/x/y"),
+            ),
             ("see https://github.com/ for hosting", None),
             ("no link here", None),
         ];

@@ -16,7 +16,11 @@ use crate::paper::{Paper, SCHEMA_VERSION, parse_arxiv_id};
 /// # Errors
 /// [`ParseStop::Parse`] when the first non-blank line is not a JSON object at
 /// all (the input is some other format); bad later lines are skipped.
-pub fn parse(input: &mut dyn BufRead, origin: &Origin, emit: &mut Emit<'_>) -> Result<(), ParseStop> {
+pub fn parse(
+    input: &mut dyn BufRead,
+    origin: &Origin,
+    emit: &mut Emit<'_>,
+) -> Result<(), ParseStop> {
     let mut buf = Vec::new();
     let mut line = 0u64;
     let mut good = 0u64;
@@ -25,7 +29,10 @@ pub fn parse(input: &mut dyn BufRead, origin: &Origin, emit: &mut Emit<'_>) -> R
         let text = match std::str::from_utf8(&buf) {
             Ok(t) => t.trim(),
             Err(e) => {
-                emit(Event::Skip { line, reason: format!("invalid UTF-8 at byte {}", e.valid_up_to()) })?;
+                emit(Event::Skip {
+                    line,
+                    reason: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+                })?;
                 continue;
             }
         };
@@ -39,7 +46,13 @@ pub fn parse(input: &mut dyn BufRead, origin: &Origin, emit: &mut Emit<'_>) -> R
             }
             Err(reason) => {
                 if good == 0 && !text.starts_with('{') {
-                    return Err(origin.error(Format::Jsonl, Some(line), "not a JSON Lines file of paper records").into());
+                    return Err(origin
+                        .error(
+                            Format::Jsonl,
+                            Some(line),
+                            "not a JSON Lines file of paper records",
+                        )
+                        .into());
                 }
                 emit(Event::Skip { line, reason })?;
             }
@@ -51,7 +64,10 @@ pub fn parse(input: &mut dyn BufRead, origin: &Origin, emit: &mut Emit<'_>) -> R
 fn parse_record(text: &str) -> Result<Paper, String> {
     let mut p: Paper = serde_json::from_str(text).map_err(|e| format!("invalid record: {e}"))?;
     if p.schema_version > SCHEMA_VERSION {
-        return Err(format!("schema_version {} is newer than this papertrend ({SCHEMA_VERSION})", p.schema_version));
+        return Err(format!(
+            "schema_version {} is newer than this papertrend ({SCHEMA_VERSION})",
+            p.schema_version
+        ));
     }
     p.schema_version = SCHEMA_VERSION;
     p.title = collapse_ws(&p.title);
@@ -76,7 +92,9 @@ mod tests {
     use super::*;
 
     fn run(input: &str) -> (Vec<Paper>, Vec<(u64, String)>) {
-        let origin = Origin { path: "t.jsonl".into() };
+        let origin = Origin {
+            path: "t.jsonl".into(),
+        };
         let (mut papers, mut skips) = (Vec::new(), Vec::new());
         parse(&mut input.as_bytes(), &origin, &mut |e| {
             match e {
@@ -103,7 +121,9 @@ mod tests {
 
     #[test]
     fn bad_lines_are_skipped_with_line_numbers() {
-        let (papers, skips) = run("{\"id\":\"a\",\"title\":\"A\"}\n{\"id\":\"b\",\"title\":null}\n{\"titel\":\"typo\"}\n{truncated");
+        let (papers, skips) = run(
+            "{\"id\":\"a\",\"title\":\"A\"}\n{\"id\":\"b\",\"title\":null}\n{\"titel\":\"typo\"}\n{truncated",
+        );
         assert_eq!(papers.len(), 1);
         assert_eq!(skips.iter().map(|s| s.0).collect::<Vec<_>>(), [2, 3, 4]);
         assert!(skips[1].1.contains("titel"), "{}", skips[1].1);

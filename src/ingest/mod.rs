@@ -22,7 +22,9 @@ use std::io::BufRead;
 use crate::paper::Paper;
 
 /// A supported listing format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// Detect from the content (and, as a hint, the file name).
@@ -113,8 +115,18 @@ pub struct Origin {
 
 impl Origin {
     /// A [`ParseError`] for this input.
-    pub fn error(&self, format: Format, line: Option<u64>, reason: impl Into<String>) -> ParseError {
-        ParseError { path: self.path.clone(), line, format, reason: reason.into() }
+    pub fn error(
+        &self,
+        format: Format,
+        line: Option<u64>,
+        reason: impl Into<String>,
+    ) -> ParseError {
+        ParseError {
+            path: self.path.clone(),
+            line,
+            format,
+            reason: reason.into(),
+        }
     }
 }
 
@@ -228,7 +240,11 @@ pub fn read_line(
 ///
 /// # Errors
 /// An I/O error or an oversized input, as a [`ParseError`].
-pub fn read_all(input: &mut dyn BufRead, origin: &Origin, format: Format) -> Result<Vec<u8>, ParseError> {
+pub fn read_all(
+    input: &mut dyn BufRead,
+    origin: &Origin,
+    format: Format,
+) -> Result<Vec<u8>, ParseError> {
     use std::io::Read;
     let mut buf = Vec::new();
     input
@@ -247,15 +263,33 @@ mod tests {
 
     #[test]
     fn detects_by_content() {
-        assert_eq!(detect(b"<?xml version='1.0'?><rss version=\"2.0\">", "x.xml"), Some(Format::ArxivRss));
-        assert_eq!(detect(b"<?xml version=\"1.0\"?>\n<feed xmlns=", "x"), Some(Format::ArxivAtom));
-        assert_eq!(detect(b"[\n  {\n    \"paper\": {", "x.json"), Some(Format::HfJson));
+        assert_eq!(
+            detect(b"<?xml version='1.0'?><rss version=\"2.0\">", "x.xml"),
+            Some(Format::ArxivRss)
+        );
+        assert_eq!(
+            detect(b"<?xml version=\"1.0\"?>\n<feed xmlns=", "x"),
+            Some(Format::ArxivAtom)
+        );
+        assert_eq!(
+            detect(b"[\n  {\n    \"paper\": {", "x.json"),
+            Some(Format::HfJson)
+        );
         assert_eq!(
             detect(b"{\"id\":\"0704.0001\",\"versions\":[],\"update_date\":\"2008-11-13\",\"authors_parsed\":[]}\n", "a.json"),
             Some(Format::ArxivOai)
         );
-        assert_eq!(detect(b"{\"schema_version\":1,\"id\":\"x\"}\n", "a.txt"), Some(Format::Jsonl));
-        assert_eq!(detect(b"Get trending papers in your email inbox!\nTitle\n", "seed.txt"), Some(Format::HfText));
+        assert_eq!(
+            detect(b"{\"schema_version\":1,\"id\":\"x\"}\n", "a.txt"),
+            Some(Format::Jsonl)
+        );
+        assert_eq!(
+            detect(
+                b"Get trending papers in your email inbox!\nTitle\n",
+                "seed.txt"
+            ),
+            Some(Format::HfText)
+        );
         assert_eq!(detect(b"\0\x01\x02", "bin"), None);
         assert_eq!(detect(b"", "empty"), None);
     }

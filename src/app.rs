@@ -1,0 +1,125 @@
+//! `App`: the one place where flags, environment and the config file meet.
+//!
+//! Built once per process from the parsed [`Cli`] and passed by reference to
+//! every command.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::cli::{Cli, ColorChoice};
+use crate::clock::Clock;
+use crate::config::{self, Config};
+use crate::error::{Error, Result};
+use crate::index::Index;
+use crate::state::DataDir;
+
+/// Resolved runtime settings.
+pub struct App {
+    /// The configuration (defaults when no file exists).
+    pub config: Config,
+    /// The config file in use, if any.
+    pub config_path: Option<PathBuf>,
+    /// The data directory.
+    pub data: DataDir,
+    /// Where "now" comes from.
+    pub clock: Clock,
+    /// Whether to colour stdout.
+    pub color: bool,
+    /// Whether stdout is a terminal.
+    pub stdout_tty: bool,
+    /// Whether stderr is a terminal (progress bars only then).
+    pub stderr_tty: bool,
+    /// -v count.
+    pub verbose: u8,
+    /// -q given.
+    pub quiet: bool,
+}
+
+impl App {
+    /// Resolves config, data dir, clock and terminal settings.
+    ///
+    /// # Errors
+    /// A bad config file or a bad `PAPERTREND_NOW`.
+    pub fn new(cli: &Cli) -> Result<App> {
+        Self::build(cli, config::load(cli.config.as_deref())?)
+    }
+
+    /// Like [`App::new`] but without reading the config file (for
+    /// `config init` and `config path`); `config_path` is the located path.
+    ///
+    /// # Errors
+    /// A bad `PAPERTREND_NOW`, or no data directory.
+    pub fn without_config(cli: &Cli) -> Result<App> {
+        let (path, _) = config::locate(cli.config.as_deref());
+        Self::build(
+            cli,
+            config::Loaded {
+                config: Config::default(),
+                path,
+            },
+        )
+    }
+
+    fn build(cli: &Cli, loaded: config::Loaded) -> Result<App> {
+        let root = cli
+            .data_dir
+            .clone()
+            .or_else(|| loaded.config.data_dir.clone())
+            .or_else(config::default_data_dir)
+            .ok_or_else(|| {
+                Error::Usage("cannot find a data directory; pass --data-dir DIR".into())
+            })?;
+        let clock = Clock::from_env().map_err(Error::Usage)?;
+        let stdout_tty = std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stdout_tty && !no_color,
+        };
+        Ok(App {
+            config: loaded.config,
+            config_path: loaded.path,
+            data: DataDir::new(root),
+            clock,
+            color,
+            stdout_tty,
+            stderr_tty: std::io::stderr().is_terminal(),
+            verbose: cli.verbose,
+            quiet: cli.quiet,
+        })
+    }
+
+    /// Opens the index for reading.
+    ///
+    /// # Errors
+    /// When no index exists yet, or it cannot be opened.
+    pub fn open_index(&self) -> Result<Index> {
+        Ok(Index::open(&self.data.index(), false)?)
+    }
+
+    /// Opens (creating if needed) the index for writing.
+    ///
+    /// # Errors
+    /// When it cannot be created or opened.
+    pub fn open_index_for_write(&self) -> Result<Index> {
+        Ok(Index::open(&self.data.index(), true)?)
+    }
+
+    /// Prints a warning line to stderr (unless `-q`).
+    pub fn warn(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!(
+                "papertrend: warning: {}",
+                crate::output::sanitize_terminal(msg)
+            );
+        }
+    }
+
+    /// Prints a progress/info line to stderr when `-v` was given.
+    pub fn info(&self, msg: &str) {
+        if self.verbose > 0 && !self.quiet {
+            eprintln!("papertrend: {}", crate::output::sanitize_terminal(msg));
+        }
+    }
+}

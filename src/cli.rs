@@ -1,0 +1,296 @@
+//! The command line, as clap derive types. Nothing here reads files.
+//!
+//! House rules (as in xh): explicit `short = 'x'`, bare `long`, an UPPERCASE
+//! `value_name`, a `ValueEnum` for every closed set, `global = true` for the
+//! options every command shares. A field's first doc line is the short help;
+//! the rest is the long help.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::clock::{Span, TimeBound};
+use crate::index::SortBy;
+use crate::ingest::Format;
+
+/// Text shown after `--help`: exit codes and config lookup.
+pub const AFTER_HELP: &str = "\
+Exit codes:
+  0  success (including \"nothing new\")
+  1  runtime failure (I/O, index, network, mail)
+  2  usage or configuration error, or input not in the declared format
+  3  partial success: work done, but some sources or records failed
+  4  another papertrend process holds the lock on this data directory
+
+Configuration: --config FILE, else $PAPERTREND_CONFIG, else
+$XDG_CONFIG_HOME/papertrend/config.toml. Data: --data-dir, else the config's
+data_dir, else $XDG_DATA_HOME/papertrend.";
+
+/// Keep up with new research papers: ingest listings, rank what is trending
+/// for you, search, and mail a daily digest.
+#[derive(Debug, Parser)]
+#[command(name = "papertrend", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Configuration file.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder holding the index and state.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// More output on stderr (progress, each request).
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Less output: only errors.
+    #[arg(short = 'q', long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// When to use colour.
+    ///
+    /// auto: on a terminal unless NO_COLOR is set; always; never.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ingest listing files (or - for standard input) into the index.
+    Ingest(IngestArgs),
+    /// Search the index.
+    Search(SearchArgs),
+    /// Show one paper.
+    Show(ShowArgs),
+    /// Counts: papers, sources, dates.
+    Stats(StatsArgs),
+    /// Write every paper as JSON Lines (papertrend's own record).
+    Export(ExportArgs),
+    /// Work with the configuration file.
+    Config(ConfigArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+}
+
+/// Output formats of listing commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned columns (default on a terminal).
+    Table,
+    /// One JSON array.
+    Json,
+    /// One JSON record per line.
+    Jsonl,
+    /// A Markdown list.
+    Md,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+/// `--format` and its `--json` short form.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct FormatArgs {
+    /// Output format.
+    ///
+    /// table: aligned columns (default on a terminal); json: one array;
+    /// jsonl: one record per line (default when piped); md: Markdown; csv.
+    #[arg(short = 'f', long, value_name = "FORMAT")]
+    pub format: Option<OutputFormat>,
+    /// Short for --format json.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl FormatArgs {
+    /// The chosen format, if any was given.
+    pub fn chosen(&self) -> Option<OutputFormat> {
+        if self.json {
+            Some(OutputFormat::Json)
+        } else {
+            self.format
+        }
+    }
+}
+
+/// `papertrend ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files to ingest; - reads standard input.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Format of the input.
+    ///
+    /// auto: detect from the content; hf-text: Hugging Face Papers page dump;
+    /// hf-json: Hugging Face daily_papers API JSON; arxiv-atom: arXiv API
+    /// results; arxiv-rss: arXiv RSS feed; arxiv-oai: arXiv metadata snapshot
+    /// (JSON Lines); jsonl: papertrend's own records.
+    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    pub format: Format,
+}
+
+/// `papertrend search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words, "quoted phrases", title:word, -excluded, AND/OR.
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// How many results (default from config, 10).
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Only papers dated since then: 7d, 12h, 2026-11-01.
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<TimeBound>,
+    /// Only papers dated before then: 7d, 2026-11-01.
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<TimeBound>,
+    /// Only papers in this category (cs.LG).
+    #[arg(long, value_name = "CAT")]
+    pub category: Option<String>,
+    /// Only papers by this author.
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+    /// Result order.
+    ///
+    /// relevance: BM25 (title weighted above abstract); date: newest first;
+    /// trend: the trending score of `top`.
+    #[arg(long, value_name = "ORDER", default_value = "relevance")]
+    pub sort: SortBy,
+    /// Show why each result scores as it does.
+    #[arg(long)]
+    pub explain: bool,
+    /// Output format.
+    #[command(flatten)]
+    pub output: FormatArgs,
+}
+
+/// `papertrend show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The paper: arxiv:2401.01234, 2401.01234, or any id from search.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Output format (table shows a readable card).
+    #[command(flatten)]
+    pub output: FormatArgs,
+}
+
+/// `papertrend stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `papertrend export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Export format (only jsonl: papertrend's own record).
+    #[arg(long, value_name = "FORMAT", default_value = "jsonl")]
+    pub format: ExportFormat,
+}
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One record per line, re-ingestable with `ingest --format jsonl`.
+    Jsonl,
+}
+
+/// `papertrend config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: ConfigAction,
+}
+
+/// `papertrend config` actions.
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Write the documented example config to the config path (never overwrites).
+    Init,
+    /// Load and validate the config; print the resolved settings (secrets hidden).
+    Check,
+    /// Print the config file path in use.
+    Path,
+}
+
+/// `papertrend completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Parses `7d`-style spans for flags.
+pub fn parse_span(s: &str) -> Result<Span, String> {
+    s.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn json_is_short_for_format_json() {
+        let cli = Cli::try_parse_from(["papertrend", "search", "bert", "--json"]).unwrap();
+        let Command::Search(args) = cli.command else {
+            panic!("not search")
+        };
+        assert_eq!(args.output.chosen(), Some(OutputFormat::Json));
+        assert!(
+            Cli::try_parse_from(["papertrend", "search", "x", "--json", "--format", "csv"])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn since_takes_spans_and_dates() {
+        let cli = Cli::try_parse_from([
+            "papertrend",
+            "search",
+            "x",
+            "--since",
+            "7d",
+            "--until",
+            "2026-11-01",
+        ])
+        .unwrap();
+        let Command::Search(args) = cli.command else {
+            panic!("not search")
+        };
+        assert!(matches!(args.since, Some(TimeBound::Ago(_))));
+        assert!(matches!(args.until, Some(TimeBound::At(_))));
+        assert!(Cli::try_parse_from(["papertrend", "search", "x", "--since", "soon"]).is_err());
+    }
+
+    #[test]
+    fn global_flags_work_after_the_subcommand() {
+        let cli =
+            Cli::try_parse_from(["papertrend", "stats", "--data-dir", "/tmp/x", "-vv"]).unwrap();
+        assert_eq!(
+            cli.data_dir.as_deref(),
+            Some(std::path::Path::new("/tmp/x"))
+        );
+        assert_eq!(cli.verbose, 2);
+    }
+}

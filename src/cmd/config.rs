@@ -1,0 +1,62 @@
+//! `papertrend config init|check|path`
+
+use std::io::Write;
+
+use crate::Outcome;
+use crate::app::App;
+use crate::cli::{ConfigAction, ConfigArgs};
+use crate::config;
+use crate::error::{Error, Result};
+use crate::exit;
+
+/// Runs a config action.
+///
+/// # Errors
+/// `init` when the file exists or cannot be written.
+pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let io = |e: std::io::Error| Error::io("stdout", e);
+    match args.action {
+        ConfigAction::Path => {
+            let shown = app
+                .config_path
+                .as_ref()
+                .map_or_else(|| "(none)".to_string(), |p| p.display().to_string());
+            writeln!(out, "{shown}").map_err(io)?;
+        }
+        ConfigAction::Check => {
+            let text = toml::to_string(&app.config)
+                .map_err(|e| Error::Other(format!("cannot show config: {e}")))?;
+            let from = app.config_path.as_ref().map_or_else(
+                || "defaults (no config file)".to_string(),
+                |p| p.display().to_string(),
+            );
+            writeln!(
+                out,
+                "# config: {from}\n# data dir: {}\n{text}",
+                app.data.root().display()
+            )
+            .map_err(io)?;
+        }
+        ConfigAction::Init => {
+            let path = app
+                .config_path
+                .clone()
+                .or_else(config::default_config_path)
+                .ok_or_else(|| {
+                    Error::Usage("cannot find a config directory; pass --config FILE".into())
+                })?;
+            if path.exists() {
+                return Err(Error::Usage(format!(
+                    "{}: already exists; not overwriting",
+                    path.display()
+                )));
+            }
+            crate::state::write_atomic(&path, config::EXAMPLE.as_bytes())
+                .map_err(|e| Error::io(path.display(), e))?;
+            writeln!(out, "wrote {}", path.display()).map_err(io)?;
+        }
+    }
+    Ok(Outcome::new(exit::OK))
+}

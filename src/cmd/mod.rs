@@ -1,0 +1,40 @@
+//! One file per subcommand. Each only orchestrates: logic lives in the
+//! domain modules.
+
+pub mod config;
+pub mod export;
+pub mod ingest;
+pub mod search;
+pub mod show;
+pub mod stats;
+
+use std::io::Write;
+
+use crate::app::App;
+use crate::cli::{FormatArgs, OutputFormat};
+use crate::error::{Error, Result};
+use crate::output::{Row, Style, write_rows};
+
+/// Writes result rows to stdout in the chosen (or default) format.
+///
+/// # Errors
+/// An I/O error on stdout.
+pub fn print_rows(app: &App, fmt: &FormatArgs, rows: &[Row<'_>]) -> Result<()> {
+    let format = fmt.chosen().unwrap_or(if app.stdout_tty {
+        OutputFormat::Table
+    } else {
+        OutputFormat::Jsonl
+    });
+    let style = Style {
+        color: app.color,
+        width: if app.stdout_tty {
+            crate::output::terminal_width()
+        } else {
+            100
+        },
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    write_rows(&mut out, format, rows, style)?;
+    out.flush().map_err(|e| Error::io("stdout", e))
+}

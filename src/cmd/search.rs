@@ -1,0 +1,54 @@
+//! `papertrend search QUERY`
+
+use crate::Outcome;
+use crate::app::App;
+use crate::cli::SearchArgs;
+use crate::error::Result;
+use crate::exit;
+use crate::index::{SearchQuery, SortBy};
+use crate::output::Row;
+
+/// Runs the search and prints the results.
+///
+/// # Errors
+/// A query syntax error (exit 2), or an index failure.
+pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
+    let index = app.open_index()?;
+    let now = app.clock.now();
+    let query = SearchQuery {
+        text: args.query.join(" "),
+        since: args.since.map(|b| b.resolve(now)),
+        until: args.until.map(|b| b.resolve(now)),
+        category: args.category.clone(),
+        author: args.author.clone(),
+        limit: args.limit.unwrap_or(app.config.search.limit),
+        sort: if args.sort == SortBy::Trend {
+            SortBy::Relevance
+        } else {
+            args.sort
+        },
+        title_boost: app.config.search.title_boost,
+    };
+    let hits = index.search(&query)?;
+    let rows: Vec<Row<'_>> = hits
+        .iter()
+        .map(|h| {
+            let mut row = Row::new(&h.paper).with_snippet(h.snippet.as_ref());
+            if args.sort != SortBy::Date {
+                row.score = Some(h.score);
+            }
+            if args.explain {
+                row.explain = Some(serde_json::json!({ "bm25": h.score }));
+            }
+            row
+        })
+        .collect();
+    crate::cmd::print_rows(app, &args.output, &rows)?;
+    if rows.is_empty() && !app.quiet {
+        eprintln!(
+            "papertrend: no papers match {:?}",
+            crate::output::sanitize_line(&query.text)
+        );
+    }
+    Ok(Outcome::new(exit::OK))
+}

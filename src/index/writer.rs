@@ -1,0 +1,350 @@
+//! Upserting papers: dedupe, merge, batched commits.
+//!
+//! Each incoming record is fingerprinted. A fingerprint the index already holds
+//! means "this exact input was merged before", so re-ingesting a file costs one
+//! term lookup per record and writes nothing. Otherwise the record is matched
+//! to an existing paper by id, then by normalised title, merged, and written
+//! back (`delete_term(id)` + add) only when the merge changed something.
+
+use std::collections::HashMap;
+
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, DocSet, IndexWriter, Searcher, TERMINATED, TantivyDocument, Term};
+
+use super::{Index, IndexError, to_datetime};
+use crate::paper::{Paper, stable_hash, title_key};
+
+/// What an upsert did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A new paper.
+    Added,
+    /// An existing paper changed (new source, newer counts, …).
+    Updated,
+    /// Nothing changed.
+    Unchanged,
+}
+
+/// Counts for the one-line ingest summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IngestStats {
+    /// New papers.
+    pub added: u64,
+    /// Existing papers that changed.
+    pub updated: u64,
+    /// Records that changed nothing.
+    pub unchanged: u64,
+    /// Records skipped as malformed.
+    pub skipped: u64,
+}
+
+/// An open ingest: owns the index writer (and so the writer lock).
+pub struct Session<'a> {
+    index: &'a Index,
+    writer: IndexWriter,
+    searcher: Searcher,
+    pending: HashMap<String, (Paper, Vec<u64>)>,
+    pending_titles: HashMap<String, String>,
+    batch_size: usize,
+    now: jiff::Timestamp,
+    /// Counts so far.
+    pub stats: IngestStats,
+}
+
+impl Index {
+    /// Starts an ingest. `memory_mb` is the writer budget; records are
+    /// committed every `batch_size`; `now` becomes `first_seen` of new papers.
+    ///
+    /// # Errors
+    /// [`IndexError::Locked`] when another process writes this index.
+    pub fn session(
+        &self,
+        memory_mb: usize,
+        batch_size: usize,
+        now: jiff::Timestamp,
+    ) -> Result<Session<'_>, IndexError> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let budget = (memory_mb.max(16 * threads)) * 1024 * 1024;
+        let writer = self
+            .inner
+            .writer_with_num_threads(threads, budget)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => IndexError::Locked {
+                    path: self.dir.display().to_string(),
+                },
+                other => self.engine_err(&other),
+            })?;
+        self.reader.reload().map_err(|e| self.engine_err(&e))?;
+        Ok(Session {
+            index: self,
+            writer,
+            searcher: self.reader.searcher(),
+            pending: HashMap::new(),
+            pending_titles: HashMap::new(),
+            batch_size: batch_size.max(1),
+            now,
+            stats: IngestStats::default(),
+        })
+    }
+}
+
+/// The fingerprint of an incoming record (before `first_seen` is set).
+fn fingerprint(p: &Paper) -> u64 {
+    stable_hash(&serde_json::to_vec(p).unwrap_or_default())
+}
+
+impl Session<'_> {
+    /// Adds or merges one paper.
+    ///
+    /// # Errors
+    /// When the index cannot be read or written.
+    pub fn upsert(&mut self, mut paper: Paper) -> Result<Change, IndexError> {
+        paper.first_seen = None;
+        let fp = fingerprint(&paper);
+        let tkey = title_key(&paper.title);
+        // 1. Same record still pending in this batch?
+        let pending_id = if self.pending.contains_key(&paper.id) {
+            Some(paper.id.clone())
+        } else {
+            self.pending_titles.get(&tkey).cloned()
+        };
+        if let Some(pid) = pending_id
+            && let Some((existing, fps)) = self.pending.get(&pid)
+            && compatible(existing, &paper)
+        {
+            let (existing, mut fps) = (existing.clone(), fps.clone());
+            if fps.contains(&fp) {
+                return Ok(self.count(Change::Unchanged));
+            }
+            fps.push(fp);
+            return self.merge_into(existing, fps, &paper);
+        }
+        // 2. This exact input merged before (the re-ingest fast path)?
+        let f = self.index.fields;
+        if self
+            .searcher
+            .doc_freq(&Term::from_field_u64(f.input_fp, fp))
+            .map_err(|e| self.index.engine_err(&e))?
+            > 0
+        {
+            return Ok(self.count(Change::Unchanged));
+        }
+        // 3. An existing paper with the same id, arXiv id or title?
+        let found = match self.find(f.id, &paper.id)? {
+            Some(a) => Some(a),
+            None => match &paper.arxiv_id {
+                Some(a) => self.find(f.arxiv_id, a)?,
+                None => None,
+            },
+        };
+        let found = match found {
+            Some(a) => Some(a),
+            None => self.find(f.title_key, &tkey)?,
+        };
+        if let Some(addr) = found {
+            let (existing, mut fps) = self.load_with_fps(addr)?;
+            if compatible(&existing, &paper) {
+                fps.push(fp);
+                return self.merge_into(existing, fps, &paper);
+            }
+        }
+        paper.first_seen = Some(self.now);
+        self.write(paper, vec![fp], None)?;
+        Ok(self.count(Change::Added))
+    }
+
+    fn count(&mut self, c: Change) -> Change {
+        match c {
+            Change::Added => self.stats.added += 1,
+            Change::Updated => self.stats.updated += 1,
+            Change::Unchanged => self.stats.unchanged += 1,
+        }
+        c
+    }
+
+    fn merge_into(
+        &mut self,
+        existing: Paper,
+        fps: Vec<u64>,
+        incoming: &Paper,
+    ) -> Result<Change, IndexError> {
+        let mut merged = existing.clone();
+        let mut incoming = incoming.clone();
+        incoming.first_seen = Some(self.now);
+        merged.merge(&incoming);
+        // A new sighting never moves first_seen later than what we had.
+        merged.first_seen = existing.first_seen.or(Some(self.now));
+        if merged == existing {
+            // Keep the fingerprint only in the pending copy (no write needed).
+            if let Some(entry) = self.pending.get_mut(&existing.id) {
+                entry.1 = fps;
+            }
+            return Ok(self.count(Change::Unchanged));
+        }
+        let old_id = (existing.id != merged.id).then(|| existing.id.clone());
+        self.write(merged, fps, old_id)?;
+        Ok(self.count(Change::Updated))
+    }
+
+    fn write(
+        &mut self,
+        paper: Paper,
+        fps: Vec<u64>,
+        old_id: Option<String>,
+    ) -> Result<(), IndexError> {
+        let f = self.index.fields;
+        self.writer
+            .delete_term(Term::from_field_text(f.id, &paper.id));
+        if let Some(old) = &old_id {
+            self.writer.delete_term(Term::from_field_text(f.id, old));
+            self.pending.remove(old);
+        }
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &paper.id);
+        if let Some(a) = &paper.arxiv_id {
+            doc.add_text(f.arxiv_id, a);
+        }
+        let tkey = title_key(&paper.title);
+        doc.add_text(f.title_key, &tkey);
+        doc.add_text(f.title, &paper.title);
+        doc.add_text(f.abstract_text, &paper.abstract_text);
+        for k in &paper.keywords {
+            doc.add_text(f.keywords, k);
+        }
+        for a in &paper.authors {
+            doc.add_text(f.authors, a);
+        }
+        for c in &paper.categories {
+            doc.add_text(f.categories, c.to_ascii_lowercase());
+        }
+        if let Some(d) = paper.effective_date() {
+            doc.add_date(f.date, to_datetime(d));
+        }
+        if let Some(d) = paper.first_seen {
+            doc.add_date(f.first_seen, to_datetime(d));
+        }
+        doc.add_u64(f.upvotes, paper.upvotes.unwrap_or(0));
+        doc.add_u64(f.comments, paper.comments.unwrap_or(0));
+        doc.add_u64(f.stars, paper.github_stars.unwrap_or(0));
+        doc.add_u64(f.has_code, u64::from(paper.code_url.is_some()));
+        for fp in &fps {
+            doc.add_u64(f.input_fp, *fp);
+        }
+        let json = serde_json::to_vec(&paper).map_err(|e| self.index.engine_err(&e))?;
+        doc.add_bytes(f.record, &json);
+        self.writer
+            .add_document(doc)
+            .map_err(|e| self.index.engine_err(&e))?;
+        self.pending_titles.insert(tkey, paper.id.clone());
+        self.pending.insert(paper.id.clone(), (paper, fps));
+        if self.pending.len() >= self.batch_size {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Finds a live document whose raw `field` equals `value`.
+    fn find(
+        &self,
+        field: tantivy::schema::Field,
+        value: &str,
+    ) -> Result<Option<DocAddress>, IndexError> {
+        if value.is_empty() {
+            return Ok(None);
+        }
+        find_term(
+            self.index,
+            &self.searcher,
+            &Term::from_field_text(field, value),
+        )
+    }
+
+    fn load_with_fps(&self, addr: DocAddress) -> Result<(Paper, Vec<u64>), IndexError> {
+        let doc: TantivyDocument = self
+            .searcher
+            .doc(addr)
+            .map_err(|e| self.index.engine_err(&e))?;
+        let f = self.index.fields;
+        let fps = doc.get_all(f.input_fp).filter_map(|v| v.as_u64()).collect();
+        let bytes = doc
+            .get_first(f.record)
+            .and_then(|v| v.as_bytes())
+            .unwrap_or_default();
+        let paper = serde_json::from_slice(bytes)
+            .map_err(|e| self.index.engine_err(&format!("corrupt record: {e}")))?;
+        Ok((paper, fps))
+    }
+
+    /// Commits what is pending and makes it visible to lookups.
+    ///
+    /// # Errors
+    /// When tantivy cannot commit.
+    pub fn commit(&mut self) -> Result<(), IndexError> {
+        self.writer
+            .commit()
+            .map_err(|e| self.index.engine_err(&e))?;
+        self.index
+            .reader
+            .reload()
+            .map_err(|e| self.index.engine_err(&e))?;
+        self.searcher = self.index.reader.searcher();
+        self.pending.clear();
+        self.pending_titles.clear();
+        Ok(())
+    }
+
+    /// Commits, waits for background merges and releases the writer lock.
+    ///
+    /// # Errors
+    /// When tantivy cannot commit or merge.
+    pub fn finish(mut self) -> Result<IngestStats, IndexError> {
+        self.commit()?;
+        let stats = self.stats.clone();
+        let index = self.index;
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| index.engine_err(&e))?;
+        index.reader.reload().map_err(|e| index.engine_err(&e))?;
+        Ok(stats)
+    }
+}
+
+/// Two sightings can be the same paper unless both have different arXiv ids.
+fn compatible(a: &Paper, b: &Paper) -> bool {
+    match (&a.arxiv_id, &b.arxiv_id) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+/// The first live document holding `term`.
+pub(crate) fn find_term(
+    index: &Index,
+    searcher: &Searcher,
+    term: &Term,
+) -> Result<Option<DocAddress>, IndexError> {
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let inv = seg
+            .inverted_index(term.field())
+            .map_err(|e| index.engine_err(&e))?;
+        let Some(mut postings) = inv
+            .read_postings(term, IndexRecordOption::Basic)
+            .map_err(|e| index.engine_err(&e))?
+        else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if !seg.is_deleted(doc) {
+                return Ok(Some(DocAddress::new(
+                    u32::try_from(ord).unwrap_or(u32::MAX),
+                    doc,
+                )));
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(None)
+}
