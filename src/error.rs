@@ -49,6 +49,7 @@ impl Error {
         match self {
             Error::Usage(_) | Error::Config(_) | Error::Parse(_) => exit::USAGE,
             Error::Index(crate::index::IndexError::Locked { .. }) => exit::LOCKED,
+            Error::Index(crate::index::IndexError::Query { .. }) => exit::USAGE,
             _ => exit::FAILURE,
         }
     }

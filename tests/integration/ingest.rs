@@ -1,0 +1,281 @@
+//! Ingest: every format, dedupe across sources, idempotence, bad input.
+
+use crate::support::{TestEnv, fixture, fixture_text};
+
+fn count_ids(env: &TestEnv) -> usize {
+    env.export().len()
+}
+
+#[test]
+fn ingest_seed_dump_yields_189_papers_with_clean_titles() {
+    let env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt"]);
+    let papers = env.export();
+    assert_eq!(papers.len(), 189);
+    for p in &papers {
+        let title = p["title"].as_str().unwrap();
+        assert!(!title.starts_with("Subscribe"), "{title}");
+        assert!(!title.contains("Get trending"), "{title}");
+        assert_eq!(title.trim(), title);
+        assert!(p["id"].as_str().unwrap().starts_with("title:"));
+        assert_eq!(p["first_seen"], "2026-11-27T08:00:00Z");
+        assert_eq!(p["sources"], serde_json::json!(["hf-text"]));
+        assert_eq!(p["schema_version"], 1);
+    }
+    let first = papers
+        .iter()
+        .find(|p| p["title"] == "Pretrained Transformers for Text Ranking: BERT and Beyond");
+    assert!(first.is_some(), "the glued first title is recovered");
+    // LaTeX escapes are cleaned for display.
+    assert!(
+        papers
+            .iter()
+            .all(|p| !p["abstract"].as_str().unwrap().contains("\\%"))
+    );
+    // Code links in abstracts fill code_url.
+    let with_code = papers.iter().filter(|p| p["code_url"].is_string()).count();
+    assert!(with_code > 20, "only {with_code} code links found");
+}
+
+#[test]
+fn second_ingest_of_the_same_file_changes_nothing() {
+    let mut env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt", "hf-json/2026-01-02.json"]);
+    let before = env.export();
+    env.set_now("2026-11-28T08:00:00Z");
+    let out = env
+        .cmd(["-v", "ingest"])
+        .arg(fixture("hf-text/seed.txt"))
+        .arg(fixture("hf-json/2026-01-02.json"))
+        .run();
+    out.code(0);
+    let n = before.len();
+    out.stderr_has(&format!(
+        "ingested: 0 added, 0 updated, {n} unchanged, 0 skipped"
+    ));
+    assert_eq!(env.export(), before, "same records, same first_seen");
+}
+
+#[test]
+fn every_format_yields_one_paper_per_record() {
+    let count_in = |rel: &str, needle: &str| fixture_text(rel).matches(needle).count();
+    let cases = [
+        (
+            "hf-json/2026-01-02.json",
+            count_in("hf-json/2026-01-02.json", "\"paper\":"),
+        ),
+        (
+            "arxiv-atom/brevio_cat_cs.LG_OR_cs.AI_max20.xml",
+            count_in("arxiv-atom/brevio_cat_cs.LG_OR_cs.AI_max20.xml", "<entry>"),
+        ),
+        (
+            "arxiv-atom/2016_au_del_maestro.xml",
+            count_in("arxiv-atom/2016_au_del_maestro.xml", "<entry>"),
+        ),
+        (
+            "arxiv-rss/arxiv_cs_cl.xml",
+            count_in("arxiv-rss/arxiv_cs_cl.xml", "<item>"),
+        ),
+        (
+            "arxiv-oai/snapshot_head200.jsonl",
+            fixture_text("arxiv-oai/snapshot_head200.jsonl")
+                .lines()
+                .count(),
+        ),
+    ];
+    for (rel, expected) in cases {
+        assert!(expected > 0, "{rel}: fixture has records");
+        let env = TestEnv::new();
+        env.ingest(&[rel]);
+        assert_eq!(count_ids(&env), expected, "{rel}");
+    }
+}
+
+#[test]
+fn arxiv_ids_lose_their_version_and_old_style_ids_survive() {
+    let env = TestEnv::new();
+    env.ingest(&[
+        "arxiv-atom/id_astro-ph_0601001.xml",
+        "arxiv-atom/id_2104.12255v1.xml",
+    ]);
+    let papers = env.export();
+    let ids: Vec<&str> = papers.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"arxiv:astro-ph/0601001"), "{ids:?}");
+    assert!(ids.contains(&"arxiv:2104.12255"), "{ids:?}");
+    let out = env.cmd(["show", "2104.12255v3", "--json"]).run();
+    out.success();
+    assert_eq!(out.json()["arxiv_id"], "2104.12255");
+}
+
+#[test]
+fn overlapping_pages_are_deduplicated() {
+    let env = TestEnv::new();
+    env.ingest(&[
+        "arxiv-atom/deep_dream-0.atom.xml",
+        "arxiv-atom/deep_dream-1.atom.xml",
+    ]);
+    let papers = env.export();
+    let mut ids: Vec<&str> = papers.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "no duplicate ids");
+    // Each page has 10 entries and they overlap by 9.
+    assert_eq!(total, 11);
+}
+
+#[test]
+fn the_same_paper_from_two_sources_is_one_record() {
+    let env = TestEnv::new();
+    // The same arXiv paper as an HF daily item and as a JSONL record with
+    // another title spelling and no arXiv id: one record, fields merged.
+    let hf = fixture_text("hf-json/2026-01-02.json");
+    let items: serde_json::Value = serde_json::from_str(&hf).unwrap();
+    let item = &items[0]["paper"];
+    let arxiv = item["id"].as_str().unwrap();
+    let title = item["title"].as_str().unwrap().to_uppercase();
+    env.ingest(&["hf-json/2026-01-02.json"]);
+    let before = env.export();
+    let line = serde_json::json!({"id": "doi:10.1/xyz", "title": title, "categories": ["cs.CL"]});
+    env.cmd(["ingest", "--format", "jsonl", "-"])
+        .stdin(format!("{line}\n"))
+        .run()
+        .success();
+    let after = env.export();
+    assert_eq!(after.len(), before.len(), "merged, not added");
+    let merged = after.iter().find(|p| p["arxiv_id"] == arxiv).unwrap();
+    assert_eq!(merged["id"], format!("arxiv:{arxiv}"));
+    assert_eq!(merged["categories"], serde_json::json!(["cs.CL"]));
+    assert_eq!(merged["sources"], serde_json::json!(["hf-json", "jsonl"]));
+    let original = before.iter().find(|p| p["arxiv_id"] == arxiv).unwrap();
+    assert_eq!(
+        merged["first_seen"], original["first_seen"],
+        "earliest first_seen stays"
+    );
+}
+
+#[test]
+fn a_newer_listing_updates_counts() {
+    let mut env = TestEnv::new();
+    let line = |up: u64, at: &str| {
+        format!(
+            "{}\n",
+            serde_json::json!({"id": "arxiv:2601.00001", "title": "A paper", "upvotes": up, "counts_observed_at": at})
+        )
+    };
+    env.cmd(["ingest", "-"])
+        .stdin(line(3, "2026-01-01T00:00:00Z"))
+        .run()
+        .success();
+    env.set_now("2026-11-29T08:00:00Z");
+    env.cmd(["ingest", "-"])
+        .stdin(line(40, "2026-01-05T00:00:00Z"))
+        .run()
+        .success();
+    // An older listing ingested later does not roll the count back.
+    env.cmd(["ingest", "-"])
+        .stdin(line(7, "2026-01-03T00:00:00Z"))
+        .run()
+        .success();
+    let papers = env.export();
+    assert_eq!(papers.len(), 1);
+    assert_eq!(papers[0]["upvotes"], 40);
+    assert_eq!(papers[0]["first_seen"], crate::support::NOW);
+}
+
+#[test]
+fn export_then_ingest_round_trips_exactly() {
+    let env = TestEnv::new();
+    env.ingest(&[
+        "hf-text/seed.txt",
+        "hf-json/2025-11-12.json",
+        "arxiv-rss/arxiv_cs_ai.xml",
+        "arxiv-oai/snapshot_head200.jsonl",
+    ]);
+    let out = env.cmd(["export"]).run();
+    out.success();
+    let other = TestEnv::new();
+    let dump = other.write("dump.jsonl", &out.stdout);
+    other.cmd(["ingest"]).arg(&dump).run().success();
+    let mut a = env.export();
+    let mut b = other.export();
+    let key = |v: &serde_json::Value| v["id"].as_str().unwrap().to_string();
+    a.sort_by_key(key);
+    b.sort_by_key(key);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn malformed_records_are_skipped_with_file_and_line() {
+    let env = TestEnv::new();
+    let good = serde_json::json!({"id": "x:1", "title": "Good one"});
+    let input = format!("{good}\n{{\"id\": \"x:2\", \"title\": null}}\n{{truncated\n");
+    let path = env.write("bad.jsonl", input);
+    let out = env.cmd(["ingest"]).arg(&path).run();
+    out.code(3);
+    out.stderr_has("bad.jsonl:2: skipped")
+        .stderr_has("bad.jsonl:3: skipped");
+    out.stderr_has("ingested: 1 added, 0 updated, 0 unchanged, 2 skipped");
+    assert_eq!(env.export().len(), 1);
+}
+
+#[test]
+fn input_in_the_wrong_format_is_an_error_and_keeps_the_index() {
+    let env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt"]);
+    let out = env
+        .cmd(["ingest", "--format", "arxiv-atom"])
+        .arg(fixture("hf-json/2026-01-02.json"))
+        .run();
+    out.code(2);
+    out.stderr_has("papertrend: error: ")
+        .stderr_has("2026-01-02.json");
+    let out = env
+        .cmd(["ingest"])
+        .arg(fixture("hf-json/malformed/2025-01-10.wrapped-object.json"))
+        .run();
+    out.code(2);
+    out.stderr_has("2025-01-10.wrapped-object.json");
+    let empty = env.write("empty.txt", "");
+    env.cmd(["ingest"])
+        .arg(&empty)
+        .run()
+        .code(2)
+        .stderr_has("empty.txt");
+    let binary = env.write("blob.bin", [0u8, 159, 146, 150, 0, 1, 2]);
+    env.cmd(["ingest"])
+        .arg(&binary)
+        .run()
+        .code(2)
+        .stderr_has("blob.bin");
+    env.cmd(["ingest"])
+        .arg(env.path("missing.json"))
+        .run()
+        .code(1)
+        .stderr_has("missing.json");
+    assert_eq!(env.export().len(), 189, "nothing already indexed is lost");
+}
+
+#[test]
+fn a_second_writer_gets_a_clear_lock_error_and_searches_keep_working() {
+    let env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt"]);
+    // An ingest reading standard input holds the writer lock while it waits.
+    let mut holder = env.cmd(["ingest", "-"]).spawn_piped();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let out = env
+        .cmd(["ingest"])
+        .arg(fixture("arxiv-rss/arxiv_cs_cl.xml"))
+        .run();
+    out.code(4);
+    out.stderr_has("another papertrend process is writing this index");
+    out.stderr_has("hint: ");
+    // Readers never take the lock.
+    let out = env.cmd(["search", "quantization", "--json"]).run();
+    out.success();
+    assert!(!out.json().as_array().unwrap().is_empty());
+    drop(holder.stdin.take());
+    let status = holder.wait().unwrap();
+    assert_eq!(status.code(), Some(2), "empty stdin is an error");
+    assert_eq!(env.export().len(), 189);
+}
