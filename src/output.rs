@@ -306,7 +306,7 @@ mod tests {
             sanitize_terminal("a\x1b[31mred\u{202e}txt\u{7}"),
             "a[31mredtxt"
         );
-        assert_eq!(sanitize_line("two\nlines\r"), "two lines ");
+        assert_eq!(sanitize_line("two\nlines\r"), "two lines");
     }
 
     #[test]

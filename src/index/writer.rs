@@ -311,10 +311,17 @@ impl Session<'_> {
     }
 }
 
-/// Two sightings can be the same paper unless both have different arXiv ids.
+/// Two sightings can be the same paper unless their ids say otherwise: two
+/// different arXiv ids, or two different ids of the same scheme
+/// (`scifact:1` vs `scifact:2`), name different papers even when the titles
+/// match. Ids of different schemes (`doi:…` vs `arxiv:…`) may be one paper.
 fn compatible(a: &Paper, b: &Paper) -> bool {
-    match (&a.arxiv_id, &b.arxiv_id) {
-        (Some(x), Some(y)) => x == y,
+    if let (Some(x), Some(y)) = (&a.arxiv_id, &b.arxiv_id) {
+        return x == y;
+    }
+    let scheme = |id: &str| id.split_once(':').map(|(s, _)| s.to_string());
+    match (scheme(&a.id), scheme(&b.id)) {
+        (Some(x), Some(y)) if x == y && x != "title" => a.id == b.id,
         _ => true,
     }
 }
