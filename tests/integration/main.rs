@@ -9,3 +9,5 @@ mod ingest;
 mod search;
 // Config loading, `config` subcommands, CLI surface.
 mod config;
+// Crash safety and locking.
+mod reliability;
