@@ -71,7 +71,7 @@ pub enum Event {
     Paper(Box<Paper>),
     /// A record that was skipped, with where it was and why.
     Skip {
-        /// 1-based line (or entry number for XML and JSON arrays).
+        /// 1-based line of the record (for JSON arrays: the 1-based entry number).
         line: u64,
         /// Why it was skipped, in a few words.
         reason: String,
