@@ -279,3 +279,39 @@ fn a_second_writer_gets_a_clear_lock_error_and_searches_keep_working() {
     assert_eq!(status.code(), Some(2), "empty stdin is an error");
     assert_eq!(env.export().len(), 189);
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn an_index_written_by_layout_version_1_still_opens() {
+    // fixtures/index-v1 was written by papertrend 0.1.0 from the cs.AI and
+    // cs.CL RSS fixtures; it must stay readable (tantivy compat-test style).
+    let env = TestEnv::new();
+    copy_dir(&fixture("index-v1"), &env.data_dir().join("index"));
+    let out = env.cmd(["stats", "--json"]).run();
+    out.success();
+    assert_eq!(out.json()["papers"], 6);
+    let out = env.cmd(["search", "language", "--json"]).run();
+    out.success();
+    assert!(!out.json().as_array().unwrap().is_empty());
+}
+
+#[test]
+fn an_index_of_another_layout_version_is_refused_with_a_hint() {
+    let env = TestEnv::new();
+    let dir = env.data_dir().join("index");
+    copy_dir(&fixture("index-v1"), &dir);
+    std::fs::write(dir.join("papertrend-index.json"), "{\"index_version\": 99}\n").unwrap();
+    let out = env.cmd(["search", "language"]).run();
+    out.code(1);
+    out.stderr_has("index layout version 99 is not the supported version 1").stderr_has("hint: export");
+    let out = env.cmd(["ingest"]).arg(fixture("arxiv-rss/arxiv_cs_lg.xml")).run();
+    out.code(1);
+    assert_eq!(std::fs::read_to_string(dir.join("papertrend-index.json")).unwrap(), "{\"index_version\": 99}\n", "untouched");
+}
