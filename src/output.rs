@@ -268,7 +268,9 @@ pub fn truncate(s: &str, max: usize) -> String {
 }
 
 fn csv_cell(s: &str) -> String {
-    // Cells starting with = + - @ are prefixed so spreadsheets do not run them.
+    // Control characters are dropped (CSV often lands on a terminal), and
+    // cells starting with = + - @ are prefixed so spreadsheets do not run them.
+    let s = sanitize_terminal(s);
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {
