@@ -69,14 +69,30 @@ pub enum ColorChoice {
 pub enum Command {
     /// Ingest listing files (or - for standard input) into the index.
     Ingest(IngestArgs),
+    /// Fetch the configured sources over HTTP and ingest what they return.
+    Fetch(FetchArgs),
     /// Search the index.
     Search(SearchArgs),
+    /// What is trending for you: papers ranked for your interests.
+    Top(TopArgs),
+    /// Rising terms and phrases: recent window against a baseline.
+    Trends(TrendsArgs),
+    /// Papers like one paper.
+    Similar(SimilarArgs),
+    /// Why a paper ranks where it does, or why it is not in the digest.
+    Explain(ExplainArgs),
     /// Show one paper.
     Show(ShowArgs),
     /// Counts: papers, sources, dates.
     Stats(StatsArgs),
     /// Write every paper as JSON Lines (papertrend's own record).
     Export(ExportArgs),
+    /// Render today's digest (preview), or send it with --send.
+    Digest(DigestArgs),
+    /// The daily job: fetch sources, ingest, build the digest, mail it (once a day).
+    Run(RunArgs),
+    /// Check the mail settings.
+    Mail(MailArgs),
     /// Work with the configuration file.
     Config(ConfigArgs),
     /// Print shell completions.
@@ -139,6 +155,19 @@ pub struct IngestArgs {
     pub format: Format,
 }
 
+/// `papertrend fetch`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Sources to fetch, by name (default: every enabled source).
+    ///
+    /// Naming a disabled source fetches it anyway.
+    #[arg(value_name = "SOURCE")]
+    pub sources: Vec<String>,
+    /// Print the requests that would be sent, and send none.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
 /// `papertrend search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
@@ -174,6 +203,71 @@ pub struct SearchArgs {
     pub output: FormatArgs,
 }
 
+/// `papertrend top`.
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    /// Only papers dated since then: 7d, 12h, 2026-11-01 (default `rank.window`).
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<TimeBound>,
+    /// How many papers (default from config, `search.limit`).
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Show each part of the score, the matched terms and where they matched.
+    #[arg(long)]
+    pub explain: bool,
+    /// Output format.
+    #[command(flatten)]
+    pub output: FormatArgs,
+}
+
+/// `papertrend trends`.
+#[derive(Debug, Args)]
+pub struct TrendsArgs {
+    /// The recent window: 7d, 2w (default `trends.window`).
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    pub window: Option<Span>,
+    /// The baseline window before it: 8w (default `trends.baseline`).
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    pub baseline: Option<Span>,
+    /// How many topics (default `trends.limit`).
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `papertrend similar`.
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The paper: arxiv:2401.01234, 2401.01234, or any id from search.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// How many papers (default from config, `search.limit`).
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Output format.
+    #[command(flatten)]
+    pub output: FormatArgs,
+}
+
+/// `papertrend explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The paper: arxiv:2401.01234, 2401.01234, or any id from search.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The digest day (YYYY-MM-DD, configured time zone); default today.
+    ///
+    /// The paper is judged against that day's ranking: `rank.window` back
+    /// from the end of the day, `digest.limit` papers.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<jiff::civil::Date>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// `papertrend show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
@@ -206,6 +300,71 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     /// One record per line, re-ingestable with `ingest --format jsonl`.
     Jsonl,
+}
+
+/// `papertrend digest`.
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// The reader's day (YYYY-MM-DD) in the configured time zone; default today.
+    ///
+    /// A day whose digest was already delivered shows that digest again.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<jiff::civil::Date>,
+    /// Output format (default md).
+    ///
+    /// md: Markdown; html: the mail's HTML part; text: the mail's text part
+    /// (72 columns); json: the digest model with schema_version; eml: the
+    /// exact MIME message that would be sent.
+    #[arg(short = 'f', long, value_name = "FORMAT")]
+    pub format: Option<crate::config::DigestFormat>,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Mail the digest (through the outbox and ledger, like `run`).
+    #[arg(long)]
+    pub send: bool,
+    /// Print the exact message that would be sent, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Rebuild (and with --send, send again) a day already delivered.
+    #[arg(long)]
+    pub force: bool,
+    /// Include papers that earlier digests already listed.
+    #[arg(long)]
+    pub include_seen: bool,
+}
+
+/// `papertrend run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Deliver today's digest again even if it was already delivered.
+    #[arg(long)]
+    pub force: bool,
+    /// Include papers that earlier digests already listed.
+    #[arg(long)]
+    pub include_seen: bool,
+    /// Skip fetching and ingesting; only build and deliver the digest.
+    #[arg(long)]
+    pub no_fetch: bool,
+}
+
+/// `papertrend mail`.
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: MailAction,
+}
+
+/// `papertrend mail` actions.
+#[derive(Debug, Subcommand)]
+pub enum MailAction {
+    /// Connect, secure the connection and log in; say clearly what failed.
+    Test {
+        /// Also send a short test message to the recipients.
+        #[arg(long)]
+        send: bool,
+    },
 }
 
 /// `papertrend config`.

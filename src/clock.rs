@@ -46,7 +46,7 @@ impl Clock {
     }
 }
 
-/// A span of time written as `30m`, `12h`, `7d`, `2w` or `45s`.
+/// A span of time written as `30m`, `12h`, `7d`, `2w`, `45s` or `200ms`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Span(pub SignedDuration);
 
@@ -71,7 +71,12 @@ impl FromStr for Span {
         let n: i64 = num
             .parse()
             .map_err(|_| format!("invalid duration {s:?} (examples: 7d, 12h, 2w)"))?;
-        let secs = match unit.trim() {
+        let unit = unit.trim();
+        if unit == "ms" {
+            // Sub-second spans exist for fetch delays and timeouts (`200ms`).
+            return Ok(Span(SignedDuration::from_millis(n)));
+        }
+        let secs = match unit {
             "s" => 1,
             "m" | "min" => 60,
             "h" => 3600,
@@ -79,7 +84,7 @@ impl FromStr for Span {
             "w" => 7 * 86_400,
             _ => {
                 return Err(format!(
-                    "invalid duration {s:?}: unit must be s, m, h, d or w"
+                    "invalid duration {s:?}: unit must be ms, s, m, h, d or w"
                 ));
             }
         };
@@ -91,6 +96,9 @@ impl FromStr for Span {
 
 impl fmt::Display for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.subsec_nanos() != 0 {
+            return write!(f, "{}ms", self.0.as_millis());
+        }
         let s = self.seconds();
         for (unit, size) in [("w", 7 * 86_400), ("d", 86_400), ("h", 3600), ("m", 60)] {
             if s != 0 && s % size == 0 {
@@ -165,6 +173,10 @@ mod tests {
         assert!("7".parse::<Span>().is_err());
         assert!("d".parse::<Span>().is_err());
         assert!("7y".parse::<Span>().is_err());
+        let ms = "200ms".parse::<Span>().unwrap();
+        assert_eq!(ms.0.as_millis(), 200);
+        assert_eq!(ms.to_string(), "200ms");
+        assert_eq!("1000ms".parse::<Span>().unwrap().to_string(), "1s");
     }
 
     #[test]

@@ -73,6 +73,54 @@ pub struct Config {
     pub trends: TrendsConfig,
     /// Where papers come from (`run` and `fetch`).
     pub sources: Vec<SourceConfig>,
+    /// HTTP behaviour of `fetch` (timeouts, retries, politeness).
+    pub fetch: FetchConfig,
+    /// The daily digest.
+    pub digest: DigestConfig,
+    /// Sending the digest by e-mail.
+    pub mail: MailConfig,
+}
+
+/// `[fetch]`: how `fetch` and `run` talk to HTTP sources.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FetchConfig {
+    /// Longest time one request may take, body included. Default `60s`.
+    pub timeout: Span,
+    /// Longest time to establish a connection. Default `10s`.
+    pub connect_timeout: Span,
+    /// Longest silence while reading a response. Default `30s`.
+    pub read_timeout: Span,
+    /// How many times a request is retried after a 429, a 5xx, a timeout or
+    /// a refused connection. Default 2 (so at most 3 attempts).
+    pub retries: u32,
+    /// The first wait before a retry; it doubles per attempt, with jitter.
+    /// Default `1s`.
+    pub backoff: Span,
+    /// The longest wait before a retry. A `Retry-After` longer than this
+    /// gives up until the next run instead of stalling it. Default `60s`.
+    pub max_backoff: Span,
+    /// How many sources are fetched at the same time. Default 4.
+    pub concurrency: usize,
+    /// Contact appended to the User-Agent (`mailto:you@example.org`), so
+    /// operators can reach you instead of blocking you. Default none.
+    pub contact: Option<String>,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        let secs = |n: i64| Span(jiff::SignedDuration::from_secs(n));
+        FetchConfig {
+            timeout: secs(60),
+            connect_timeout: secs(10),
+            read_timeout: secs(30),
+            retries: 2,
+            backoff: secs(1),
+            max_backoff: secs(60),
+            concurrency: 4,
+            contact: None,
+        }
+    }
 }
 
 /// `[ingest]`: how ingest writes the index.
@@ -207,6 +255,153 @@ impl Default for TrendsConfig {
     }
 }
 
+/// A digest output format (`digest --format`, `[digest] format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DigestFormat {
+    /// Markdown.
+    Md,
+    /// Mail-safe HTML (inline styles, tables, ~640 px).
+    Html,
+    /// Plain text wrapped at 72 columns.
+    Text,
+    /// The digest model as JSON (with `schema_version`).
+    Json,
+    /// The exact MIME message that would be sent (multipart/alternative).
+    Eml,
+}
+
+/// `[digest]`: what the daily digest holds and how it looks.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DigestConfig {
+    /// How many papers a digest lists. Default 10.
+    pub limit: usize,
+    /// The reader's time zone (IANA name); it decides "the day". Default `UTC`.
+    pub timezone: String,
+    /// The heading of the digest. Default `Trending papers`.
+    pub title: String,
+    /// The mail subject, a minijinja template (variables `title`, `date`,
+    /// `count`). Default empty: the built-in `subject.txt.j2`
+    /// (`Trending papers for 2026-11-27: 10 papers`).
+    pub subject: String,
+    /// How many characters of the abstract the teaser keeps. Default 300.
+    pub include_abstract_chars: usize,
+    /// How many authors are named before "et al.". Default 3.
+    pub max_authors: usize,
+    /// How many rising topics are listed. Default 5.
+    pub topics: usize,
+    /// A folder with your own `digest.md.j2`, `digest.html.j2`, `digest.txt.j2`
+    /// or `subject.txt.j2`; missing files fall back to the built-in ones.
+    pub templates_dir: Option<PathBuf>,
+    /// What `run` prints when e-mail is off. Default `md`.
+    pub format: DigestFormat,
+    /// Where `run` writes the digest when e-mail is off; default stdout.
+    pub out: Option<PathBuf>,
+}
+
+impl Default for DigestConfig {
+    fn default() -> Self {
+        DigestConfig {
+            limit: 10,
+            timezone: "UTC".into(),
+            title: "Trending papers".into(),
+            subject: String::new(),
+            include_abstract_chars: 300,
+            max_authors: 3,
+            topics: 5,
+            templates_dir: None,
+            format: DigestFormat::Md,
+            out: None,
+        }
+    }
+}
+
+/// How the SMTP connection is secured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Plain connection upgraded with STARTTLS; fails if the server does not
+    /// offer it (never a silent downgrade). Default port 587.
+    Starttls,
+    /// Implicit TLS from the first byte (SMTPS). Default port 465.
+    Tls,
+    /// No encryption: only for a relay on loopback (127.0.0.1, ::1,
+    /// localhost). Default port 25.
+    None,
+}
+
+/// `[mail]`: sending the digest over SMTP.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// Whether `run` mails the digest (else it prints it). Default false.
+    pub enabled: bool,
+    /// The sender, `Name <addr@example.org>`.
+    pub from: String,
+    /// The recipients.
+    pub to: Vec<String>,
+    /// The SMTP server. Default `localhost`.
+    pub host: String,
+    /// The SMTP port; default from `security` (587, 465 or 25).
+    pub port: Option<u16>,
+    /// `starttls`, `tls` or `none` (loopback only). Default `starttls`.
+    pub security: Security,
+    /// Login name; no login when absent.
+    pub username: Option<String>,
+    /// Environment variable holding the password.
+    pub password_env: Option<String>,
+    /// Shell command printing the password on its first line
+    /// (`pass show mail/papertrend`).
+    pub password_command: Option<String>,
+    /// Extra CA certificate (PEM) to trust, for a private relay. The system
+    /// roots stay trusted; certificate checks are never turned off.
+    pub ca_file: Option<PathBuf>,
+    /// Timeout of every SMTP step (connect, each read and write). Default `30s`.
+    pub timeout: Span,
+    /// The `List-Id` of digests (RFC 2919), a dot-separated id. Default
+    /// `digest.papertrend.localhost`.
+    pub list_id: String,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            enabled: false,
+            from: String::new(),
+            to: Vec::new(),
+            host: "localhost".into(),
+            port: None,
+            security: Security::Starttls,
+            username: None,
+            password_env: None,
+            password_command: None,
+            ca_file: None,
+            timeout: Span(jiff::SignedDuration::from_secs(30)),
+            list_id: "digest.papertrend.localhost".into(),
+        }
+    }
+}
+
+impl MailConfig {
+    /// The port to connect to: `port`, else the default of `security`.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.security {
+            Security::Starttls => 587,
+            Security::Tls => 465,
+            Security::None => 25,
+        })
+    }
+}
+
+/// Whether `host` names this machine's loopback interface.
+pub fn is_loopback_host(host: &str) -> bool {
+    let h = host.trim().trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The kind of a `[[sources]]` entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -252,6 +447,21 @@ pub struct SourceConfig {
     /// Whether this source is used. Default true.
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// For `arxiv-api`: the pause between two API calls. Default `3s`, the
+    /// least arXiv asks for; shorter is refused unless `base_url` points at
+    /// another server (a mirror or a test server).
+    #[serde(default)]
+    pub delay: Option<Span>,
+    /// For `arxiv-api`: results per page. Default 100 (arXiv allows 2000).
+    #[serde(default)]
+    pub page_size: Option<u32>,
+    /// For `arxiv-api`: the most pages one run fetches. Default 5.
+    #[serde(default)]
+    pub max_pages: Option<u32>,
+    /// For `hf-daily`: how many days back a run catches up after missed
+    /// runs (and on the first run). Default 7.
+    #[serde(default)]
+    pub catch_up_days: Option<u32>,
 }
 
 fn default_format() -> Format {
@@ -397,6 +607,16 @@ impl Config {
                 fix(p);
             }
         }
+        for p in [
+            self.digest.templates_dir.as_mut(),
+            self.digest.out.as_mut(),
+            self.mail.ca_file.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            fix(p);
+        }
     }
 
     fn validate(&self, name: &str) -> Result<(), ConfigError> {
@@ -427,6 +647,25 @@ impl Config {
                 )));
             }
         }
+        let f = &self.fetch;
+        for (key, span) in [
+            ("fetch.timeout", f.timeout),
+            ("fetch.connect_timeout", f.connect_timeout),
+            ("fetch.read_timeout", f.read_timeout),
+        ] {
+            if span.0 <= jiff::SignedDuration::ZERO {
+                return Err(bad(format!("`{key}` must be positive")));
+            }
+        }
+        if f.backoff.0.is_negative() || f.max_backoff.0 < f.backoff.0 {
+            return Err(bad(
+                "`fetch.backoff` must be >= 0 and `fetch.max_backoff` at least as long".into(),
+            ));
+        }
+        if f.concurrency == 0 {
+            return Err(bad("`fetch.concurrency` must be at least 1".into()));
+        }
+        self.validate_digest_and_mail().map_err(bad)?;
         let mut names = std::collections::HashSet::new();
         for s in &self.sources {
             if !names.insert(s.name.as_str()) {
@@ -448,6 +687,110 @@ impl Config {
                 SourceKind::ArxivApi => need(s.query.is_some(), "query")?,
                 SourceKind::ArxivRss => need(s.category.is_some(), "category")?,
                 SourceKind::HfDaily => {}
+            }
+            let only = |set: bool, key: &str, kinds: &[SourceKind], what: &str| {
+                if set && !kinds.contains(&s.kind) {
+                    Err(bad(format!(
+                        "source {:?}: `{key}` only applies to {what} sources",
+                        s.name
+                    )))
+                } else {
+                    Ok(())
+                }
+            };
+            let remote = [
+                SourceKind::HfDaily,
+                SourceKind::ArxivApi,
+                SourceKind::ArxivRss,
+            ];
+            only(
+                s.base_url.is_some(),
+                "base_url",
+                &remote,
+                "hf-daily, arxiv-api and arxiv-rss",
+            )?;
+            let api = [SourceKind::ArxivApi];
+            only(s.delay.is_some(), "delay", &api, "arxiv-api")?;
+            only(s.page_size.is_some(), "page_size", &api, "arxiv-api")?;
+            only(s.max_pages.is_some(), "max_pages", &api, "arxiv-api")?;
+            let hf = [SourceKind::HfDaily];
+            only(s.catch_up_days.is_some(), "catch_up_days", &hf, "hf-daily")?;
+            if s.page_size.is_some_and(|n| n == 0 || n > 2000) {
+                return Err(bad(format!(
+                    "source {:?}: `page_size` must be between 1 and 2000",
+                    s.name
+                )));
+            }
+            if s.max_pages == Some(0) || s.catch_up_days == Some(0) {
+                return Err(bad(format!(
+                    "source {:?}: `max_pages` and `catch_up_days` must be at least 1",
+                    s.name
+                )));
+            }
+            // arXiv's API terms ask for at least 3 s between calls; only a
+            // mirror or a test server may be asked faster.
+            if s.kind == SourceKind::ArxivApi
+                && s.base_url.is_none()
+                && s.delay
+                    .is_some_and(|d| d.0 < jiff::SignedDuration::from_secs(3))
+            {
+                return Err(bad(format!(
+                    "source {:?}: `delay` must be at least 3s for export.arxiv.org \
+                     (arXiv asks for >= 3 s between API calls)",
+                    s.name
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    fn validate_digest_and_mail(&self) -> Result<(), String> {
+        let d = &self.digest;
+        if d.limit == 0 {
+            return Err("`digest.limit` must be at least 1".into());
+        }
+        if jiff::tz::TimeZone::get(&d.timezone).is_err() {
+            return Err(format!(
+                "`digest.timezone` {:?} is not a known time zone (examples: UTC, Europe/Paris)",
+                d.timezone
+            ));
+        }
+        let m = &self.mail;
+        if m.password_env.is_some() && m.password_command.is_some() {
+            return Err("set only one of `mail.password_env` and `mail.password_command`".into());
+        }
+        if m.username.is_none() && (m.password_env.is_some() || m.password_command.is_some()) {
+            return Err("`mail.username` is needed when a password source is set".into());
+        }
+        if m.security == Security::None && !is_loopback_host(&m.host) {
+            return Err(format!(
+                "`mail.security = \"none\"` is only allowed for a relay on loopback, not {:?}; \
+                 use \"starttls\" or \"tls\"",
+                m.host
+            ));
+        }
+        if m.timeout.seconds() <= 0 {
+            return Err("`mail.timeout` must be positive".into());
+        }
+        if m.list_id.is_empty()
+            || !m
+                .list_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        {
+            return Err(format!(
+                "`mail.list_id` {:?} must be a dot-separated id (letters, digits, . - _)",
+                m.list_id
+            ));
+        }
+        if m.enabled {
+            if m.from.trim().is_empty() {
+                return Err("`mail.from` is needed when `mail.enabled = true`".into());
+            }
+            if m.to.is_empty() {
+                return Err("`mail.to` needs at least one recipient".into());
             }
         }
         Ok(())
@@ -474,6 +817,27 @@ mod tests {
             "{msg}"
         );
         assert_eq!(err.hint().as_deref(), Some("did you mean `interests`?"));
+    }
+
+    #[test]
+    fn mail_security_none_is_loopback_only() {
+        let err = parse(
+            "[mail]\nhost = \"smtp.example.org\"\nsecurity = \"none\"\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("only allowed for a relay on loopback"),
+            "{err}"
+        );
+        parse(
+            "[mail]\nhost = \"127.0.0.1\"\nsecurity = \"none\"\n",
+            "c.toml",
+        )
+        .unwrap();
+        let err = parse("[digest]\ntimezone = \"Mars/Olympus\"\n", "c.toml").unwrap_err();
+        assert!(err.to_string().contains("digest.timezone"), "{err}");
     }
 
     #[test]

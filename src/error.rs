@@ -30,6 +30,23 @@ pub enum Error {
         /// The cause.
         source: io::Error,
     },
+    /// A mail problem (`mail test`, `digest --send`).
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
+    /// A digest the SMTP server did not take; it waits in the outbox.
+    #[error("digest for {date} not sent: {source}")]
+    Unsent {
+        /// The digest's day.
+        date: String,
+        /// Why.
+        source: crate::mail::MailError,
+    },
+    /// Another `run` holds the data directory's lock.
+    #[error("{path}: another papertrend run holds the lock on this data directory")]
+    RunLocked {
+        /// The lock file.
+        path: String,
+    },
     /// Any other runtime failure, already worded for the user.
     #[error("{0}")]
     Other(String),
@@ -50,6 +67,8 @@ impl Error {
             Error::Usage(_) | Error::Config(_) | Error::Parse(_) => exit::USAGE,
             Error::Index(crate::index::IndexError::Locked { .. }) => exit::LOCKED,
             Error::Index(crate::index::IndexError::Query { .. }) => exit::USAGE,
+            Error::RunLocked { .. } => exit::LOCKED,
+            Error::Mail(crate::mail::MailError::Config(_)) => exit::USAGE,
             _ => exit::FAILURE,
         }
     }
@@ -59,6 +78,14 @@ impl Error {
         match self {
             Error::Index(e) => e.hint(),
             Error::Config(e) => e.hint(),
+            Error::Unsent { .. } => Some(
+                "it is kept in the outbox; the next `papertrend run` sends it (once); \
+                 `papertrend mail test` checks the connection"
+                    .into(),
+            ),
+            Error::RunLocked { .. } => {
+                Some("wait for the other run to finish, then try again".into())
+            }
             _ => None,
         }
     }

@@ -10,13 +10,19 @@ pub mod cli;
 pub mod clock;
 pub mod cmd;
 pub mod config;
+pub mod digest;
 pub mod error;
 pub mod exit;
+pub mod fetch;
 pub mod index;
 pub mod ingest;
+pub mod ledger;
+pub mod mail;
 pub mod output;
 pub mod paper;
+pub mod rank;
 pub mod state;
+pub mod trends;
 
 use cli::{Cli, Command, ConfigAction};
 
@@ -63,10 +69,18 @@ pub fn run(cli: &Cli) -> error::Result<Outcome> {
     };
     match &cli.command {
         Command::Ingest(a) => cmd::ingest::run(&app, a),
+        Command::Fetch(a) => cmd::fetch::run(&app, a),
         Command::Search(a) => cmd::search::run(&app, a),
+        Command::Top(a) => cmd::top::run(&app, a),
+        Command::Trends(a) => cmd::trends::run(&app, a),
+        Command::Similar(a) => cmd::similar::run(&app, a),
+        Command::Explain(a) => cmd::explain::run(&app, a),
         Command::Show(a) => cmd::show::run(&app, a),
         Command::Stats(a) => cmd::stats::run(&app, a),
         Command::Export(a) => cmd::export::run(&app, a),
+        Command::Digest(a) => cmd::digest::run(&app, a),
+        Command::Run(a) => cmd::run::run(&app, a),
+        Command::Mail(a) => cmd::mail::run(&app, a),
         Command::Config(a) => cmd::config::run(&app, a),
         Command::Completions(_) => Ok(Outcome::new(exit::OK)),
     }

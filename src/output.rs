@@ -221,6 +221,17 @@ fn write_table(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Resul
         if let Some(s) = &r.snippet {
             writeln!(out, "{indent}{}", highlight(s, &r.snippet_ranges, style))?;
         }
+        // `top --explain`: one line per contributing detail of each part.
+        let parts = r.explain.as_ref().and_then(|e| e.get("parts"));
+        for part in parts.and_then(|p| p.as_array()).into_iter().flatten() {
+            let name = part["name"].as_str().unwrap_or_default();
+            let points = part["points"].as_f64().unwrap_or(0.0);
+            for d in part["detail"].as_array().into_iter().flatten() {
+                let d = sanitize_line(d.as_str().unwrap_or_default());
+                let line = format!("{indent}  {name:<10} {points:>+7.3}  {d}");
+                writeln!(out, "{}", style.paint("2", &truncate(&line, style.width)))?;
+            }
+        }
     }
     Ok(())
 }

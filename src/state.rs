@@ -40,6 +40,41 @@ impl DataDir {
     }
 }
 
+/// The data directory's run lock, held until dropped. Two overlapping `run`s
+/// (or `digest --send`) never both send: the second gets
+/// [`crate::error::Error::RunLocked`] at once. The operating system frees
+/// the lock when the process dies, even on `kill -9`.
+#[derive(Debug)]
+pub struct RunLock {
+    _file: File,
+}
+
+impl RunLock {
+    /// Takes the lock on `<data>/lock` without waiting.
+    ///
+    /// # Errors
+    /// [`crate::error::Error::RunLocked`] when another process holds it, or
+    /// an I/O error creating the file.
+    pub fn acquire(data: &DataDir) -> crate::error::Result<RunLock> {
+        let path = data.lock_file();
+        std::fs::create_dir_all(data.root())
+            .map_err(|e| crate::error::Error::io(data.root().display(), e))?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| crate::error::Error::io(path.display(), e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(RunLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(crate::error::Error::RunLocked {
+                path: path.display().to_string(),
+            }),
+            Err(std::fs::TryLockError::Error(e)) => Err(crate::error::Error::io(path.display(), e)),
+        }
+    }
+}
+
 /// Writes `bytes` to `path` atomically: a temp file in the same folder,
 /// fsync, rename, fsync of the folder. Readers see the old or the new
 /// content, never a mix.

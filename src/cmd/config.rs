@@ -34,8 +34,9 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
             );
             writeln!(
                 out,
-                "# config: {from}\n# data dir: {}\n{text}",
-                app.data.root().display()
+                "# config: {from}\n# data dir: {}\n# mail password: {}\n{text}",
+                app.data.root().display(),
+                crate::mail::password_source(&app.config.mail)
             )
             .map_err(io)?;
         }

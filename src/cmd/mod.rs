@@ -2,11 +2,19 @@
 //! domain modules.
 
 pub mod config;
+pub mod digest;
+pub mod explain;
 pub mod export;
+pub mod fetch;
 pub mod ingest;
+pub mod mail;
+pub mod run;
 pub mod search;
 pub mod show;
+pub mod similar;
 pub mod stats;
+pub mod top;
+pub mod trends;
 
 use std::io::Write;
 

@@ -29,6 +29,28 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
         },
         title_boost: app.config.search.title_boost,
     };
+    if args.sort == SortBy::Trend {
+        // The trend scorer of `top`, restricted to the query's matches.
+        let query = SearchQuery {
+            sort: SortBy::Trend,
+            ..query
+        };
+        let outcome = crate::index::rank::rank_search(&index, &app.config, now, &query)?;
+        let explain = args.explain
+            || args
+                .output
+                .chosen()
+                .is_some_and(|f| f != crate::cli::OutputFormat::Table);
+        let rows = crate::cmd::top::rows(&outcome.ranked, explain);
+        crate::cmd::print_rows(app, &args.output, &rows)?;
+        if rows.is_empty() && !app.quiet {
+            eprintln!(
+                "papertrend: no papers match {:?}",
+                crate::output::sanitize_line(&query.text)
+            );
+        }
+        return Ok(Outcome::new(exit::OK));
+    }
     let hits = index.search(&query)?;
     let rows: Vec<Row<'_>> = hits
         .iter()

@@ -8,6 +8,7 @@
 //! - an index written by another layout version is refused with
 //!   [`IndexError::Version`], never silently misread.
 
+pub mod rank;
 pub mod reader;
 pub mod schema;
 pub mod writer;
@@ -223,5 +224,8 @@ pub fn analyze(text: &str) -> Vec<String> {
 }
 
 fn to_datetime(t: jiff::Timestamp) -> tantivy::DateTime {
-    tantivy::DateTime::from_timestamp_secs(t.as_second())
+    // tantivy stores nanoseconds in an i64 and overflows (panics in debug)
+    // past ±292 years from 1970; clamp so `Timestamp::MIN/MAX` are safe.
+    const LIMIT: i64 = 9_000_000_000;
+    tantivy::DateTime::from_timestamp_secs(t.as_second().clamp(-LIMIT, LIMIT))
 }

@@ -90,9 +90,32 @@ impl Index {
     }
 }
 
-/// The fingerprint of an incoming record (before `first_seen` is set).
+/// The fingerprint of an incoming record (before `first_seen` is set): the
+/// [`stable_hash`] of its JSON, hashed as it is written rather than after
+/// collecting it in a buffer (same value, no allocation per record).
 fn fingerprint(p: &Paper) -> u64 {
-    stable_hash(&serde_json::to_vec(p).unwrap_or_default())
+    let mut w = HashWriter(stable_hash(&[]));
+    match serde_json::to_writer(&mut w, p) {
+        Ok(()) => w.0,
+        Err(_) => stable_hash(&[]),
+    }
+}
+
+/// Feeds written bytes into the FNV-1a state of [`stable_hash`].
+struct HashWriter(u64);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for b in buf {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Session<'_> {
@@ -354,4 +377,25 @@ pub(crate) fn find_term(
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_fingerprint_equals_the_hash_of_the_json() {
+        let p = Paper {
+            id: "arxiv:2401.00001".into(),
+            title: "Caf\u{e9} \"quoted\" title".into(),
+            authors: vec!["A. B".into()],
+            ..Paper::default()
+        };
+        let json = serde_json::to_vec(&p).unwrap();
+        assert_eq!(fingerprint(&p), stable_hash(&json));
+        assert_eq!(
+            fingerprint(&Paper::default()),
+            stable_hash(&serde_json::to_vec(&Paper::default()).unwrap())
+        );
+    }
 }

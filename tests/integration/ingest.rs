@@ -307,11 +307,23 @@ fn an_index_of_another_layout_version_is_refused_with_a_hint() {
     let env = TestEnv::new();
     let dir = env.data_dir().join("index");
     copy_dir(&fixture("index-v1"), &dir);
-    std::fs::write(dir.join("papertrend-index.json"), "{\"index_version\": 99}\n").unwrap();
+    std::fs::write(
+        dir.join("papertrend-index.json"),
+        "{\"index_version\": 99}\n",
+    )
+    .unwrap();
     let out = env.cmd(["search", "language"]).run();
     out.code(1);
-    out.stderr_has("index layout version 99 is not the supported version 1").stderr_has("hint: export");
-    let out = env.cmd(["ingest"]).arg(fixture("arxiv-rss/arxiv_cs_lg.xml")).run();
+    out.stderr_has("index layout version 99 is not the supported version 1")
+        .stderr_has("hint: export");
+    let out = env
+        .cmd(["ingest"])
+        .arg(fixture("arxiv-rss/arxiv_cs_lg.xml"))
+        .run();
     out.code(1);
-    assert_eq!(std::fs::read_to_string(dir.join("papertrend-index.json")).unwrap(), "{\"index_version\": 99}\n", "untouched");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("papertrend-index.json")).unwrap(),
+        "{\"index_version\": 99}\n",
+        "untouched"
+    );
 }

@@ -11,3 +11,13 @@ mod search;
 mod config;
 // Crash safety and locking.
 mod reliability;
+// Hostile and broken input.
+mod hostile;
+// `fetch`: HTTP sources against a loopback server (retries, 304, gzip, faults).
+mod fetch;
+// `digest`: every format against committed snapshots (fixed clock), escaping, wrapping.
+mod digest;
+// Mail over a real SMTP server on loopback (aiosmtpd): TLS, AUTH, 550/451, outbox.
+mod mail;
+// `run`: the cron entry point, exactly once per day, the watermark, partial success.
+mod run;

@@ -6,6 +6,10 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+/// Loopback HTTP server for fetch tests.
+pub mod http;
+pub mod smtp;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

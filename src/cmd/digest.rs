@@ -1,0 +1,75 @@
+//! `papertrend digest [--date D] [--format F] [--out FILE] [--send] [--dry-run] [--force]`
+
+use crate::Outcome;
+use crate::app::App;
+use crate::cli::DigestArgs;
+use crate::config::DigestFormat;
+use crate::digest::{self, Request, render::Renderer};
+use crate::error::{Error, Result};
+use crate::exit;
+use crate::ledger::{self, Ledger};
+use crate::state::RunLock;
+
+/// Renders the digest of a day (a preview that records nothing), or with
+/// `--send` mails it through the outbox and ledger like `run`.
+///
+/// # Errors
+/// No index yet, a template or address error, or (with `--send`) a failed
+/// send ([`Error::Unsent`]) or another run holding the lock.
+pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
+    let now = app.clock.now();
+    let date = match args.date {
+        Some(d) => d,
+        None => digest::today(&app.config, now)?,
+    };
+    let day = date.to_string();
+    let renderer = Renderer::new(
+        app.config.digest.templates_dir.as_deref(),
+        &app.config.digest.subject,
+    )?;
+    let request = Request {
+        date,
+        now,
+        include_seen: args.include_seen,
+        source_failures: Vec::new(),
+    };
+    if args.send && !args.dry_run {
+        if !app.config.mail.enabled {
+            return Err(Error::Usage(
+                "e-mail is off: set `mail.enabled = true` and the [mail] keys to use --send".into(),
+            ));
+        }
+        let _lock = RunLock::acquire(&app.data)?;
+        let mut ledger = Ledger::load(&app.data)?;
+        digest::flush_outbox(app, &mut ledger)?;
+        if ledger.sent_on(&day).is_some() && !args.force {
+            app.info(&format!(
+                "the digest for {day} was already sent; --force sends it again"
+            ));
+            return Ok(Outcome::new(exit::OK));
+        }
+        let index = app.open_index()?;
+        let d = digest::build(&index, &app.config, &ledger, &request)?;
+        digest::mail(app, &mut ledger, &renderer, &d)?;
+        return Ok(Outcome::new(exit::OK));
+    }
+    let format = if args.dry_run {
+        DigestFormat::Eml
+    } else {
+        args.format.unwrap_or(DigestFormat::Md)
+    };
+    let ledger = Ledger::load(&app.data)?;
+    // A day already delivered shows what went out, unless asked to rebuild.
+    let archived = if args.force || args.include_seen {
+        None
+    } else {
+        ledger::archived(&app.data, &day)?
+    };
+    let d = match archived {
+        Some(d) => d,
+        None => digest::build(&app.open_index()?, &app.config, &ledger, &request)?,
+    };
+    let text = digest::render_format(&renderer, &d, format, &app.config.mail)?;
+    digest::write_output(args.out.as_deref(), &text)?;
+    Ok(Outcome::new(exit::OK))
+}

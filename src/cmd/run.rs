@@ -1,0 +1,87 @@
+//! `papertrend run`: the cron entry point.
+//!
+//! Order: take the run lock → fetch and ingest the configured sources → send
+//! what waits in the outbox (oldest first, each once) → unless today's
+//! digest was already delivered, build it and mail it (or print it when
+//! e-mail is off). Quiet on success. Exit codes: 0 done (or nothing to do),
+//! 1 a failure (a digest the server did not take stays in the outbox),
+//! 3 delivered but some sources or records failed, 4 another run holds the
+//! lock.
+
+use crate::Outcome;
+use crate::app::App;
+use crate::cli::RunArgs;
+use crate::digest::{self, Request, render::Renderer};
+use crate::error::Result;
+use crate::exit;
+use crate::ledger::Ledger;
+use crate::state::RunLock;
+
+/// Runs the daily job.
+///
+/// # Errors
+/// See the module doc.
+pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
+    let _lock = RunLock::acquire(&app.data)?;
+    let index = app.open_index_for_write()?;
+    let mut failures = Vec::new();
+    let mut partial = false;
+    if !args.no_fetch && app.config.sources.iter().any(|s| s.enabled) {
+        let cfg = &app.config.ingest;
+        let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, app.clock.now())?;
+        // HTTP and file sources alike; see `crate::fetch`.
+        let report = crate::fetch::fetch_into(app, &mut session, &[]);
+        session.finish()?;
+        let report = report?;
+        for line in report.failure_lines() {
+            app.warn(&line);
+            failures.push(line);
+        }
+        for s in report.skipped.iter().take(10) {
+            app.warn(&format!("skipped: {s}"));
+        }
+        partial = !failures.is_empty() || !report.skipped.is_empty();
+    }
+    let outcome = Outcome::new(if partial { exit::PARTIAL } else { exit::OK });
+
+    let mut ledger = Ledger::load(&app.data)?;
+    digest::flush_outbox(app, &mut ledger)?;
+    let now = app.clock.now();
+    let date = digest::today(&app.config, now)?;
+    let day = date.to_string();
+    if ledger.sent_on(&day).is_some() && !args.force {
+        app.info(&format!(
+            "the digest for {day} was already delivered; nothing to do (--force delivers it again)"
+        ));
+        return Ok(outcome);
+    }
+    let renderer = Renderer::new(
+        app.config.digest.templates_dir.as_deref(),
+        &app.config.digest.subject,
+    )?;
+    let request = Request {
+        date,
+        now,
+        include_seen: args.include_seen,
+        source_failures: failures,
+    };
+    let d = digest::build(&index, &app.config, &ledger, &request)?;
+    if app.config.mail.enabled {
+        digest::mail(app, &mut ledger, &renderer, &d)?;
+        app.info(&format!(
+            "sent the digest for {day} ({} papers)",
+            d.papers.len()
+        ));
+    } else {
+        let dc = &app.config.digest;
+        digest::print(
+            app,
+            &mut ledger,
+            &renderer,
+            &d,
+            dc.format,
+            dc.out.as_deref(),
+        )?;
+    }
+    Ok(outcome)
+}

@@ -1,0 +1,340 @@
+//! The daily digest: choosing its papers, building the model, rendering it,
+//! and delivering it exactly once.
+//!
+//! - [`select`]: the window (a watermark, not "the last N days") and what is
+//!   left out because it was sent before; calls the ranking;
+//! - [`model`]: the [`Digest`] every format is rendered from;
+//! - [`render`]: minijinja templates (Markdown, HTML, text, subject) and JSON.
+//!
+//! Delivery ([`deliver`], [`flush_outbox`]) goes through the outbox and the
+//! ledger in [`crate::ledger`]: a digest is written to the outbox before it
+//! is sent, recorded as sent only after the server's 250, and a digest the
+//! server did not take is sent by the next run, once. "The day" is the
+//! reader's day in `[digest] timezone`.
+
+pub mod model;
+pub mod render;
+pub mod select;
+
+use std::io::Write;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use crate::app::App;
+use crate::config::{Config, DigestFormat, MailConfig};
+use crate::error::{Error, Result};
+use crate::index::Index;
+use crate::ledger::{self, Delivery, Ledger, Pending, SentDigest};
+use crate::mail::Built;
+use model::{Counts, Digest, DigestPaper, EntryOptions, RisingTopic};
+use render::Renderer;
+
+/// The reader's time zone from config.
+///
+/// # Errors
+/// An unknown zone name (also caught by config validation).
+pub fn time_zone(config: &Config) -> Result<TimeZone> {
+    TimeZone::get(&config.digest.timezone).map_err(|e| {
+        Error::Usage(format!(
+            "`digest.timezone` {:?}: {e}",
+            config.digest.timezone
+        ))
+    })
+}
+
+/// The reader's day at `now`.
+///
+/// # Errors
+/// As [`time_zone`].
+pub fn today(config: &Config, now: Timestamp) -> Result<Date> {
+    Ok(now.to_zoned_datetime(time_zone(config)?).date())
+}
+
+/// The last instant of `date` in the reader's zone (the start of the next
+/// day minus one second).
+///
+/// # Errors
+/// As [`time_zone`], or a date at the end of time.
+pub fn end_of_day(config: &Config, date: Date) -> Result<Timestamp> {
+    let tz = time_zone(config)?;
+    let next = date
+        .tomorrow()
+        .and_then(|d| d.to_zoned_datetime(tz))
+        .map_err(|e| Error::Usage(format!("date {date}: {e}")))?;
+    next.timestamp()
+        .checked_sub(jiff::SignedDuration::from_secs(1))
+        .map_err(|e| Error::Usage(format!("date {date}: {e}")))
+}
+
+/// What to build.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// The reader's day.
+    pub date: Date,
+    /// The build time (the clock).
+    pub now: Timestamp,
+    /// Include papers listed by earlier digests.
+    pub include_seen: bool,
+    /// One line per source that failed in this run.
+    pub source_failures: Vec<String>,
+}
+
+/// Builds the digest of `req.date`: papers first seen after the watermark
+/// of the last digest delivered for an earlier day, up to the end of that
+/// day (or now, whichever is earlier), minus papers already sent.
+///
+/// # Errors
+/// An index or config failure.
+pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> Result<Digest> {
+    let date = req.date.to_string();
+    let until = end_of_day(config, req.date)?.min(req.now);
+    let window = select::Window {
+        since: ledger.watermark_before(&date),
+        until: Some(until),
+        skip: if req.include_seen {
+            Default::default()
+        } else {
+            ledger.sent_before(&date)
+        },
+    };
+    let dc = &config.digest;
+    let sel = select::select(index, config, req.now, &window, dc.limit)?;
+    let opts = EntryOptions {
+        max_authors: dc.max_authors,
+        teaser_chars: dc.include_abstract_chars,
+        fallback_terms: config.interests.keywords.keys().cloned().collect(),
+    };
+    let papers: Vec<DigestPaper> = sel
+        .ranked
+        .iter()
+        .enumerate()
+        .map(|(i, r)| DigestPaper::from_ranked(i + 1, r, &opts))
+        .collect();
+    let counts = Counts {
+        new: sel.considered,
+        passed: sel
+            .considered
+            .saturating_sub(sel.excluded + sel.already_sent),
+        already_sent: sel.already_sent,
+        shown: papers.len(),
+    };
+    let notices = notices(&counts, &req.source_failures, window.since.is_none());
+    Ok(Digest {
+        schema_version: model::DIGEST_SCHEMA_VERSION,
+        date,
+        timezone: dc.timezone.clone(),
+        generated_at: req.now,
+        title: model::one_line(&dc.title),
+        since: window.since,
+        until,
+        papers,
+        rising: sel
+            .rising
+            .into_iter()
+            .take(dc.topics)
+            .map(|t| RisingTopic {
+                phrase: model::one_line(&t.phrase),
+                ..t
+            })
+            .collect(),
+        counts,
+        notices,
+    })
+}
+
+/// The plain sentences at the top of a digest.
+fn notices(c: &Counts, failures: &[String], first: bool) -> Vec<String> {
+    let mut out: Vec<String> = failures.to_vec();
+    if c.new == 0 {
+        out.push(if !failures.is_empty() {
+            "no new papers (and some sources failed, see above)".into()
+        } else if first {
+            "no papers yet: the index is empty".into()
+        } else {
+            "no new papers from any source since the last digest".into()
+        });
+    } else if c.passed == 0 && c.already_sent == 0 {
+        out.push(format!("0 of {} papers passed your filters", c.new));
+    } else if c.shown == 0 {
+        out.push(format!(
+            "all {} new papers that passed your filters were in earlier digests",
+            c.already_sent
+        ));
+    }
+    out
+}
+
+/// Renders `digest` in `format`; `eml` is the exact message `mail` would
+/// send (with `[mail]` from `mail`).
+///
+/// # Errors
+/// A template error, or an unusable address for `eml`.
+pub fn render_format(
+    renderer: &Renderer,
+    digest: &Digest,
+    format: DigestFormat,
+    mail: &MailConfig,
+) -> Result<String> {
+    match format {
+        DigestFormat::Md => renderer.markdown(digest),
+        DigestFormat::Html => renderer.html(digest),
+        DigestFormat::Text => renderer.text(digest),
+        DigestFormat::Json => Renderer::json(digest),
+        DigestFormat::Eml => {
+            let built = message(renderer, digest, mail)?;
+            Ok(String::from_utf8_lossy(&built.bytes).into_owned())
+        }
+    }
+}
+
+/// The sender named in `[mail]`, or [`crate::mail::DEFAULT_FROM`].
+fn sender(mail: &MailConfig) -> &str {
+    if mail.from.trim().is_empty() {
+        crate::mail::DEFAULT_FROM
+    } else {
+        mail.from.as_str()
+    }
+}
+
+/// The Message-ID of `digest` (stable: a retry carries the same id).
+fn message_id(digest: &Digest, mail: &MailConfig) -> String {
+    let ids: Vec<String> = digest.papers.iter().map(|p| p.id.clone()).collect();
+    crate::mail::message_id(&digest.date, digest.generated_at, &ids, sender(mail))
+}
+
+/// Builds the MIME message of `digest`.
+///
+/// # Errors
+/// A template error or an unusable address.
+pub fn message(renderer: &Renderer, digest: &Digest, mail: &MailConfig) -> Result<Built> {
+    let rendered = renderer.for_mail(digest)?;
+    let mid = message_id(digest, mail);
+    Ok(crate::mail::build_message(
+        mail,
+        &rendered,
+        digest.generated_at,
+        &mid,
+    )?)
+}
+
+/// Writes `text` to `out` (atomically) or to stdout.
+///
+/// # Errors
+/// An I/O error.
+pub fn write_output(out: Option<&std::path::Path>, text: &str) -> Result<()> {
+    match out {
+        Some(path) => crate::state::write_atomic(path, text.as_bytes())
+            .map_err(|e| Error::io(path.display(), e)),
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            lock.write_all(text.as_bytes())
+                .and_then(|()| lock.flush())
+                .map_err(|e| Error::io("stdout", e))
+        }
+    }
+}
+
+/// Sends every digest waiting in the outbox, oldest first, each once.
+/// Returns how many were sent.
+///
+/// # Errors
+/// The first one that fails ([`Error::Unsent`]); it and the later ones
+/// stay in the outbox.
+pub fn flush_outbox(app: &App, ledger: &mut Ledger) -> Result<usize> {
+    let mut sent = 0;
+    for (pending, eml) in ledger::list_pending(&app.data)? {
+        if ledger.has_message(&pending.message_id) {
+            // Recorded before a crash kept us from cleaning up: never resend.
+            ledger::remove_pending(&app.data, &pending.date)?;
+            continue;
+        }
+        if !app.config.mail.enabled {
+            app.warn(&format!(
+                "the digest for {} waits in the outbox, but e-mail is off (mail.enabled = false)",
+                pending.date
+            ));
+            continue;
+        }
+        send_pending(app, ledger, &pending, &eml)?;
+        app.info(&format!(
+            "sent the digest for {} from the outbox",
+            pending.date
+        ));
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+fn send_pending(app: &App, ledger: &mut Ledger, pending: &Pending, eml: &[u8]) -> Result<()> {
+    crate::mail::send(&app.config.mail, &pending.mail_from, &pending.rcpt_to, eml).map_err(
+        |source| Error::Unsent {
+            date: pending.date.clone(),
+            source,
+        },
+    )?;
+    ledger.record(
+        &app.data,
+        SentDigest {
+            date: pending.date.clone(),
+            message_id: pending.message_id.clone(),
+            sent_at: app.clock.now(),
+            covered_until: pending.covered_until,
+            delivery: Delivery::Mail,
+            papers: pending.papers.clone(),
+        },
+    )?;
+    ledger::archive(&app.data, &pending.digest)?;
+    ledger::remove_pending(&app.data, &pending.date)
+}
+
+/// Mails `digest`: outbox first, then SMTP, then the ledger.
+///
+/// # Errors
+/// [`Error::Unsent`] when the server did not take it (it stays in the
+/// outbox for the next run); template, address or I/O errors.
+pub fn mail(app: &App, ledger: &mut Ledger, renderer: &Renderer, digest: &Digest) -> Result<()> {
+    let built = message(renderer, digest, &app.config.mail)?;
+    let pending = Pending {
+        date: digest.date.clone(),
+        message_id: built.message_id.clone(),
+        mail_from: built.mail_from.clone(),
+        rcpt_to: built.rcpt_to.clone(),
+        covered_until: digest.until,
+        papers: digest.papers.iter().map(|p| p.id.clone()).collect(),
+        digest: digest.clone(),
+    };
+    ledger::put_pending(&app.data, &pending, &built.bytes)?;
+    send_pending(app, ledger, &pending, &built.bytes)
+}
+
+/// Prints `digest` (e-mail off) in `format` to `out` or stdout, then
+/// records it as delivered.
+///
+/// # Errors
+/// A template or I/O error.
+pub fn print(
+    app: &App,
+    ledger: &mut Ledger,
+    renderer: &Renderer,
+    digest: &Digest,
+    format: DigestFormat,
+    out: Option<&std::path::Path>,
+) -> Result<()> {
+    let text = render_format(renderer, digest, format, &app.config.mail)?;
+    write_output(out, &text)?;
+    ledger.record(
+        &app.data,
+        SentDigest {
+            date: digest.date.clone(),
+            message_id: message_id(digest, &app.config.mail),
+            sent_at: app.clock.now(),
+            covered_until: digest.until,
+            delivery: Delivery::Print,
+            papers: digest.papers.iter().map(|p| p.id.clone()).collect(),
+        },
+    )?;
+    ledger::archive(&app.data, digest)
+}

@@ -1,0 +1,350 @@
+//! The digest as data: what every format (Markdown, HTML, text, JSON, e-mail)
+//! is rendered from.
+//!
+//! Invariants: every string that came from a feed is reduced to one line of
+//! printable text here (no control characters, so no CR/LF can reach a
+//! template or a header), and every link is an `http(s)` URL with spaces,
+//! quotes, parentheses and angle brackets percent-encoded. Escaping for a
+//! format (HTML, Markdown) is the renderer's job; this module only makes the
+//! text safe to escape.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::rank::Ranked;
+
+/// Version of the digest JSON (`digest --format json`); bumped on any
+/// incompatible change.
+pub const DIGEST_SCHEMA_VERSION: u32 = 1;
+
+/// One digest: the papers, the rising topics, the counts and the notices.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Digest {
+    /// [`DIGEST_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The reader's day this digest is for (`YYYY-MM-DD`).
+    pub date: String,
+    /// The reader's time zone that decided the day.
+    pub timezone: String,
+    /// When the digest was built.
+    pub generated_at: Timestamp,
+    /// The heading (`[digest] title`).
+    pub title: String,
+    /// Papers first seen after this instant are new (the watermark of the
+    /// last sent digest); `None` for the first digest.
+    pub since: Option<Timestamp>,
+    /// Papers first seen up to this instant are covered.
+    pub until: Timestamp,
+    /// The papers, best first.
+    pub papers: Vec<DigestPaper>,
+    /// Rising topics in the corpus.
+    pub rising: Vec<RisingTopic>,
+    /// How many papers were seen, filtered and shown.
+    pub counts: Counts,
+    /// Plain sentences about what happened ("no new papers from any source").
+    pub notices: Vec<String>,
+}
+
+/// One paper in a digest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DigestPaper {
+    /// Position, from 1.
+    pub rank: usize,
+    /// The paper's id (`arxiv:2401.01234`).
+    pub id: String,
+    /// The title (one line).
+    pub title: String,
+    /// The landing page, when known (an http(s) URL).
+    pub url: Option<String>,
+    /// The first authors.
+    pub authors: Vec<String>,
+    /// Whether more authors exist than are listed.
+    pub et_al: bool,
+    /// The paper's date (`YYYY-MM-DD`; `published`, else `first_seen`).
+    pub date: Option<String>,
+    /// Hugging Face upvotes, when known.
+    pub upvotes: Option<u64>,
+    /// The code repository, when known (an http(s) URL).
+    pub code_url: Option<String>,
+    /// Why it ranks here, in one line.
+    pub why: String,
+    /// The start of the abstract, cut into plain and highlighted pieces.
+    pub teaser: Vec<Segment>,
+    /// The interest terms highlighted in the teaser.
+    pub matched_terms: Vec<String>,
+    /// The trending score.
+    pub score: f32,
+}
+
+/// A piece of a teaser: plain text, or a matched term to highlight.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    /// The text.
+    pub text: String,
+    /// Whether it is a matched term.
+    pub hit: bool,
+}
+
+/// A rising topic.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RisingTopic {
+    /// The term or phrase.
+    pub phrase: String,
+    /// Papers with it in the recent window.
+    pub window_count: usize,
+    /// Papers with it in the baseline window.
+    pub baseline_count: usize,
+}
+
+/// The counts line of a digest.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Papers first seen since the last digest.
+    pub new: usize,
+    /// Of those, how many passed the reader's filters.
+    pub passed: usize,
+    /// Papers left out because an earlier digest already listed them.
+    pub already_sent: usize,
+    /// Papers listed in this digest.
+    pub shown: usize,
+}
+
+/// How papers become digest entries.
+#[derive(Clone, Debug)]
+pub struct EntryOptions {
+    /// Authors named before "et al.".
+    pub max_authors: usize,
+    /// Teaser length in characters.
+    pub teaser_chars: usize,
+    /// Terms to highlight when the ranking reports none.
+    pub fallback_terms: Vec<String>,
+}
+
+impl DigestPaper {
+    /// Builds the entry for a ranked paper at position `rank` (from 1).
+    pub fn from_ranked(rank: usize, r: &Ranked, opts: &EntryOptions) -> DigestPaper {
+        let p = &r.paper;
+        let terms = if r.matched_terms.is_empty() {
+            &opts.fallback_terms
+        } else {
+            &r.matched_terms
+        };
+        let teaser_text = teaser(&one_line(&p.abstract_text), opts.teaser_chars);
+        let teaser = highlight(&teaser_text, terms);
+        let matched_terms = terms
+            .iter()
+            .filter(|t| {
+                let stems = crate::index::analyze(t);
+                !stems.is_empty() && contains_stems(&teaser, &stems)
+            })
+            .map(|t| one_line(t))
+            .collect();
+        DigestPaper {
+            rank,
+            id: one_line(&p.id),
+            title: one_line(&p.title),
+            url: p.url.as_deref().and_then(safe_url).or_else(|| {
+                p.arxiv_id
+                    .as_deref()
+                    .and_then(|a| safe_url(&format!("https://arxiv.org/abs/{a}")))
+            }),
+            authors: p
+                .authors
+                .iter()
+                .take(opts.max_authors.max(1))
+                .map(|a| one_line(a))
+                .collect(),
+            et_al: p.authors.len() > opts.max_authors.max(1),
+            date: p
+                .effective_date()
+                .map(|t| t.strftime("%Y-%m-%d").to_string()),
+            upvotes: p.upvotes,
+            code_url: p.code_url.as_deref().and_then(safe_url),
+            why: one_line(&r.why),
+            teaser,
+            matched_terms,
+            score: (r.score.total * 1000.0).round() / 1000.0,
+        }
+    }
+}
+
+fn contains_stems(segments: &[Segment], stems: &[String]) -> bool {
+    segments
+        .iter()
+        .filter(|s| s.hit)
+        .any(|s| crate::index::analyze(&s.text) == stems)
+}
+
+/// Reduces feed text to one line: control characters (CR, LF, tab, …) and
+/// bidi overrides become spaces, runs of spaces collapse, ends are trimmed.
+pub fn one_line(s: &str) -> String {
+    let cleaned = crate::output::sanitize_line(s);
+    cleaned
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Keeps only `http`/`https` URLs and percent-encodes the characters that
+/// could end a link in Markdown or an attribute in HTML.
+pub fn safe_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.len() > 2048 {
+        return None;
+    }
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '"' => out.push_str("%22"),
+            '\'' => out.push_str("%27"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '\\' => out.push_str("%5C"),
+            '`' => out.push_str("%60"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// The first `max` characters of `text`, cut at a word boundary, with `…`
+/// when something was cut.
+pub fn teaser(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!(
+        "{}…",
+        cut.trim_end_matches(|c: char| c.is_whitespace() || ",;:.(".contains(c))
+    )
+}
+
+/// Cuts `text` into segments, marking every run of words whose stems equal
+/// the stems of one of `terms` (so "distilling" matches "distillation").
+pub fn highlight(text: &str, terms: &[String]) -> Vec<Segment> {
+    // Words: maximal runs of alphanumerics, with their byte ranges.
+    let mut words: Vec<(usize, usize, Option<String>)> = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let stem = crate::index::analyze(&text[s..i]).into_iter().next();
+                words.push((s, i, stem));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let term_stems: Vec<Vec<String>> = terms
+        .iter()
+        .map(|t| crate::index::analyze(t))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut hits: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let mut best = 0;
+        for stems in &term_stems {
+            let n = stems.len();
+            if i + n <= words.len()
+                && n > best
+                && words[i..i + n]
+                    .iter()
+                    .zip(stems)
+                    .all(|(w, s)| w.2.as_deref() == Some(s.as_str()))
+            {
+                best = n;
+            }
+        }
+        if best > 0 {
+            hits.push((words[i].0, words[i + best - 1].1));
+            i += best;
+        } else {
+            i += 1;
+        }
+    }
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for (s, e) in hits {
+        if s > pos {
+            out.push(Segment {
+                text: text[pos..s].to_string(),
+                hit: false,
+            });
+        }
+        out.push(Segment {
+            text: text[s..e].to_string(),
+            hit: true,
+        });
+        pos = e;
+    }
+    if pos < text.len() {
+        out.push(Segment {
+            text: text[pos..].to_string(),
+            hit: false,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_removes_header_breaking_characters() {
+        assert_eq!(
+            one_line("Title\r\nBcc: evil@example.com\t x"),
+            "Title Bcc: evil@example.com x"
+        );
+    }
+
+    #[test]
+    fn only_web_links_survive() {
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(
+            safe_url("https://x.org/a b\"><script>").as_deref(),
+            Some("https://x.org/a%20b%22%3E%3Cscript%3E")
+        );
+    }
+
+    #[test]
+    fn teaser_cuts_at_a_word() {
+        assert_eq!(teaser("alpha beta gamma delta", 13), "alpha beta…");
+        assert_eq!(teaser("short", 10), "short");
+    }
+
+    #[test]
+    fn highlight_matches_stems_and_phrases() {
+        let segs = highlight(
+            "We study in-context learning and distilling models.",
+            &["in-context learning".into(), "distillation".into()],
+        );
+        let hits: Vec<&str> = segs
+            .iter()
+            .filter(|s| s.hit)
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(hits, ["in-context learning", "distilling"]);
+        let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            joined,
+            "We study in-context learning and distilling models."
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! Rendering a [`Digest`] as Markdown, HTML, plain text, JSON and the mail
+//! subject, with minijinja templates.
+//!
+//! The built-in templates are files under `src/digest/templates/`, embedded
+//! in the binary; `[digest] templates_dir` may hold replacements with the
+//! same file names. Escaping is decided by the name each template is
+//! registered under, never by the template author: `digest.html` gets
+//! minijinja's HTML autoescape (so a feed's `<script>` prints as text), the
+//! Markdown template escapes through the `md` filter, and the text part is
+//! wrapped at 72 columns by the `wrap` filter. A missing variable is an error
+//! (strict undefined), so a typo in a user template fails loudly.
+
+use std::path::Path;
+
+use minijinja::{Environment, UndefinedBehavior, Value, context};
+
+use super::model::Digest;
+use crate::error::{Error, Result};
+
+/// The text part's width (RFC 3676 recommends at most 78; 72 leaves room for
+/// quoting).
+pub const TEXT_WIDTH: usize = 72;
+
+/// Built-in templates: (file name, registered name, source).
+const BUILTIN: [(&str, &str, &str); 4] = [
+    (
+        "digest.md.j2",
+        "digest.md",
+        include_str!("templates/digest.md.j2"),
+    ),
+    (
+        "digest.html.j2",
+        "digest.html",
+        include_str!("templates/digest.html.j2"),
+    ),
+    (
+        "digest.txt.j2",
+        "digest.txt",
+        include_str!("templates/digest.txt.j2"),
+    ),
+    (
+        "subject.txt.j2",
+        "subject.txt",
+        include_str!("templates/subject.txt.j2"),
+    ),
+];
+
+/// A digest rendered in every format a mail needs.
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    /// The subject line (one line, no control characters).
+    pub subject: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The HTML part.
+    pub html: String,
+}
+
+/// Loaded templates.
+pub struct Renderer {
+    env: Environment<'static>,
+    subject: String,
+}
+
+impl Renderer {
+    /// The built-in templates, overridden by files in `templates_dir`;
+    /// `subject` is the `[digest] subject` template.
+    ///
+    /// # Errors
+    /// A template file that cannot be read or does not parse (named).
+    pub fn new(templates_dir: Option<&Path>, subject: &str) -> Result<Renderer> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .map_err(|e| Error::Other(format!("template syntax: {e}")))?;
+        env.set_syntax(syntax);
+        env.add_filter("md", md_escape);
+        env.add_filter("wrap", wrap_filter);
+        for (file, name, builtin) in BUILTIN {
+            let source = match templates_dir.map(|d| d.join(file)) {
+                Some(p) if p.exists() => {
+                    std::fs::read_to_string(&p).map_err(|e| Error::io(p.display(), e))?
+                }
+                _ => builtin.to_string(),
+            };
+            env.add_template_owned(name, source)
+                .map_err(|e| Error::Usage(format!("template {file}: {e:#}")))?;
+        }
+        env.add_template_owned("subject.line", subject.to_string())
+            .map_err(|e| Error::Usage(format!("`digest.subject` template: {e:#}")))?;
+        Ok(Renderer {
+            env,
+            subject: subject.to_string(),
+        })
+    }
+
+    fn render(&self, name: &str, digest: &Digest) -> Result<String> {
+        let tmpl = self
+            .env
+            .get_template(name)
+            .map_err(|e| Error::Other(format!("template {name}: {e:#}")))?;
+        tmpl.render(context! {
+            d => Value::from(minijinja::value::Serde(digest)),
+            count => digest.papers.len(),
+            date => &digest.date,
+            title => &digest.title,
+        })
+        .map_err(|e| Error::Usage(format!("template {name}: {e:#}")))
+    }
+
+    /// Markdown.
+    ///
+    /// # Errors
+    /// A template error.
+    pub fn markdown(&self, digest: &Digest) -> Result<String> {
+        self.render("digest.md", digest)
+    }
+
+    /// Mail-safe HTML (every feed string HTML-escaped).
+    ///
+    /// # Errors
+    /// A template error.
+    pub fn html(&self, digest: &Digest) -> Result<String> {
+        self.render("digest.html", digest)
+    }
+
+    /// Plain text wrapped at [`TEXT_WIDTH`] columns.
+    ///
+    /// # Errors
+    /// A template error.
+    pub fn text(&self, digest: &Digest) -> Result<String> {
+        self.render("digest.txt", digest)
+    }
+
+    /// The subject: `[digest] subject` when set away from the default, else
+    /// `subject.txt.j2`; always one line.
+    ///
+    /// # Errors
+    /// A template error.
+    pub fn subject(&self, digest: &Digest) -> Result<String> {
+        let name = if self.subject.is_empty() {
+            "subject.txt"
+        } else {
+            "subject.line"
+        };
+        Ok(super::model::one_line(&self.render(name, digest)?))
+    }
+
+    /// JSON (the [`Digest`] model, pretty-printed, with a final newline).
+    ///
+    /// # Errors
+    /// Never in practice (serialising plain data).
+    pub fn json(digest: &Digest) -> Result<String> {
+        serde_json::to_string_pretty(digest)
+            .map(|s| s + "\n")
+            .map_err(|e| Error::Other(format!("cannot write JSON: {e}")))
+    }
+
+    /// Subject, text and HTML together (what a mail needs).
+    ///
+    /// # Errors
+    /// A template error.
+    pub fn for_mail(&self, digest: &Digest) -> Result<Rendered> {
+        Ok(Rendered {
+            subject: self.subject(digest)?,
+            text: self.text(digest)?,
+            html: self.html(digest)?,
+        })
+    }
+}
+
+/// Escapes Markdown punctuation so feed text stays text (no links, no HTML,
+/// no emphasis it did not ask for).
+fn md_escape(s: String) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '{' | '}'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `{{ text | wrap(72, "   ") }}`: greedy word wrap; `indent` starts every
+/// line after the first (the first line's prefix is in the template).
+fn wrap_filter(s: String, width: Option<usize>, indent: Option<String>) -> String {
+    wrap(
+        &s,
+        width.unwrap_or(TEXT_WIDTH),
+        indent.as_deref().unwrap_or(""),
+    )
+}
+
+/// Wraps `text` into lines of at most `width` characters (a single word
+/// longer than that, such as a URL, gets a line of its own). The first line
+/// keeps `text`'s leading spaces; later lines start with `indent`. Both count
+/// toward the width.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let lead = &text[..text.len() - text.trim_start().len()];
+    let mut out = lead.to_string();
+    let mut line_len = lead.chars().count();
+    let mut first_on_line = true;
+    let indent_len = indent.chars().count();
+    for word in text.split_whitespace() {
+        let wl = word.chars().count();
+        if !first_on_line && line_len + 1 + wl > width {
+            out.push('\n');
+            out.push_str(indent);
+            line_len = indent_len;
+            first_on_line = true;
+        }
+        if !first_on_line {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += wl;
+        first_on_line = false;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_respects_width_and_indent() {
+        let w = wrap("aaa bbb ccc ddd", 8, "  ");
+        assert_eq!(w, "aaa bbb\n  ccc ddd");
+        let w = wrap("  aaa bbb ccc", 9, "  ");
+        assert_eq!(w, "  aaa bbb\n  ccc");
+    }
+
+    #[test]
+    fn markdown_escape_neutralises_links_and_html() {
+        assert_eq!(md_escape("[x](y) <b>".into()), "\\[x\\](y) \\<b\\>");
+    }
+}

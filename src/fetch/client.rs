@@ -1,0 +1,429 @@
+//! The HTTP client: one reqwest client per run, and the retry loop around it.
+//!
+//! Owns how a single URL is fetched: timeouts, the honest User-Agent, gzip,
+//! conditional GET with stored validators, bounded retries with exponential
+//! backoff and jitter that honour `Retry-After`, and per-host pacing (arXiv's
+//! courtesy delay holds across every source that talks to the same host).
+//!
+//! It does not know about sources, formats or the index. Invariants: at most
+//! `retries + 1` attempts per URL; no wait is ever longer than
+//! `fetch.max_backoff` (a longer `Retry-After` gives up until the next run
+//! instead of stalling cron); a 304 is a success with no body.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap};
+use tokio::sync::Mutex;
+
+use super::FetchError;
+use super::state::Validators;
+use crate::config::FetchConfig;
+use crate::ingest::MAX_DOCUMENT_BYTES;
+
+/// The User-Agent every request sends: name, version, and where to look.
+pub(crate) fn user_agent(contact: Option<&str>) -> String {
+    let base = concat!(
+        "papertrend/",
+        env!("CARGO_PKG_VERSION"),
+        " (+https://github.com/papertrend; cron digest"
+    );
+    match contact.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => format!("{base}; {c})"),
+        None => format!("{base})"),
+    }
+}
+
+/// What one URL gave.
+pub(crate) enum Fetched {
+    /// 200: the (decoded) body and the validators to store.
+    Body {
+        /// The response body, gzip already undone.
+        bytes: Vec<u8>,
+        /// `ETag` / `Last-Modified` to send next time.
+        validators: Validators,
+        /// The `Content-Type`, for error messages.
+        content_type: Option<String>,
+    },
+    /// 304: nothing changed since the stored validators.
+    NotModified,
+}
+
+/// Retry and timing settings, copied out of the config.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Policy {
+    retries: u32,
+    backoff: Duration,
+    max_backoff: Duration,
+}
+
+/// The shared client: reqwest plus pacing and `-v` logging.
+#[derive(Clone)]
+pub(crate) struct Http {
+    client: reqwest::Client,
+    policy: Policy,
+    pacer: Arc<Mutex<HashMap<String, Instant>>>,
+    verbose: bool,
+}
+
+fn std_duration(span: crate::clock::Span) -> Duration {
+    Duration::try_from(span.0).unwrap_or(Duration::ZERO)
+}
+
+impl Http {
+    /// Builds the client from `[fetch]`.
+    pub(crate) fn new(cfg: &FetchConfig, verbose: bool) -> Result<Http, String> {
+        let client = reqwest::Client::builder()
+            .user_agent(user_agent(cfg.contact.as_deref()))
+            .connect_timeout(std_duration(cfg.connect_timeout))
+            .read_timeout(std_duration(cfg.read_timeout))
+            .timeout(std_duration(cfg.timeout))
+            .gzip(true)
+            // Our own loop retries with backoff and Retry-After; reqwest's
+            // built-in retry has neither (see notes/ecosystem.md §4).
+            .retry(reqwest::retry::never())
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {}", chain(&e)))?;
+        Ok(Http {
+            client,
+            policy: Policy {
+                retries: cfg.retries,
+                backoff: std_duration(cfg.backoff),
+                max_backoff: std_duration(cfg.max_backoff),
+            },
+            pacer: Arc::new(Mutex::new(HashMap::new())),
+            verbose,
+        })
+    }
+
+    fn log(&self, line: &str) {
+        if self.verbose {
+            eprintln!("papertrend: {}", crate::output::sanitize_terminal(line));
+        }
+    }
+
+    /// Waits until `gap` has passed since the last request to `host`
+    /// (reserving the slot first, so concurrent sources queue up).
+    async fn pace(&self, host: &str, gap: Duration) {
+        if gap.is_zero() {
+            return;
+        }
+        let wait = {
+            let mut last = self.pacer.lock().await;
+            let now = Instant::now();
+            let slot = match last.get(host) {
+                Some(prev) => (*prev + gap).max(now),
+                None => now,
+            };
+            last.insert(host.to_string(), slot);
+            slot - now
+        };
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// GETs `url`, retrying as configured. `gap` is the least time between
+    /// two requests to this URL's host (arXiv's courtesy delay; zero for
+    /// others); `cached` are the validators from the last run. Returns the
+    /// result and how many requests were sent.
+    pub(crate) async fn get(
+        &self,
+        url: &str,
+        gap: Duration,
+        cached: Option<&Validators>,
+    ) -> (Result<Fetched, FetchError>, u32) {
+        let host = reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        let attempts = self.policy.retries.saturating_add(1);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.pace(&host, gap).await;
+            let started = Instant::now();
+            let outcome = self.attempt(url, cached).await;
+            let ms = started.elapsed().as_millis();
+            let last = attempt >= attempts;
+            let (wait, err) = match outcome {
+                Ok(Attempt::Done(fetched)) => {
+                    let status = match &fetched {
+                        Fetched::Body { .. } => "200 OK",
+                        Fetched::NotModified => "304 Not Modified",
+                    };
+                    self.log(&format!("GET {url} -> {status} ({ms} ms)"));
+                    return (Ok(fetched), attempt);
+                }
+                Ok(Attempt::Status {
+                    status,
+                    retry_after,
+                }) => {
+                    self.log(&format!("GET {url} -> {status} ({ms} ms)"));
+                    if !retryable(status) {
+                        let err = FetchError::Status {
+                            url: url.to_string(),
+                            status: status.as_u16(),
+                            attempts: attempt,
+                        };
+                        return (Err(err), attempt);
+                    }
+                    if let Some(asked) = retry_after
+                        && asked > self.policy.max_backoff
+                    {
+                        let err = FetchError::RetryAfterTooLong {
+                            url: url.to_string(),
+                            status: status.as_u16(),
+                            seconds: asked.as_secs(),
+                        };
+                        return (Err(err), attempt);
+                    }
+                    let wait = retry_after.unwrap_or_else(|| self.backoff(attempt));
+                    let err = FetchError::Status {
+                        url: url.to_string(),
+                        status: status.as_u16(),
+                        attempts: attempt,
+                    };
+                    (wait, err)
+                }
+                Err(e) => {
+                    let what = transport_reason(&e);
+                    self.log(&format!("GET {url} -> {what} ({ms} ms)"));
+                    let err = FetchError::Transport {
+                        url: url.to_string(),
+                        reason: what,
+                        attempts: attempt,
+                    };
+                    if !(e.is_timeout() || e.is_connect() || e.is_body()) {
+                        return (Err(err), attempt);
+                    }
+                    (self.backoff(attempt), err)
+                }
+            };
+            if last {
+                return (Err(err), attempt);
+            }
+            // Never ask a server faster than its courtesy delay, even on retry.
+            let wait = wait.max(gap);
+            self.log(&format!(
+                "retrying {url} in {} ms (attempt {} of {attempts})",
+                wait.as_millis(),
+                attempt + 1
+            ));
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Exponential backoff with "equal jitter": half fixed, half random,
+    /// capped at `max_backoff`.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .policy
+            .backoff
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+        let capped = exp.min(self.policy.max_backoff);
+        let half = capped / 2;
+        half + half.mul_f64(jitter())
+    }
+
+    async fn attempt(
+        &self,
+        url: &str,
+        cached: Option<&Validators>,
+    ) -> Result<Attempt, reqwest::Error> {
+        let mut req = self.client.get(url);
+        if let Some(v) = cached {
+            if let Some(etag) = &v.etag {
+                req = req.header(header::IF_NONE_MATCH, etag);
+            }
+            if let Some(lm) = &v.last_modified {
+                req = req.header(header::IF_MODIFIED_SINCE, lm);
+            }
+        }
+        let mut resp = req.send().await?;
+        let status = resp.status();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Attempt::Done(Fetched::NotModified));
+        }
+        if !status.is_success() {
+            let retry_after = retry_after(resp.headers(), jiff::Timestamp::now());
+            return Ok(Attempt::Status {
+                status,
+                retry_after,
+            });
+        }
+        let header_str = |name: header::HeaderName| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let validators = Validators {
+            etag: header_str(header::ETAG),
+            last_modified: header_str(header::LAST_MODIFIED),
+        };
+        let content_type = header_str(header::CONTENT_TYPE);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp.chunk().await? {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+                // Treated like any other non-success: a listing this large is
+                // broken or hostile.
+                return Ok(Attempt::Status {
+                    status: StatusCode::PAYLOAD_TOO_LARGE,
+                    retry_after: None,
+                });
+            }
+        }
+        Ok(Attempt::Done(Fetched::Body {
+            bytes,
+            validators,
+            content_type,
+        }))
+    }
+}
+
+enum Attempt {
+    Done(Fetched),
+    Status {
+        status: StatusCode,
+        retry_after: Option<Duration>,
+    },
+}
+
+/// Whether a status is worth another attempt: rate limits, timeouts and
+/// server errors (except 501, which will not change).
+fn retryable(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS
+        || status == StatusCode::REQUEST_TIMEOUT
+        || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
+}
+
+/// `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3);
+/// a date in the past means "now".
+fn retry_after(headers: &HeaderMap, now: jiff::Timestamp) -> Option<Duration> {
+    let v = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    // IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") is valid RFC 2822.
+    let at = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
+    let secs = at.duration_since(now).as_secs();
+    Some(Duration::from_secs(u64::try_from(secs).unwrap_or(0)))
+}
+
+/// A number in [0, 1) from the std hasher's per-process random keys: enough
+/// to spread retries of many cron jobs, without a rand dependency.
+fn jitter() -> f64 {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A transport error in a few words: "timed out", "connection refused", …
+fn transport_reason(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        return "timed out".into();
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::ConnectionRefused {
+                return "connection refused".into();
+            }
+            if io.kind() == std::io::ErrorKind::TimedOut {
+                return "timed out".into();
+            }
+        }
+        source = s.source();
+    }
+    chain(e)
+}
+
+/// The error and its causes on one line (`a: b: c`), repeated parts dropped.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::RETRY_AFTER, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_and_http_dates() {
+        let now: jiff::Timestamp = "2026-11-27T08:00:00Z".parse().unwrap();
+        assert_eq!(
+            retry_after(&headers("120"), now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            retry_after(&headers("Fri, 27 Nov 2026 08:00:30 GMT"), now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            retry_after(&headers("Fri, 27 Nov 2026 07:00:00 GMT"), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&headers("soon"), now), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let cfg = FetchConfig {
+            backoff: "1s".parse().unwrap(),
+            max_backoff: "5s".parse().unwrap(),
+            ..FetchConfig::default()
+        };
+        let http = Http::new(&cfg, false).unwrap();
+        for _ in 0..20 {
+            let b1 = http.backoff(1);
+            assert!(b1 >= Duration::from_millis(500) && b1 <= Duration::from_secs(1));
+            let b2 = http.backoff(2);
+            assert!(b2 >= Duration::from_secs(1) && b2 <= Duration::from_secs(2));
+            let b9 = http.backoff(9);
+            assert!(b9 >= Duration::from_millis(2500) && b9 <= Duration::from_secs(5));
+        }
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        assert!(retryable(StatusCode::TOO_MANY_REQUESTS));
+        assert!(retryable(StatusCode::SERVICE_UNAVAILABLE));
+        assert!(retryable(StatusCode::BAD_GATEWAY));
+        assert!(!retryable(StatusCode::NOT_IMPLEMENTED));
+        assert!(!retryable(StatusCode::NOT_FOUND));
+        assert!(!retryable(StatusCode::BAD_REQUEST));
+    }
+
+    #[test]
+    fn user_agent_names_the_version_and_contact() {
+        let ua = user_agent(Some("mailto:me@example.org"));
+        assert!(ua.starts_with(concat!("papertrend/", env!("CARGO_PKG_VERSION"))));
+        assert!(ua.ends_with("; mailto:me@example.org)"), "{ua}");
+        assert!(user_agent(None).ends_with("cron digest)"));
+    }
+}

@@ -1,0 +1,338 @@
+//! Ranking: what is trending for this reader, and why. Pure functions and
+//! types; `index::rank` compiles a [`Plan`] into one tantivy query and calls
+//! back into [`score`] for the parts, so the formula lives here only.
+//!
+//! The formula (documented for users in `docs/ranking.md`):
+//!
+//! ```text
+//! total = (interest + negative + follow + momentum + popularity) × freshness
+//! freshness  = 0.5 ^ (age_days / half_life_days)        (future dates: age 0)
+//! popularity = popularity_weight × (upvotes_weight × ln(1+upvotes)
+//!              + comments_weight × ln(1+comments) + stars_weight × ln(1+stars)
+//!              + code_bonus if the paper ships code)
+//! ```
+//!
+//! `interest`, `negative`, `follow` and `momentum` are sums of the weights of
+//! the [`Clause`]s a paper matches. Invariant: the `points` of a score's parts
+//! sum to its `total` (up to float rounding), so `--explain` adds up.
+//!
+//! This module does no I/O and does not know tantivy.
+
+mod plan;
+
+pub use crate::index::rank::{Explanation, Verdict, explain_paper, rank_papers};
+pub use plan::{Clause, ClauseKind, Plan, Target};
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::config::RankConfig;
+use crate::paper::Paper;
+
+/// One part of a score, for `--explain` and the digest's "why" line.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Part {
+    /// Part name: `interest`, `negative`, `follow`, `momentum`, `popularity`, `freshness`.
+    pub name: String,
+    /// Its value (for `freshness`, the multiplier).
+    pub value: f32,
+    /// What this part adds to the total: `value × freshness` for the
+    /// additive parts, 0 for `freshness` itself. The points sum to the total.
+    pub points: f32,
+    /// What contributed, e.g. `"in-context learning" in title (3.0 x 2.0)`.
+    pub detail: Vec<String>,
+}
+
+/// Where one interest, follow or momentum clause matched.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Match {
+    /// The part it counts in (`interest`, `negative`, `follow`, `momentum`).
+    pub part: String,
+    /// The reader's surface keyword, followed name, or rising phrase.
+    pub term: String,
+    /// Where it matched: `title`, `abstract`, `text`, `category`, `author`.
+    #[serde(rename = "where")]
+    pub field: String,
+    /// The weight it added (negative for demotions).
+    pub weight: f32,
+}
+
+/// A score with its parts: `total = (interest + negative + follow + momentum
+/// + popularity) x freshness`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Score {
+    /// The total.
+    pub total: f32,
+    /// The parts, in a fixed order.
+    pub parts: Vec<Part>,
+    /// Every clause that matched, in plan order (empty when none did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<Match>,
+}
+
+impl Score {
+    /// The part named `name`, if present.
+    pub fn part(&self, name: &str) -> Option<&Part> {
+        self.parts.iter().find(|p| p.name == name)
+    }
+}
+
+/// A ranked paper.
+#[derive(Clone, Debug, Serialize)]
+pub struct Ranked {
+    /// The paper.
+    pub paper: Paper,
+    /// Its score and parts.
+    pub score: Score,
+    /// One line saying why it ranks here (`matches "in-context learning"
+    /// (title), 42 upvotes, ships code`).
+    pub why: String,
+    /// The interest terms that matched (surface forms), for highlighting.
+    pub matched_terms: Vec<String>,
+}
+
+/// Which papers a ranking considers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Window {
+    /// Papers dated (published, else first seen) at or after this instant:
+    /// what `top --since` uses.
+    Date(Timestamp),
+    /// Papers first seen at or after this instant: what the digest uses.
+    FirstSeen(Timestamp),
+    /// Every paper.
+    All,
+}
+
+/// A rising topic: a term or phrase whose share of recent papers is high
+/// against the baseline window.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Topic {
+    /// The readable surface form (`vision transformers`).
+    pub phrase: String,
+    /// How many papers in the window contain it.
+    pub window_count: usize,
+    /// How many papers in the baseline window contain it.
+    pub baseline_count: usize,
+    /// The smoothed rise score (see `trends`); higher is rising faster.
+    pub score: f32,
+}
+
+/// What [`rank_papers`] returns.
+#[derive(Clone, Debug, Default)]
+pub struct RankOutcome {
+    /// The best papers, best first, at most `limit`.
+    pub ranked: Vec<Ranked>,
+    /// How many papers are in the window.
+    pub considered: usize,
+    /// How many papers in the window an `exclude` term removed.
+    pub excluded: usize,
+    /// The rising topics used for momentum (empty without a baseline).
+    pub rising: Vec<Topic>,
+}
+
+/// The popularity counts of one paper, as the index holds them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Upvotes (0 when unknown).
+    pub upvotes: u64,
+    /// Comments (0 when unknown).
+    pub comments: u64,
+    /// GitHub stars (0 when unknown).
+    pub stars: u64,
+    /// Whether the paper ships code.
+    pub has_code: bool,
+}
+
+impl Counts {
+    /// The counts of a stored record.
+    pub fn of(p: &Paper) -> Counts {
+        Counts {
+            upvotes: p.upvotes.unwrap_or(0),
+            comments: p.comments.unwrap_or(0),
+            stars: p.github_stars.unwrap_or(0),
+            has_code: p.code_url.is_some(),
+        }
+    }
+}
+
+/// Freshness multiplier: `0.5 ^ (age_days / half_life_days)`, in (0, 1].
+///
+/// A future date (clock skew, a listing dated tomorrow) counts as age 0; a
+/// non-positive half-life gives 1 (config validation forbids it anyway).
+pub fn freshness(age_days: f64, half_life_days: f64) -> f32 {
+    if half_life_days <= 0.0 || !age_days.is_finite() {
+        return if age_days.is_finite() { 1.0 } else { 0.0 };
+    }
+    0.5f64.powf(age_days.max(0.0) / half_life_days) as f32
+}
+
+/// Age in days of something dated `date`, seen at `now` (negative when future).
+pub fn age_days(date: Timestamp, now: Timestamp) -> f64 {
+    (now.as_second() - date.as_second()) as f64 / 86_400.0
+}
+
+/// The popularity part (before freshness): log-scaled counts plus a lift
+/// for shipping code, times `popularity_weight`.
+pub fn popularity(c: Counts, cfg: &RankConfig) -> f32 {
+    let ln = |n: u64| (n as f64).ln_1p() as f32;
+    cfg.popularity_weight
+        * (cfg.upvotes_weight * ln(c.upvotes)
+            + cfg.comments_weight * ln(c.comments)
+            + cfg.stars_weight * ln(c.stars)
+            + if c.has_code { cfg.code_bonus } else { 0.0 })
+}
+
+/// The fast total used while collecting: `(clause_sum + popularity) × freshness`.
+pub fn total(clause_sum: f32, popularity: f32, freshness: f32) -> f32 {
+    (clause_sum + popularity) * freshness
+}
+
+/// The score of one paper with its parts, given which plan clauses it
+/// matched (`matched[i]` for `plan.clauses[i]`).
+///
+/// The total is recomputed from the parts, so the parts' points sum to it.
+pub fn score(plan: &Plan, matched: &[bool], counts: Counts, fresh: f32, cfg: &RankConfig) -> Score {
+    let names = ["interest", "negative", "follow", "momentum"];
+    let mut sums = [0.0f32; 4];
+    let mut details: [Vec<String>; 4] = Default::default();
+    let mut matches = Vec::new();
+    for (clause, _) in plan.clauses.iter().zip(matched).filter(|(_, m)| **m) {
+        let slot = match clause.kind {
+            ClauseKind::Interest => 0,
+            ClauseKind::Negative => 1,
+            ClauseKind::Follow => 2,
+            ClauseKind::Momentum => 3,
+        };
+        sums[slot] += clause.weight;
+        details[slot].push(clause.detail());
+        matches.push(Match {
+            part: names[slot].to_string(),
+            term: clause.label.clone(),
+            field: clause.target.name().to_string(),
+            weight: clause.weight,
+        });
+    }
+    let pop = popularity(counts, cfg);
+    let mut parts: Vec<Part> = names
+        .iter()
+        .zip(sums)
+        .zip(details)
+        .map(|((name, value), detail)| Part {
+            name: (*name).to_string(),
+            value,
+            points: value * fresh,
+            detail,
+        })
+        .collect();
+    let mut pop_detail = Vec::new();
+    for (n, what, w) in [
+        (counts.upvotes, "upvotes", cfg.upvotes_weight),
+        (counts.comments, "comments", cfg.comments_weight),
+        (counts.stars, "GitHub stars", cfg.stars_weight),
+    ] {
+        if n > 0 && w != 0.0 {
+            pop_detail.push(format!("{n} {what} ({w} x ln(1+{n}))"));
+        }
+    }
+    if counts.has_code && cfg.code_bonus != 0.0 {
+        pop_detail.push(format!("ships code (+{})", cfg.code_bonus));
+    }
+    if cfg.popularity_weight != 1.0 && !pop_detail.is_empty() {
+        pop_detail.push(format!("all x popularity_weight {}", cfg.popularity_weight));
+    }
+    parts.push(Part {
+        name: "popularity".into(),
+        value: pop,
+        points: pop * fresh,
+        detail: pop_detail,
+    });
+    parts.push(Part {
+        name: "freshness".into(),
+        value: fresh,
+        points: 0.0,
+        detail: vec![format!("x {fresh:.3} (half-life {})", cfg.half_life)],
+    });
+    let total = parts.iter().map(|p| p.points).sum();
+    Score {
+        total,
+        parts,
+        matches,
+    }
+}
+
+/// The one-line reason shown in listings and the digest, built from the
+/// parts: `matches "in-context learning" (title), "retrieval" (abstract) ·
+/// 42 upvotes · code · rising: "vision transformers"`.
+pub fn why_line(score: &Score, counts: Counts) -> String {
+    let mut pieces = Vec::new();
+    let listed = |part: &str| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for m in score.matches.iter().filter(|m| m.part == part) {
+            let item = format!("\"{}\" ({})", m.term, m.field);
+            if !out.contains(&item) {
+                out.push(item);
+            }
+        }
+        out
+    };
+    let interest = listed("interest");
+    if !interest.is_empty() {
+        pieces.push(format!("matches {}", interest.join(", ")));
+    }
+    let follow = listed("follow");
+    if !follow.is_empty() {
+        pieces.push(format!("follows {}", follow.join(", ")));
+    }
+    let negative = listed("negative");
+    if !negative.is_empty() {
+        pieces.push(format!("demoted by {}", negative.join(", ")));
+    }
+    if counts.upvotes > 0 {
+        pieces.push(format!("{} upvotes", counts.upvotes));
+    }
+    if counts.stars > 0 {
+        pieces.push(format!("{} stars", counts.stars));
+    }
+    if counts.has_code {
+        pieces.push("code".into());
+    }
+    let mut rising: Vec<String> = Vec::new();
+    for m in score.matches.iter().filter(|m| m.part == "momentum") {
+        let item = format!("\"{}\"", m.term);
+        if !rising.contains(&item) {
+            rising.push(item);
+        }
+    }
+    if !rising.is_empty() {
+        pieces.push(format!("rising: {}", rising.join(", ")));
+    }
+    if pieces.is_empty() {
+        "no interest match; ranked by freshness".into()
+    } else {
+        pieces.join(" · ")
+    }
+}
+
+/// The distinct interest and follow terms that matched, for highlighting.
+pub fn matched_terms(score: &Score) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in &score.matches {
+        if (m.part == "interest" || m.part == "follow") && !out.contains(&m.term) {
+            out.push(m.term.clone());
+        }
+    }
+    out
+}
+
+/// The `--explain` object of a score: its total, parts and matches.
+pub fn explain_json(score: &Score) -> serde_json::Value {
+    serde_json::json!({
+        "total": score.total,
+        "formula": "(interest + negative + follow + momentum + popularity) x freshness",
+        "parts": score.parts,
+        "matches": score.matches,
+    })
+}
+
+#[cfg(test)]
+mod tests;

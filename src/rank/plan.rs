@@ -1,0 +1,183 @@
+//! The ranking plan: the reader's interests, follows and the rising topics
+//! turned into weighted clauses. `index::rank` compiles it into one query.
+//!
+//! Invariants: every clause has a non-empty label and a finite weight; a
+//! keyword gives one title clause and one abstract clause, so a paper that
+//! has it in both gets both weights.
+
+use serde::Serialize;
+
+use super::Topic;
+use crate::config::{Interests, RankConfig};
+
+/// Where a clause looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    /// The title (stemmed).
+    Title,
+    /// The abstract (stemmed).
+    Abstract,
+    /// Title or abstract (one match counts once).
+    Text,
+    /// The categories (exact, case-insensitive).
+    Category,
+    /// The author names (words in order, case- and accent-insensitive).
+    Author,
+}
+
+impl Target {
+    /// The name shown in `--explain` (`title`, `abstract`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Title => "title",
+            Target::Abstract => "abstract",
+            Target::Text => "text",
+            Target::Category => "category",
+            Target::Author => "author",
+        }
+    }
+}
+
+/// Which part of the score a clause counts in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClauseKind {
+    /// A keyword of `[interests] keywords`.
+    Interest,
+    /// A keyword of `[interests] negative` (negative weight).
+    Negative,
+    /// A followed category or author.
+    Follow,
+    /// A rising topic.
+    Momentum,
+}
+
+/// One weighted clause of the plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Clause {
+    /// The part it counts in.
+    pub kind: ClauseKind,
+    /// The reader's surface form (quotes stripped), or the topic phrase.
+    pub label: String,
+    /// Where it looks.
+    pub target: Target,
+    /// What a match adds (negative for demotions).
+    pub weight: f32,
+    /// How the weight was made, e.g. `3 x title_weight 2`.
+    pub how: String,
+}
+
+impl Clause {
+    /// The explain line: `"retrieval" in abstract: +2.00 (2 x abstract_weight 1)`.
+    pub fn detail(&self) -> String {
+        format!(
+            "\"{}\" in {}: {:+.2} ({})",
+            self.label,
+            self.target.name(),
+            self.weight,
+            self.how
+        )
+    }
+}
+
+/// The reader's ranking plan.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Plan {
+    /// The scoring clauses, in a fixed order: interests, negatives, follows,
+    /// momentum.
+    pub clauses: Vec<Clause>,
+    /// Phrases whose presence in the title or abstract removes a paper.
+    pub excludes: Vec<String>,
+}
+
+/// Strips the quotes readers put around phrases (`"\"in-context learning\""`).
+fn clean(label: &str) -> String {
+    label.trim().trim_matches(['"', '\'']).trim().to_string()
+}
+
+impl Plan {
+    /// Builds the plan from `[interests]`, `[rank]` and the rising topics.
+    ///
+    /// Momentum clauses get `momentum_weight × topic score / best topic
+    /// score`, so the fastest-rising topic adds `momentum_weight`.
+    pub fn new(interests: &Interests, cfg: &RankConfig, rising: &[Topic]) -> Plan {
+        let mut clauses = Vec::new();
+        let mut keyword = |kind: ClauseKind, label: &str, w: f32| {
+            let label = clean(label);
+            if label.is_empty() || w == 0.0 || !w.is_finite() {
+                return;
+            }
+            for (target, mult, key) in [
+                (Target::Title, cfg.title_weight, "title_weight"),
+                (Target::Abstract, cfg.abstract_weight, "abstract_weight"),
+            ] {
+                if mult != 0.0 {
+                    clauses.push(Clause {
+                        kind,
+                        label: label.clone(),
+                        target,
+                        weight: w * mult,
+                        how: format!("{w} x {key} {mult}"),
+                    });
+                }
+            }
+        };
+        for (k, w) in &interests.keywords {
+            keyword(ClauseKind::Interest, k, *w);
+        }
+        for (k, w) in &interests.negative {
+            keyword(ClauseKind::Negative, k, -w.abs());
+        }
+        for (list, target, bonus, key) in [
+            (
+                &interests.categories,
+                Target::Category,
+                cfg.category_bonus,
+                "category_bonus",
+            ),
+            (
+                &interests.authors,
+                Target::Author,
+                cfg.author_bonus,
+                "author_bonus",
+            ),
+        ] {
+            for name in list {
+                let label = clean(name);
+                if !label.is_empty() && bonus != 0.0 {
+                    clauses.push(Clause {
+                        kind: ClauseKind::Follow,
+                        label,
+                        target,
+                        weight: bonus,
+                        how: key.to_string(),
+                    });
+                }
+            }
+        }
+        let best = rising.iter().map(|t| t.score).fold(0.0f32, f32::max);
+        if cfg.momentum_weight != 0.0 && best > 0.0 {
+            for t in rising.iter().filter(|t| t.score > 0.0) {
+                let share = t.score / best;
+                clauses.push(Clause {
+                    kind: ClauseKind::Momentum,
+                    label: t.phrase.clone(),
+                    target: Target::Text,
+                    weight: cfg.momentum_weight * share,
+                    how: format!(
+                        "momentum_weight {} x rise {:.2}/{:.2}",
+                        cfg.momentum_weight, t.score, best
+                    ),
+                });
+            }
+        }
+        let excludes = interests
+            .exclude
+            .iter()
+            .map(|e| clean(e))
+            .filter(|e| !e.is_empty())
+            .collect();
+        Plan { clauses, excludes }
+    }
+}

@@ -1,0 +1,106 @@
+//! `run`: the demo command, exactly once per day, the watermark (a missed
+//! day is caught up, nothing repeats), partial success, and the run lock.
+
+use crate::support::{TestEnv, fixture};
+
+fn demo_config() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")
+}
+
+#[test]
+fn the_demo_run_prints_the_markdown_digest_once_a_day() {
+    let env = TestEnv::new();
+    let out = env.cmd(["run", "--config"]).arg(demo_config()).run();
+    out.success();
+    assert!(
+        out.stdout.starts_with("# Trending papers — 2026-11-27\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("## 1. "));
+    assert!(
+        out.stdout.contains("189 new since the last digest"),
+        "{}",
+        out.stdout
+    );
+    // Same day again: already delivered, so nothing at all.
+    let again = env.cmd(["run", "--config"]).arg(demo_config()).run();
+    again.success();
+    assert_eq!(again.stdout, "");
+    // --force delivers it again, identical.
+    let forced = env
+        .cmd(["run", "--force", "--config"])
+        .arg(demo_config())
+        .run();
+    forced.success();
+    assert_eq!(forced.stdout, out.stdout);
+}
+
+#[test]
+fn the_next_day_lists_only_new_papers_and_a_missing_source_is_partial() {
+    let mut env = TestEnv::new();
+    let later = env.path("later.json");
+    let cfg = env.write(
+        "config.toml",
+        format!(
+            "[digest]\nlimit = 200\n\n[[sources]]\nname = \"seed\"\nkind = \"file\"\npath = {:?}\n\n\
+             [[sources]]\nname = \"daily\"\nkind = \"file\"\npath = {later:?}\n",
+            fixture("hf-text/seed.txt")
+        ),
+    );
+    // Day 1: the second source is missing: the digest still goes out, says
+    // so, and the exit code is PARTIAL (3).
+    let day1 = env.cmd(["run", "--config"]).arg(&cfg).run();
+    day1.code(3).stderr_has("\"daily\"");
+    assert!(
+        day1.stdout.contains("> source \"daily\""),
+        "{}",
+        day1.stdout
+    );
+    assert!(day1.stdout.contains("189 new since the last digest"));
+    // Day 3 (a missed day): the new file's papers, none of the seed's.
+    std::fs::copy(fixture("hf-json/2026-01-02.json"), &later).unwrap();
+    env.set_now("2026-11-29T08:00:00Z");
+    let day3 = env.cmd(["run", "--config"]).arg(&cfg).run();
+    day3.success();
+    assert!(
+        day3.stdout.starts_with("# Trending papers — 2026-11-29"),
+        "{}",
+        day3.stdout
+    );
+    assert!(!day3.stdout.contains("189 new"), "{}", day3.stdout);
+    let titles1: Vec<&str> = day1
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("## "))
+        .collect();
+    for line in day3.stdout.lines().filter(|l| l.starts_with("## ")) {
+        let title = line.split_once(". ").map_or(line, |x| x.1);
+        assert!(
+            !titles1.iter().any(|t| t.ends_with(title)),
+            "{title} was already in day 1's digest"
+        );
+    }
+    // Day 4: nothing new at all, said plainly.
+    env.set_now("2026-11-30T08:00:00Z");
+    let day4 = env.cmd(["run", "--config"]).arg(&cfg).run();
+    day4.success();
+    assert!(
+        day4.stdout
+            .contains("no new papers from any source since the last digest"),
+        "{}",
+        day4.stdout
+    );
+}
+
+#[test]
+fn a_second_overlapping_run_exits_locked() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.data_dir()).unwrap();
+    let lock = std::fs::File::create(env.data_dir().join("lock")).unwrap();
+    lock.lock().unwrap();
+    let out = env.cmd(["run", "--config"]).arg(demo_config()).run();
+    out.code(4)
+        .stderr_has("another papertrend run holds the lock");
+    assert_eq!(out.stdout, "");
+}

@@ -1,0 +1,238 @@
+//! A real SMTP server on loopback for mail tests: aiosmtpd (PyPI), driven by
+//! `tests/support/smtp_sink.py`, installed on first use into a venv under
+//! `target/smtp-venv` (a file lock keeps parallel tests from racing), with
+//! throwaway certificates made by `openssl` in the test's temp dir.
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The venv's python, creating the venv (once) if needed.
+pub fn python() -> PathBuf {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target dir")
+        .to_path_buf();
+    let venv = target.join("smtp-venv");
+    let py = venv.join("bin/python");
+    let ready = venv.join(".ready");
+    if ready.exists() {
+        return py;
+    }
+    let lock = std::fs::File::create(target.join("smtp-venv.lock")).expect("venv lock file");
+    lock.lock().expect("venv lock");
+    if !ready.exists() {
+        let ok = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .expect("python3 -m venv (needs Python 3)");
+        assert!(ok.success(), "python3 -m venv failed");
+        let ok = Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--no-cache-dir", "aiosmtpd==1.4.6"])
+            .status()
+            .expect("pip install aiosmtpd");
+        assert!(ok.success(), "pip install aiosmtpd==1.4.6 failed");
+        std::fs::write(&ready, "").expect("mark venv ready");
+    }
+    py
+}
+
+/// A free port on 127.0.0.1 (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// A test CA and a server certificate for `localhost` / 127.0.0.1.
+pub struct Certs {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// Makes a CA and a leaf certificate in `dir` with openssl.
+pub fn make_certs(dir: &Path) -> Certs {
+    std::fs::create_dir_all(dir).expect("certs dir");
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=papertrend test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("ext.cnf");
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "30",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    Certs {
+        ca: dir.join("ca.pem"),
+        cert: dir.join("server.pem"),
+        key: dir.join("server.key"),
+    }
+}
+
+/// How the server is secured.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Security {
+    Plain,
+    Starttls,
+    Smtps,
+}
+
+/// What the server should do.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub security: Security,
+    pub user: Option<(String, String)>,
+    pub reject_rcpt: Option<String>,
+    pub tempfail_rcpt: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            security: Security::Starttls,
+            user: Some(("alice".into(), "s3cret-pw".into())),
+            reject_rcpt: None,
+            tempfail_rcpt: None,
+        }
+    }
+}
+
+/// A running aiosmtpd; killed on drop.
+pub struct SmtpServer {
+    child: Child,
+    pub port: u16,
+    pub maildir: PathBuf,
+}
+
+impl SmtpServer {
+    /// Starts the sink on `port`, saving mail under `dir/Maildir`.
+    pub fn start(dir: &Path, port: u16, certs: Option<&Certs>, opts: &Options) -> SmtpServer {
+        let maildir = dir.join("Maildir");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
+        std::fs::create_dir_all(dir).expect("smtp dir");
+        let log = dir.join(format!("smtp-{port}.log"));
+        let log_file = std::fs::File::create(&log).expect("smtp log");
+        let mut cmd = Command::new(python());
+        cmd.arg(script)
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--maildir")
+            .arg(&maildir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log_file);
+        if opts.security != Security::Plain {
+            let c = certs.expect("certs for TLS");
+            cmd.arg("--cert").arg(&c.cert).arg("--key").arg(&c.key);
+        }
+        if opts.security == Security::Smtps {
+            cmd.arg("--smtps");
+        }
+        if let Some((u, p)) = &opts.user {
+            cmd.args(["--user", u, "--password", p]);
+        }
+        if let Some(r) = &opts.reject_rcpt {
+            cmd.args(["--reject-rcpt", r]);
+        }
+        if let Some(r) = &opts.tempfail_rcpt {
+            cmd.args(["--tempfail-rcpt", r]);
+        }
+        let child = cmd.spawn().expect("start smtp_sink.py");
+        let server = SmtpServer {
+            child,
+            port,
+            maildir,
+        };
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "SMTP sink did not listen on {port}:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    /// Every message received so far (raw bytes as saved).
+    pub fn messages(&self) -> Vec<Vec<u8>> {
+        let new = self.maildir.join("new");
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&new)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| std::fs::read(p).expect("read message"))
+            .collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
