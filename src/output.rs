@@ -225,10 +225,19 @@ fn write_table(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Resul
         let parts = r.explain.as_ref().and_then(|e| e.get("parts"));
         for part in parts.and_then(|p| p.as_array()).into_iter().flatten() {
             let name = part["name"].as_str().unwrap_or_default();
-            let points = part["points"].as_f64().unwrap_or(0.0);
-            for d in part["detail"].as_array().into_iter().flatten() {
+            let points = if name == "freshness" {
+                format!("x{:.3}", part["value"].as_f64().unwrap_or(0.0))
+            } else {
+                format!("{:+.3}", part["points"].as_f64().unwrap_or(0.0))
+            };
+            let details = part["detail"].as_array().into_iter().flatten();
+            for (i, d) in details.enumerate() {
                 let d = sanitize_line(d.as_str().unwrap_or_default());
-                let line = format!("{indent}  {name:<10} {points:>+7.3}  {d}");
+                let line = if i == 0 {
+                    format!("{indent}  {name:<10} {points:>7}  {d}")
+                } else {
+                    format!("{indent}  {:<10} {:>7}  {d}", "", "")
+                };
                 writeln!(out, "{}", style.paint("2", &truncate(&line, style.width)))?;
             }
         }

@@ -157,7 +157,7 @@ fn notices(c: &Counts, failures: &[String], first: bool) -> Vec<String> {
         });
     } else if c.passed == 0 && c.already_sent == 0 {
         out.push(format!("0 of {} papers passed your filters", c.new));
-    } else if c.shown == 0 {
+    } else if c.shown == 0 && c.already_sent > 0 {
         out.push(format!(
             "all {} new papers that passed your filters were in earlier digests",
             c.already_sent

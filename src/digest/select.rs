@@ -107,10 +107,29 @@ fn rank(
     limit: usize,
     filter: &dyn Fn(&Paper) -> bool,
 ) -> Result<Selection> {
-    let rank_window = window.since.map_or(RankWindow::All, RankWindow::FirstSeen);
+    // The ranking's window is inclusive; ours starts strictly after the
+    // watermark. Times have whole-second precision (`Clock::now`), so one
+    // second later is the first instant that is new. Without this, papers
+    // ingested in the same second a digest was built would be counted as
+    // new again by the next digest.
+    let rank_window = window.since.map_or(RankWindow::All, |t| {
+        RankWindow::FirstSeen(
+            t.checked_add(jiff::SignedDuration::from_secs(1))
+                .unwrap_or(t),
+        )
+    });
     let outcome = crate::rank::rank_papers(index, config, now, rank_window, limit, Some(filter))?;
+    let mut ranked = outcome.ranked;
+    // Equal scores in a stable order (by id), so the same index and clock
+    // always give the same digest, byte for byte.
+    ranked.sort_by(|a, b| {
+        b.score
+            .total
+            .total_cmp(&a.score.total)
+            .then_with(|| a.paper.id.cmp(&b.paper.id))
+    });
     Ok(Selection {
-        ranked: outcome.ranked,
+        ranked,
         considered: outcome.considered,
         excluded: outcome.excluded,
         already_sent: 0,

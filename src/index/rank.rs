@@ -144,6 +144,7 @@ impl Index {
     }
 
     /// The top `k` documents matching all of `musts`, scored by the plan.
+    #[allow(clippy::too_many_arguments)]
     fn top_by_plan(
         &self,
         searcher: &Searcher,
@@ -426,7 +427,7 @@ pub fn trends(
         } else {
             (texts, window_docs)
         };
-        let cands = trends::candidates(&texts, min_count.min(2).max(1), TREND_CANDIDATES * 4);
+        let cands = trends::candidates(&texts, min_count.clamp(1, 2), TREND_CANDIDATES * 4);
         report.topics = trends::distinctive(&cands, docs.min(texts.len()), limit);
         return Ok(report);
     }
@@ -467,12 +468,51 @@ fn momentum_topics(index: &Index, config: &Config, now: Timestamp) -> Result<Vec
         return Ok(Vec::new());
     }
     let t = &config.trends;
+    // Rising topics only change when the index or the hour changes, and
+    // computing them reads the window's papers; cache them next to the index
+    // (keyed by the last commit's opstamp, the hour and the settings) so
+    // `top`, `digest` and `explain` pay for it once per commit.
+    let opstamp = index
+        .inner
+        .load_metas()
+        .map(|m| m.opstamp)
+        .unwrap_or_default();
+    let key = format!(
+        "{opstamp}|{}|{}|{}|{}|{}",
+        now.as_second() / 3600,
+        t.window,
+        t.baseline,
+        t.limit,
+        t.min_count
+    );
+    let cache = index.dir().join(MOMENTUM_CACHE);
+    if let Ok(text) = std::fs::read_to_string(&cache)
+        && let Ok(cached) = serde_json::from_str::<MomentumCache>(&text)
+        && cached.key == key
+    {
+        return Ok(cached.topics);
+    }
     let report = trends(index, config, now, t.window, t.baseline, t.limit)?;
-    Ok(if report.no_baseline {
+    let topics = if report.no_baseline {
         Vec::new()
     } else {
         report.topics
-    })
+    };
+    let entry = MomentumCache { key, topics };
+    if let Ok(json) = serde_json::to_vec(&entry) {
+        // A cache that cannot be written (read-only data dir) only costs time.
+        let _ = crate::state::write_atomic(&cache, &json);
+    }
+    Ok(entry.topics)
+}
+
+/// File (inside the index folder) caching the rising topics momentum uses.
+const MOMENTUM_CACHE: &str = "papertrend-momentum-cache.json";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct MomentumCache {
+    key: String,
+    topics: Vec<Topic>,
 }
 
 /// Ranks the papers in `window` for the configured interests: the engine

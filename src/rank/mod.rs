@@ -105,7 +105,7 @@ pub enum Window {
 
 /// A rising topic: a term or phrase whose share of recent papers is high
 /// against the baseline window.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Topic {
     /// The readable surface form (`vision transformers`).
     pub phrase: String,
@@ -250,7 +250,7 @@ pub fn score(plan: &Plan, matched: &[bool], counts: Counts, fresh: f32, cfg: &Ra
         name: "freshness".into(),
         value: fresh,
         points: 0.0,
-        detail: vec![format!("x {fresh:.3} (half-life {})", cfg.half_life)],
+        detail: vec![format!("half-life {}", cfg.half_life)],
     });
     let total = parts.iter().map(|p| p.points).sum();
     Score {
@@ -265,6 +265,8 @@ pub fn score(plan: &Plan, matched: &[bool], counts: Counts, fresh: f32, cfg: &Ra
 /// 42 upvotes · code · rising: "vision transformers"`.
 pub fn why_line(score: &Score, counts: Counts) -> String {
     let mut pieces = Vec::new();
+    // One item per term and field, in plan order (the digest's snapshots
+    // rely on this form).
     let listed = |part: &str| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for m in score.matches.iter().filter(|m| m.part == part) {

@@ -1,1 +1,202 @@
+use super::*;
+use crate::config::{Interests, RankConfig};
 
+fn cfg() -> RankConfig {
+    RankConfig::default()
+}
+
+#[test]
+fn freshness_halves_every_half_life_and_clamps_the_future() {
+    let cases = [
+        (0.0, 7.0, 1.0),
+        (7.0, 7.0, 0.5),
+        (14.0, 7.0, 0.25),
+        (3.5, 7.0, std::f32::consts::FRAC_1_SQRT_2),
+        (-3.0, 7.0, 1.0), // dated in the future: age 0
+        (1.0, 0.0, 1.0),  // no half-life: no decay
+    ];
+    for (age, half, want) in cases {
+        let got = freshness(age, half);
+        assert!(
+            (got - want).abs() < 1e-6,
+            "age {age}, half-life {half}: {got}"
+        );
+    }
+}
+
+#[test]
+fn popularity_is_log_scaled_with_a_code_lift() {
+    let c = cfg();
+    let p = |upvotes, has_code| {
+        popularity(
+            Counts {
+                upvotes,
+                has_code,
+                ..Counts::default()
+            },
+            &c,
+        )
+    };
+    assert_eq!(p(0, false), 0.0);
+    assert!((p(0, true) - 0.5).abs() < 1e-6);
+    assert!((p(100, false) - 101f32.ln()).abs() < 1e-5);
+    // Ten times the upvotes is far less than ten times the popularity.
+    assert!(p(1000, false) < 2.0 * p(100, false));
+    assert!(p(101, false) > p(100, false));
+    let all = popularity(
+        Counts {
+            upvotes: 9,
+            comments: 3,
+            stars: 99,
+            has_code: true,
+        },
+        &c,
+    );
+    let want = 10f32.ln() + 0.5 * 4f32.ln() + 0.3 * 100f32.ln() + 0.5;
+    assert!((all - want).abs() < 1e-5, "{all} vs {want}");
+}
+
+fn interests() -> Interests {
+    let mut i = Interests::default();
+    i.keywords.insert("\"in-context learning\"".into(), 3.0);
+    i.keywords.insert("retrieval".into(), 2.0);
+    i.negative.insert("survey".into(), 1.0);
+    i.exclude.push("\"quantum chemistry\"".into());
+    i.categories.push("cs.CL".into());
+    i
+}
+
+#[test]
+fn plan_weighs_title_above_abstract_and_negatives_below_zero() {
+    let rising = [
+        Topic {
+            phrase: "vision transformers".into(),
+            window_count: 8,
+            baseline_count: 0,
+            score: 4.0,
+        },
+        Topic {
+            phrase: "agents".into(),
+            window_count: 5,
+            baseline_count: 1,
+            score: 2.0,
+        },
+    ];
+    let plan = Plan::new(&interests(), &cfg(), &rising);
+    let w = |label: &str, target: Target| {
+        plan.clauses
+            .iter()
+            .find(|c| c.label == label && c.target == target)
+            .map(|c| c.weight)
+    };
+    assert_eq!(w("in-context learning", Target::Title), Some(6.0));
+    assert_eq!(w("in-context learning", Target::Abstract), Some(3.0));
+    assert_eq!(w("survey", Target::Title), Some(-2.0));
+    assert_eq!(w("survey", Target::Abstract), Some(-1.0));
+    assert_eq!(w("cs.CL", Target::Category), Some(1.0));
+    assert_eq!(w("vision transformers", Target::Text), Some(1.0));
+    assert_eq!(w("agents", Target::Text), Some(0.5));
+    assert_eq!(plan.excludes, vec!["quantum chemistry".to_string()]);
+    // No momentum clauses when the weight is 0.
+    let quiet = RankConfig {
+        momentum_weight: 0.0,
+        ..cfg()
+    };
+    let plan = Plan::new(&interests(), &quiet, &rising);
+    assert!(plan.clauses.iter().all(|c| c.kind != ClauseKind::Momentum));
+}
+
+#[test]
+fn parts_sum_to_the_total() {
+    let plan = Plan::new(&interests(), &cfg(), &[]);
+    let counts = Counts {
+        upvotes: 42,
+        comments: 2,
+        stars: 0,
+        has_code: true,
+    };
+    let cases: Vec<Vec<bool>> = vec![
+        vec![false; plan.clauses.len()],
+        vec![true; plan.clauses.len()],
+        (0..plan.clauses.len()).map(|i| i % 2 == 0).collect(),
+    ];
+    for matched in cases {
+        for fresh in [1.0, 0.5, 0.01] {
+            let s = score(&plan, &matched, counts, fresh, &cfg());
+            let sum: f32 = s.parts.iter().map(|p| p.points).sum();
+            assert!((sum - s.total).abs() < 1e-4, "{s:?}");
+            let additive: f32 = s
+                .parts
+                .iter()
+                .filter(|p| p.name != "freshness")
+                .map(|p| p.value)
+                .sum();
+            assert!((additive * fresh - s.total).abs() < 1e-4);
+            let names: Vec<&str> = s.parts.iter().map(|p| p.name.as_str()).collect();
+            assert_eq!(
+                names,
+                [
+                    "interest",
+                    "negative",
+                    "follow",
+                    "momentum",
+                    "popularity",
+                    "freshness"
+                ]
+            );
+            // The collector's formula agrees with the parts.
+            let clause_sum: f32 = plan
+                .clauses
+                .iter()
+                .zip(&matched)
+                .filter(|(_, m)| **m)
+                .map(|(c, _)| c.weight)
+                .sum();
+            let fast = total(clause_sum, popularity(counts, &cfg()), fresh);
+            assert!((fast - s.total).abs() < 1e-4);
+        }
+    }
+}
+
+#[test]
+fn why_line_names_matches_counts_and_rising_topics() {
+    let rising = [Topic {
+        phrase: "vision transformers".into(),
+        window_count: 8,
+        baseline_count: 0,
+        score: 4.0,
+    }];
+    let plan = Plan::new(&interests(), &cfg(), &rising);
+    let matched: Vec<bool> = plan
+        .clauses
+        .iter()
+        .map(|c| {
+            (c.label == "in-context learning" && c.target == Target::Title)
+                || (c.label == "retrieval" && c.target == Target::Abstract)
+                || c.kind == ClauseKind::Momentum
+        })
+        .collect();
+    let counts = Counts {
+        upvotes: 42,
+        has_code: true,
+        ..Counts::default()
+    };
+    let s = score(&plan, &matched, counts, 1.0, &cfg());
+    assert_eq!(
+        why_line(&s, counts),
+        "matches \"in-context learning\" (title), \"retrieval\" (abstract) · 42 upvotes · code \
+         · rising: \"vision transformers\""
+    );
+    assert_eq!(matched_terms(&s), ["in-context learning", "retrieval"]);
+    let none = score(
+        &plan,
+        &vec![false; plan.clauses.len()],
+        Counts::default(),
+        1.0,
+        &cfg(),
+    );
+    assert_eq!(
+        why_line(&none, Counts::default()),
+        "no interest match; ranked by freshness"
+    );
+}

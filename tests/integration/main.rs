@@ -21,3 +21,7 @@ mod digest;
 mod mail;
 // `run`: the cron entry point, exactly once per day, the watermark, partial success.
 mod run;
+// `top`, `search --sort trend`, `explain`, `similar`: the ranking on real dated days.
+mod top;
+// `trends`: rising phrases against a baseline; "no baseline" on the seed.
+mod trends;
