@@ -235,7 +235,7 @@ mod tests {
     #[test]
     fn wrap_respects_width_and_indent() {
         let w = wrap("aaa bbb ccc ddd", 8, "  ");
-        assert_eq!(w, "aaa bbb\n  ccc ddd");
+        assert_eq!(w, "aaa bbb\n  ccc\n  ddd");
         let w = wrap("  aaa bbb ccc", 9, "  ");
         assert_eq!(w, "  aaa bbb\n  ccc");
     }

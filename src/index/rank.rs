@@ -294,14 +294,24 @@ impl Index {
         } else {
             limit
         };
+        // A few more than needed, so that papers tied on score at the cut are
+        // ordered by id rather than by where they happen to sit in segments
+        // (which differs between runs): the same index ranks the same way.
+        const TIE_MARGIN: usize = 16;
         loop {
-            let top = self.top_by_plan(searcher, plan, &clause_queries, musts, config, now, k)?;
-            let exhausted = top.len() < k || k >= available;
+            let fetch = k.saturating_add(TIE_MARGIN);
+            let top =
+                self.top_by_plan(searcher, plan, &clause_queries, musts, config, now, fetch)?;
+            let exhausted = top.len() < fetch || k >= available;
+            let mut loaded = Vec::with_capacity(top.len());
+            for (score, addr) in &top {
+                loaded.push((*score, *addr, self.load(searcher, *addr)?));
+            }
+            loaded.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.id.cmp(&b.2.id)));
             let mut kept = Vec::new();
-            for (_, addr) in &top {
-                let paper = self.load(searcher, *addr)?;
+            for (_, addr, paper) in loaded {
                 if extra_filter.is_none_or(|f| f(&paper)) {
-                    kept.push((*addr, paper));
+                    kept.push((addr, paper));
                 }
                 if kept.len() == limit {
                     break;
