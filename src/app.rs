@@ -71,6 +71,7 @@ impl App {
             })?;
         let clock = Clock::from_env().map_err(Error::Usage)?;
         let stdout_tty = std::io::stdout().is_terminal();
+        #[allow(clippy::disallowed_methods)] // app.rs is where the environment is read
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let color = match cli.color {
             ColorChoice::Always => true,

@@ -24,6 +24,7 @@ impl Clock {
     /// # Errors
     /// When `PAPERTREND_NOW` is set but is not an RFC 3339 timestamp.
     pub fn from_env() -> Result<Self, String> {
+        #[allow(clippy::disallowed_methods)] // the documented test clock
         match std::env::var(NOW_ENV) {
             Ok(v) if !v.trim().is_empty() => v
                 .trim()

@@ -486,6 +486,7 @@ pub fn locate(flag: Option<&Path>) -> (Option<PathBuf>, bool) {
     if let Some(p) = flag {
         return (Some(p.to_path_buf()), true);
     }
+    #[allow(clippy::disallowed_methods)] // the documented config lookup
     if let Ok(p) = std::env::var(CONFIG_ENV)
         && !p.trim().is_empty()
     {

@@ -277,6 +277,7 @@ pub fn password(cfg: &MailConfig) -> Result<Option<Secret>, MailError> {
     if let Some(var) = &cfg.password_env {
         // The one environment read outside config/app/clock: the variable's
         // name is configuration, its value a secret that must not be kept.
+        #[allow(clippy::disallowed_methods)]
         return match std::env::var(var) {
             Ok(v) if !v.is_empty() => Ok(Some(Secret::new(v))),
             _ => Err(MailError::Password(format!(

@@ -1,5 +1,8 @@
 //! Integration tests: the real binary, real fixtures, real index on disk.
 
+// Tests pass the environment through to the binary they run.
+#![allow(clippy::disallowed_methods)]
+
 // Test support: TestEnv (isolated binary runs), fixtures.
 mod support;
 
