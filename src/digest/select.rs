@@ -112,12 +112,16 @@ fn rank(
     // second later is the first instant that is new. Without this, papers
     // ingested in the same second a digest was built would be counted as
     // new again by the next digest.
-    let rank_window = window.since.map_or(RankWindow::All, |t| {
-        RankWindow::FirstSeen(
-            t.checked_add(jiff::SignedDuration::from_secs(1))
-                .unwrap_or(t),
-        )
-    });
+    // Both ends go into the query (not only into `filter`), so a window that
+    // holds few papers of a large index costs a few loads, not a scan.
+    let since = window
+        .since
+        .map(|t| t.checked_add(jiff::SignedDuration::from_secs(1)).unwrap_or(t));
+    let rank_window = if since.is_none() && window.until.is_none() {
+        RankWindow::All
+    } else {
+        RankWindow::FirstSeenBetween(since, window.until)
+    };
     let outcome = crate::rank::rank_papers(index, config, now, rank_window, limit, Some(filter))?;
     let mut ranked = outcome.ranked;
     // Equal scores in a stable order (by id), so the same index and clock

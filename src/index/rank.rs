@@ -115,6 +115,15 @@ impl Index {
         let q = match window {
             Window::Date(t) => range(self.fields.date, t),
             Window::FirstSeen(t) => range(self.fields.first_seen, t),
+            Window::FirstSeenBetween(since, until) => {
+                let f = self.fields.first_seen;
+                let bound = |t: Option<Timestamp>| {
+                    t.map_or(Bound::Unbounded, |t| {
+                        Bound::Included(Term::from_field_date(f, to_datetime(t)))
+                    })
+                };
+                Box::new(RangeQuery::new(bound(since), bound(until)))
+            }
             Window::All => Box::new(AllQuery),
         };
         Box::new(ConstScoreQuery::new(q, 0.0))
@@ -735,8 +744,10 @@ pub fn explain_paper(
     }
     let outside = match window {
         Window::Date(t) => Some((ranked.paper.effective_date(), t)),
-        Window::FirstSeen(t) => Some((ranked.paper.first_seen, t)),
-        Window::All => None,
+        Window::FirstSeen(t) | Window::FirstSeenBetween(Some(t), _) => {
+            Some((ranked.paper.first_seen, t))
+        }
+        Window::FirstSeenBetween(None, _) | Window::All => None,
     }
     .filter(|(d, t)| d.is_none_or(|d| d < *t));
     let verdict = if let Some((keyword, field)) = excluded {

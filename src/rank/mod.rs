@@ -99,6 +99,9 @@ pub enum Window {
     Date(Timestamp),
     /// Papers first seen at or after this instant: what the digest uses.
     FirstSeen(Timestamp),
+    /// Papers first seen in `[since, until]` (either end open when `None`):
+    /// the digest's window between its watermark and the end of its day.
+    FirstSeenBetween(Option<Timestamp>, Option<Timestamp>),
     /// Every paper.
     All,
 }
