@@ -108,13 +108,23 @@ pub enum MailError {
         /// The server's answer.
         reason: String,
     },
-    /// A step took longer than `mail.timeout`.
-    #[error("{server}: no answer within {timeout}")]
+    /// A step took longer than `mail.timeout` (lettre's sync transport
+    /// reports a read timeout as io `WouldBlock`, not as `is_timeout()`).
+    #[error("{server}: timed out (no answer within {timeout})")]
     Timeout {
         /// `host:port`.
         server: String,
         /// The configured timeout.
         timeout: String,
+    },
+    /// The server closed the connection instead of answering (for a
+    /// message: it may have kept it, but never confirmed it with a 250).
+    #[error("{server}: the server closed the connection without answering ({reason})")]
+    Closed {
+        /// `host:port`.
+        server: String,
+        /// lettre's reason.
+        reason: String,
     },
     /// Any other SMTP failure.
     #[error("{server}: {reason}")]
@@ -203,16 +213,9 @@ pub fn message_id(
     format!("<digest.{date}.{hash:016x}@{domain}>")
 }
 
-/// Builds the digest's MIME message.
-///
-/// # Errors
-/// [`MailError::Config`] for an unusable `from` or `to` address.
-pub fn build_message(
-    cfg: &MailConfig,
-    rendered: &Rendered,
-    date: jiff::Timestamp,
-    message_id: &str,
-) -> Result<Built, MailError> {
+/// The sender and the recipients `[mail]` names (the sender when `to` is
+/// empty).
+fn mailboxes(cfg: &MailConfig) -> Result<(Mailbox, Vec<Mailbox>), MailError> {
     let from_text = if cfg.from.trim().is_empty() {
         DEFAULT_FROM
     } else {
@@ -227,6 +230,34 @@ pub fn build_message(
             .map(|t| parse_mailbox(t, "mail.to"))
             .collect::<Result<_, _>>()?
     };
+    Ok((from, to))
+}
+
+/// The envelope recipients (bare addresses) that `[mail] to` names now. A
+/// digest kept in the outbox is sent to these, so fixing a refused
+/// recipient in the config is enough for the next run.
+///
+/// # Errors
+/// [`MailError::Config`] for an unusable address.
+pub fn recipients(cfg: &MailConfig) -> Result<Vec<String>, MailError> {
+    Ok(mailboxes(cfg)?
+        .1
+        .iter()
+        .map(|m| m.email.to_string())
+        .collect())
+}
+
+/// Builds the digest's MIME message.
+///
+/// # Errors
+/// [`MailError::Config`] for an unusable `from` or `to` address.
+pub fn build_message(
+    cfg: &MailConfig,
+    rendered: &Rendered,
+    date: jiff::Timestamp,
+    message_id: &str,
+) -> Result<Built, MailError> {
+    let (from, to) = mailboxes(cfg)?;
     let when = std::time::SystemTime::try_from(date)
         .map_err(|e| MailError::Config(format!("bad date: {e}")))?;
     let boundary = format!(
@@ -388,6 +419,23 @@ fn explain(cfg: &MailConfig, e: &lettre::transport::smtp::Error) -> MailError {
     }
     if lower.contains("connection refused") {
         MailError::Refused { server }
+    } else if [
+        "close_notify",
+        "unexpected eof",
+        "incomplete response",
+        "connection reset",
+        "broken pipe",
+    ]
+    .iter()
+    .any(|k| lower.contains(k))
+    {
+        // Before the TLS check: rustls words an abrupt close as
+        // "peer closed connection without sending TLS close_notify".
+        let reason = text.split(": https://").next().unwrap_or(&text);
+        MailError::Closed {
+            server,
+            reason: crate::output::sanitize_line(reason),
+        }
     } else if e.is_timeout()
         || lower.contains("timed out")
         || lower.contains("os error 11")

@@ -6,7 +6,7 @@
 //! - [`model`]: the [`Digest`] every format is rendered from;
 //! - [`render`]: minijinja templates (Markdown, HTML, text, subject) and JSON.
 //!
-//! Delivery ([`deliver`], [`flush_outbox`]) goes through the outbox and the
+//! Delivery ([`mail()`], [`print()`], [`flush_outbox`]) goes through the outbox and the
 //! ledger in [`crate::ledger`]: a digest is written to the outbox before it
 //! is sent, recorded as sent only after the server's 250, and a digest the
 //! server did not take is sent by the next run, once. "The day" is the
@@ -258,7 +258,11 @@ pub fn flush_outbox(app: &App, ledger: &mut Ledger) -> Result<usize> {
             ));
             continue;
         }
-        send_pending(app, ledger, &pending, &eml)?;
+        // The envelope follows `[mail] to` as it is now: a recipient the
+        // server refused (550) is fixed in the config, not by hand in the
+        // outbox. The kept bytes (and Message-ID) do not change.
+        let rcpt_to = crate::mail::recipients(&app.config.mail)?;
+        send_pending(app, ledger, &pending, &rcpt_to, &eml)?;
         app.info(&format!(
             "sent the digest for {} from the outbox",
             pending.date
@@ -268,13 +272,19 @@ pub fn flush_outbox(app: &App, ledger: &mut Ledger) -> Result<usize> {
     Ok(sent)
 }
 
-fn send_pending(app: &App, ledger: &mut Ledger, pending: &Pending, eml: &[u8]) -> Result<()> {
-    crate::mail::send(&app.config.mail, &pending.mail_from, &pending.rcpt_to, eml).map_err(
-        |source| Error::Unsent {
+fn send_pending(
+    app: &App,
+    ledger: &mut Ledger,
+    pending: &Pending,
+    rcpt_to: &[String],
+    eml: &[u8],
+) -> Result<()> {
+    crate::mail::send(&app.config.mail, &pending.mail_from, rcpt_to, eml).map_err(|source| {
+        Error::Unsent {
             date: pending.date.clone(),
             source,
-        },
-    )?;
+        }
+    })?;
     ledger.record(
         &app.data,
         SentDigest {
@@ -307,7 +317,7 @@ pub fn mail(app: &App, ledger: &mut Ledger, renderer: &Renderer, digest: &Digest
         digest: digest.clone(),
     };
     ledger::put_pending(&app.data, &pending, &built.bytes)?;
-    send_pending(app, ledger, &pending, &built.bytes)
+    send_pending(app, ledger, &pending, &pending.rcpt_to, &built.bytes)
 }
 
 /// Prints `digest` (e-mail off) in `format` to `out` or stdout, then

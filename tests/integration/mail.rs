@@ -271,7 +271,7 @@ fn a_rejected_recipient_550_is_explained() {
     });
     s.run(&["run"])
         .code(1)
-        .stderr_has("rejected (550 5.1.1 no such user)");
+        .stderr_has("rejected (550 5.1.1 <bob@example.org>: no such user)");
     assert_eq!(s.outbox().len(), 2);
 }
 

@@ -22,6 +22,9 @@ mod fetch;
 mod digest;
 // Mail over a real SMTP server on loopback (aiosmtpd): TLS, AUTH, 550/451, outbox.
 mod mail;
+// SMTP faults (silent server, drop after DATA, one recipient refused, SIGKILL
+// mid-send) and secrets never printed or stored.
+mod mail_faults;
 // `run`: the cron entry point, exactly once per day, the watermark, partial success.
 mod run;
 // `top`, `search --sort trend`, `explain`, `similar`: the ranking on real dated days.

@@ -3,10 +3,14 @@
 Saves every accepted message to a Maildir (adding X-Envelope-From,
 X-Envelope-To and X-Auth-User headers), offers STARTTLS (--cert/--key) or
 implicit TLS (--smtps), AUTH PLAIN/LOGIN (--user/--password), and can answer
-550 or 451 to chosen recipients. Adapted from the verified script in
+550 or 451 to chosen recipients. Fault injection for the reliability tests:
+--drop-after-data saves the message to a separate Maildir (--dropped-maildir,
+default "Dropped" next to --maildir) and then aborts the connection instead
+of answering 250; --delay-data SECONDS saves the message, then waits that
+long before answering 250 (a window in which to kill the client). Adapted from the verified script in
 notes/ecosystem.md section 2. Listens on 127.0.0.1 only; stops on SIGTERM.
 """
-import argparse, mailbox, signal, ssl
+import argparse, asyncio, mailbox, os, signal, ssl, sys
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -21,16 +25,24 @@ ap.add_argument("--user")
 ap.add_argument("--password")
 ap.add_argument("--reject-rcpt")
 ap.add_argument("--tempfail-rcpt")
+ap.add_argument("--drop-after-data", action="store_true")
+ap.add_argument("--dropped-maildir")
+ap.add_argument("--delay-data", type=float, default=0.0)
 a = ap.parse_args()
 
 
 class Handler:
     def __init__(self):
         self.md = mailbox.Maildir(a.maildir, create=True)
+        dropped = a.dropped_maildir or os.path.join(
+            os.path.dirname(os.path.abspath(a.maildir)), "Dropped"
+        )
+        self.dropped = mailbox.Maildir(dropped, create=True) if a.drop_after_data else None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if a.reject_rcpt and a.reject_rcpt in address:
-            return "550 5.1.1 no such user"
+            # Named like Postfix does, so the client can tell which one.
+            return f"550 5.1.1 <{address}>: no such user"
         if a.tempfail_rcpt and a.tempfail_rcpt in address:
             return "451 4.3.0 try again later"
         envelope.rcpt_tos.append(address)
@@ -45,7 +57,17 @@ class Handler:
             if isinstance(session.auth_data, LoginPassword)
             else ""
         )
+        if self.dropped is not None:
+            # The whole body arrived, but the client never gets an answer.
+            self.dropped.add(msg)
+            print("DATA received; dropping the connection", file=sys.stderr, flush=True)
+            server.transport.abort()
+            await asyncio.sleep(3600)  # cancelled by connection_lost
+            return "421 4.4.2 never sent"
         self.md.add(msg)
+        if a.delay_data > 0:
+            print(f"DATA received; answering in {a.delay_data}s", file=sys.stderr, flush=True)
+            await asyncio.sleep(a.delay_data)
         return "250 Message accepted for delivery"
 
 

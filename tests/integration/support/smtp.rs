@@ -145,6 +145,11 @@ pub struct Options {
     pub user: Option<(String, String)>,
     pub reject_rcpt: Option<String>,
     pub tempfail_rcpt: Option<String>,
+    /// Save the message to `Dropped/` and abort the connection instead of
+    /// answering DATA.
+    pub drop_after_data: bool,
+    /// Save the message, then wait this many seconds before the 250.
+    pub delay_data: Option<f64>,
 }
 
 impl Default for Options {
@@ -154,6 +159,8 @@ impl Default for Options {
             user: Some(("alice".into(), "s3cret-pw".into())),
             reject_rcpt: None,
             tempfail_rcpt: None,
+            drop_after_data: false,
+            delay_data: None,
         }
     }
 }
@@ -163,12 +170,16 @@ pub struct SmtpServer {
     child: Child,
     pub port: u16,
     pub maildir: PathBuf,
+    /// Messages received and then dropped (`drop_after_data`).
+    pub dropped: PathBuf,
+    pub log: PathBuf,
 }
 
 impl SmtpServer {
     /// Starts the sink on `port`, saving mail under `dir/Maildir`.
     pub fn start(dir: &Path, port: u16, certs: Option<&Certs>, opts: &Options) -> SmtpServer {
         let maildir = dir.join("Maildir");
+        let dropped = dir.join("Dropped");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
         std::fs::create_dir_all(dir).expect("smtp dir");
         let log = dir.join(format!("smtp-{port}.log"));
@@ -198,11 +209,21 @@ impl SmtpServer {
         if let Some(r) = &opts.tempfail_rcpt {
             cmd.args(["--tempfail-rcpt", r]);
         }
+        if opts.drop_after_data {
+            cmd.arg("--drop-after-data")
+                .arg("--dropped-maildir")
+                .arg(&dropped);
+        }
+        if let Some(d) = opts.delay_data {
+            cmd.args(["--delay-data", &d.to_string()]);
+        }
         let child = cmd.spawn().expect("start smtp_sink.py");
         let server = SmtpServer {
             child,
             port,
             maildir,
+            dropped,
+            log: log.clone(),
         };
         let start = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -218,15 +239,78 @@ impl SmtpServer {
 
     /// Every message received so far (raw bytes as saved).
     pub fn messages(&self) -> Vec<Vec<u8>> {
-        let new = self.maildir.join("new");
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&new)
-            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        paths.sort();
-        paths
-            .iter()
-            .map(|p| std::fs::read(p).expect("read message"))
-            .collect()
+        read_maildir(&self.maildir)
+    }
+
+    /// Every message received and then dropped without an answer.
+    pub fn dropped_messages(&self) -> Vec<Vec<u8>> {
+        read_maildir(&self.dropped)
+    }
+}
+
+/// The messages in a Maildir's `new/`, in file-name order.
+fn read_maildir(maildir: &Path) -> Vec<Vec<u8>> {
+    let new = maildir.join("new");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&new)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read(p).expect("read message"))
+        .collect()
+}
+
+/// A "server" that accepts TCP connections and never says a word: the
+/// connections are held open until it is dropped.
+pub struct BlackHole {
+    pub port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<usize>>,
+}
+
+impl BlackHole {
+    /// Listens on `port` (127.0.0.1).
+    pub fn start(port: u16) -> BlackHole {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind black hole");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut held = Vec::new();
+            while !flag.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((stream, _)) => held.push(stream),
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+            held.len()
+        });
+        BlackHole {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Closes the listener and every held connection; returns how many
+    /// connections it accepted.
+    pub fn stop(mut self) -> usize {
+        self.shutdown()
+    }
+
+    fn shutdown(&mut self) -> usize {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.thread
+            .take()
+            .map_or(0, |t| t.join().expect("black hole thread"))
+    }
+}
+
+impl Drop for BlackHole {
+    fn drop(&mut self) {
+        self.shutdown();
     }
 }
 
