@@ -114,9 +114,10 @@ fn rank(
     // new again by the next digest.
     // Both ends go into the query (not only into `filter`), so a window that
     // holds few papers of a large index costs a few loads, not a scan.
-    let since = window
-        .since
-        .map(|t| t.checked_add(jiff::SignedDuration::from_secs(1)).unwrap_or(t));
+    let since = window.since.map(|t| {
+        t.checked_add(jiff::SignedDuration::from_secs(1))
+            .unwrap_or(t)
+    });
     let rank_window = if since.is_none() && window.until.is_none() {
         RankWindow::All
     } else {
