@@ -1,0 +1,576 @@
+//! papertrend's benchmark: ingest and search against a bare tantivy loop,
+//! SQLite FTS5 and raw serde_json parsing, in one run on one corpus.
+//!
+//! ```text
+//! bench gen N OUT.jsonl                  deterministic arXiv-snapshot-style corpus
+//! bench run --corpus FILE [--queries N] [--work DIR] [--memory-mb M] [--no-sqlite]
+//! bench pt ARGS...                       the papertrend CLI itself (same code as its main)
+//! ```
+//!
+//! Every ingest runs in a child process (this binary re-executed) so that its
+//! wall time includes start-up and its peak RSS (`VmHWM`) is its own.
+
+mod corpus;
+mod engines;
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use clap_free::Args;
+use engines::BoxError;
+use tantivy::collector::TopDocs;
+use tantivy::query::QueryParser;
+use tantivy::schema::Value;
+use tantivy::{ReloadPolicy, TantivyDocument};
+
+const HWM_ENV: &str = "PAPERTREND_BENCH_HWM";
+/// The clock papertrend runs with during the benchmark.
+const CORPUS_NOW: &str = "2024-01-01T00:00:00Z";
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("gen") => cmd_gen(&args[1..]),
+        Some("run") => cmd_run(&args[1..]),
+        Some("child") => cmd_child(&args[1..]),
+        Some("pt") => return cmd_pt(&args),
+        _ => Err(
+            "usage: bench gen N OUT.jsonl | bench run --corpus FILE [--queries N] \
+                  [--work DIR] [--memory-mb M] [--no-sqlite] | bench pt ARGS..."
+                .into(),
+        ),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Tiny flag parsing, to keep the bench free of extra dependencies.
+mod clap_free {
+    pub struct Args<'a>(pub &'a [String]);
+
+    impl Args<'_> {
+        pub fn value(&self, name: &str) -> Option<&str> {
+            self.0
+                .iter()
+                .position(|a| a == name)
+                .and_then(|i| self.0.get(i + 1))
+                .map(String::as_str)
+        }
+
+        pub fn flag(&self, name: &str) -> bool {
+            self.0.iter().any(|a| a == name)
+        }
+    }
+}
+
+fn cmd_gen(args: &[String]) -> Result<(), BoxError> {
+    let [n, out] = args else {
+        return Err("usage: bench gen N OUT.jsonl".into());
+    };
+    let n: u64 = n.replace('_', "").parse()?;
+    let t = Instant::now();
+    let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(out)?);
+    corpus::generate(n, &mut w)?;
+    let size = std::fs::metadata(out)?.len();
+    eprintln!(
+        "wrote {n} records, {:.1} MB, to {out} in {:.1} s",
+        size as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Peak RSS of this process in KiB.
+fn vm_hwm_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn write_hwm() {
+    if let Some(path) = std::env::var_os(HWM_ENV) {
+        let _ = std::fs::write(path, vm_hwm_kib().to_string());
+    }
+}
+
+/// `bench pt ARGS`: exactly what papertrend's `main` does.
+fn cmd_pt(args: &[String]) -> std::process::ExitCode {
+    use clap::Parser;
+    let cli = match papertrend::cli::Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            // `--help` and `--version` come here too, with exit code 0.
+            let _ = e.print();
+            return std::process::ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let code = match papertrend::run(&cli) {
+        Ok(outcome) => outcome.exit_code(),
+        Err(err) => std::process::ExitCode::from(papertrend::error::report(&err)),
+    };
+    write_hwm();
+    code
+}
+
+/// `bench child KIND CORPUS OUT [MEMORY_MB]`: one ingest engine.
+fn cmd_child(args: &[String]) -> Result<(), BoxError> {
+    let [kind, corpus, out, rest @ ..] = args else {
+        return Err("usage: bench child parse|bare|sqlite CORPUS OUT [MEMORY_MB]".into());
+    };
+    let memory: usize = rest.first().map_or(Ok(256), |m| m.parse())?;
+    let (corpus, out) = (Path::new(corpus), Path::new(out));
+    let n = match kind.as_str() {
+        "parse" => engines::parse_only(corpus)?,
+        "bare" => engines::bare_tantivy(corpus, out, memory)?,
+        "sqlite" => engines::sqlite_fts5(corpus, out)?,
+        other => return Err(format!("unknown engine {other}").into()),
+    };
+    println!("{n}");
+    write_hwm();
+    Ok(())
+}
+
+/// A finished child: wall time, peak RSS, stdout.
+struct Run {
+    wall: Duration,
+    hwm_kib: u64,
+    stdout: String,
+    ok: bool,
+}
+
+fn run_self(args: &[&str], hwm_file: &Path) -> Result<Run, BoxError> {
+    run_self_with(args, hwm_file, Stdio::inherit())
+}
+
+fn run_self_with(args: &[&str], hwm_file: &Path, stderr: Stdio) -> Result<Run, BoxError> {
+    let exe = std::env::current_exe()?;
+    let _ = std::fs::remove_file(hwm_file);
+    let t = Instant::now();
+    let out = Command::new(exe)
+        .args(args)
+        .env(HWM_ENV, hwm_file)
+        .env("NO_COLOR", "1")
+        // The corpus spans 2016–2023: "now" just after it, so that `top` and
+        // `digest` windows hold papers (and runs are reproducible).
+        .env("PAPERTREND_NOW", CORPUS_NOW)
+        .stdin(Stdio::null())
+        .stderr(stderr)
+        .output()?;
+    let wall = t.elapsed();
+    let hwm_kib = std::fs::read_to_string(hwm_file)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    Ok(Run {
+        wall,
+        hwm_kib,
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        ok: out.status.success(),
+    })
+}
+
+fn dir_size(path: &Path) -> u64 {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return 0;
+    };
+    if meta.is_file() {
+        return meta.len();
+    }
+    std::fs::read_dir(path)
+        .map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum())
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Latencies in ms: (p50, p95, p99).
+fn latencies(mut ms: Vec<f64>) -> (f64, f64, f64) {
+    ms.sort_by(f64::total_cmp);
+    (
+        percentile(&ms, 0.50),
+        percentile(&ms, 0.95),
+        percentile(&ms, 0.99),
+    )
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    percentile(&v, 0.5)
+}
+
+/// Times `f` on every query, `passes` times after one warm-up pass.
+fn time_queries(
+    queries: &[corpus::Query],
+    passes: usize,
+    mut f: impl FnMut(&corpus::Query) -> Result<usize, BoxError>,
+) -> Result<(Vec<f64>, usize), BoxError> {
+    let mut hits = 0;
+    for q in queries {
+        hits += f(q)?;
+    }
+    let mut ms = Vec::with_capacity(queries.len() * passes);
+    for _ in 0..passes {
+        for q in queries {
+            let t = Instant::now();
+            std::hint::black_box(f(q)?);
+            ms.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    Ok((ms, hits))
+}
+
+struct Ingest {
+    docs: u64,
+    secs: f64,
+    hwm_kib: u64,
+    size: u64,
+}
+
+impl Ingest {
+    fn rate(&self) -> f64 {
+        self.docs as f64 / self.secs
+    }
+}
+
+fn cmd_run(args: &[String]) -> Result<(), BoxError> {
+    let a = Args(args);
+    let corpus = PathBuf::from(a.value("--corpus").ok_or("--corpus FILE is required")?);
+    let corpus = std::fs::canonicalize(&corpus)?;
+    let n_queries: usize = a.value("--queries").map_or(Ok(200), str::parse)?;
+    let passes: usize = a.value("--passes").map_or(Ok(3), str::parse)?;
+    let memory: usize = a.value("--memory-mb").map_or(Ok(256), str::parse)?;
+    let work = PathBuf::from(a.value("--work").unwrap_or("target/bench-work"));
+    let no_sqlite = a.flag("--no-sqlite");
+    if work.exists() {
+        std::fs::remove_dir_all(&work)?;
+    }
+    std::fs::create_dir_all(&work)?;
+    let work = std::fs::canonicalize(&work)?;
+    let corpus_bytes = std::fs::metadata(&corpus)?.len();
+    let hwm = work.join("hwm");
+    let mem = memory.to_string();
+    let cs = corpus.to_str().ok_or("corpus path is not UTF-8")?;
+    let ws = |p: &Path| {
+        p.to_str()
+            .map(str::to_string)
+            .ok_or("work path is not UTF-8")
+    };
+
+    // Cache the corpus once so the first engine doesn't pay for the disk.
+    eprintln!("warming the page cache with {cs}");
+    engines::for_each_line(&corpus, |_| Ok(()))?;
+
+    let child = |kind: &str, out: &Path| -> Result<Ingest, BoxError> {
+        eprintln!("ingest: {kind}");
+        let out_s = ws(out)?;
+        let r = run_self(&["child", kind, cs, &out_s, &mem], &hwm)?;
+        if !r.ok {
+            return Err(format!("{kind} failed").into());
+        }
+        Ok(Ingest {
+            docs: r.stdout.trim().parse()?,
+            secs: r.wall.as_secs_f64(),
+            hwm_kib: r.hwm_kib,
+            size: dir_size(out),
+        })
+    };
+    let parse = child("parse", &work.join("none"))?;
+    let bare_dir = work.join("bare");
+    let bare = child("bare", &bare_dir)?;
+
+    // papertrend through its CLI, with a config that only sets the budget.
+    let data = work.join("pt");
+    let config = work.join("config.toml");
+    std::fs::write(&config, format!("[ingest]\nwriter_memory_mb = {memory}\n"))?;
+    let (data_s, config_s) = (ws(&data)?, ws(&config)?);
+    let pt_base = ["pt", "--config", &config_s, "--data-dir", &data_s, "-q"];
+    let pt = |extra: &[&str]| -> Result<Run, BoxError> {
+        let mut v: Vec<&str> = pt_base.to_vec();
+        v.extend_from_slice(extra);
+        run_self(&v, &hwm)
+    };
+    eprintln!("ingest: papertrend");
+    let r = pt(&["ingest", "--format", "arxiv-oai", cs])?;
+    if !r.ok {
+        return Err("papertrend ingest failed".into());
+    }
+    let pt_index = data.join("index");
+    let pt_ingest = Ingest {
+        docs: parse.docs,
+        secs: r.wall.as_secs_f64(),
+        hwm_kib: r.hwm_kib,
+        size: dir_size(&pt_index),
+    };
+    eprintln!("ingest: papertrend again (no-op path)");
+    let size_before = pt_ingest.size;
+    let r = pt(&["ingest", "--format", "arxiv-oai", cs])?;
+    if !r.ok {
+        return Err("papertrend re-ingest failed".into());
+    }
+    let pt_again = Ingest {
+        docs: parse.docs,
+        secs: r.wall.as_secs_f64(),
+        hwm_kib: r.hwm_kib,
+        size: dir_size(&pt_index),
+    };
+
+    let fts_db = work.join("fts.db");
+    let sqlite = if no_sqlite {
+        None
+    } else {
+        Some(child("sqlite", &fts_db)?)
+    };
+
+    // Search latency, in this process, index files warm.
+    eprintln!("search: {n_queries} queries × {passes} passes per engine");
+    let queries = corpus::queries(n_queries);
+    let bare_index = tantivy::Index::open_in_dir(&bare_dir)?;
+    engines::register(&bare_index);
+    let (bare_schema, bf) = engines::bare_schema();
+    drop(bare_schema);
+    let bare_reader = bare_index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let bare_searcher: tantivy::Searcher = bare_reader.searcher();
+    let mut parser = QueryParser::for_index(&bare_index, vec![bf.title, bf.abstract_text]);
+    parser.set_field_boost(bf.title, 1.1);
+    let (bare_ms, bare_hits) = time_queries(&queries, passes, |q| {
+        let query = parser.parse_query(&q.tantivy())?;
+        let top = bare_searcher.search(&query, &TopDocs::with_limit(10).order_by_score())?;
+        let mut n = 0;
+        for (_, addr) in top {
+            let doc: TantivyDocument = bare_searcher.doc(addr)?;
+            let id = doc.get_first(bf.id).and_then(|v| v.as_str()).unwrap_or("");
+            let title = doc
+                .get_first(bf.title)
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            n += usize::from(!id.is_empty() && !title.is_empty());
+        }
+        Ok(n)
+    })?;
+
+    let index = papertrend::index::Index::open(&pt_index, false)?;
+    let pt_docs = index.count();
+    let (pt_ms, pt_hits) = time_queries(&queries, passes, |q| {
+        let hits = index.search(&papertrend::index::SearchQuery {
+            text: q.tantivy(),
+            limit: 10,
+            title_boost: 1.1,
+            ..Default::default()
+        })?;
+        Ok(hits.len())
+    })?;
+
+    let sqlite_search = match &sqlite {
+        None => None,
+        Some(_) => {
+            let conn = rusqlite::Connection::open(&fts_db)?;
+            let mut stmt = conn.prepare(
+                "SELECT id, title FROM docs WHERE docs MATCH ?1 ORDER BY bm25(docs) LIMIT 10",
+            )?;
+            Some(time_queries(&queries, passes, |q| {
+                let rows = stmt.query_map([q.fts5()], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+                })?;
+                let mut n = 0;
+                for r in rows {
+                    let (id, title) = r?;
+                    n += usize::from(!id.is_empty() && !title.is_empty());
+                }
+                Ok(n)
+            })?)
+        }
+    };
+
+    // Whole `papertrend search` processes (start-up, open, search, print).
+    eprintln!("cold start: papertrend search processes");
+    let mut cold = Vec::new();
+    for q in queries.iter().take(9) {
+        let text = q.tantivy();
+        let r = pt(&["search", "--limit", "10", &text])?;
+        if !r.ok {
+            return Err(format!("papertrend search {text:?} failed").into());
+        }
+        cold.push(r.wall.as_secs_f64() * 1e3);
+    }
+    let cold_ms = median(cold);
+
+    // `top` and `digest`, when this build has them.
+    let mut end_to_end = Vec::new();
+    for (name, args) in [("top", &["top"][..]), ("digest", &["digest"][..])] {
+        let mut v: Vec<&str> = pt_base.to_vec();
+        v.extend_from_slice(&[name, "--help"]);
+        let help = run_self_with(&v, &hwm, Stdio::null())?;
+        if !help.ok {
+            end_to_end.push((name, None));
+            continue;
+        }
+        let mut walls = Vec::new();
+        let mut failed = false;
+        for _ in 0..3 {
+            let r = pt(args)?;
+            failed |= !r.ok;
+            walls.push(r.wall.as_secs_f64() * 1e3);
+        }
+        end_to_end.push((name, (!failed).then(|| median(walls))));
+    }
+
+    // Report.
+    let mut o = String::new();
+    let mb = corpus_bytes as f64 / 1e6;
+    let gib = |kib: u64| kib as f64 / 1024.0 / 1024.0;
+    let w = &mut o;
+    use std::fmt::Write as _;
+    writeln!(
+        w,
+        "corpus: {} ({} records, {:.1} MB); writer budget {memory} MiB, {} writer threads; \
+         {n_queries} queries × {passes} passes\n",
+        corpus.display(),
+        parse.docs,
+        mb,
+        engines::writer_threads()
+    )?;
+    writeln!(w, "### Ingest\n")?;
+    writeln!(
+        w,
+        "| engine | docs | wall s | docs/s | MB/s | index size MiB | peak RSS MiB |"
+    )?;
+    writeln!(w, "|---|---:|---:|---:|---:|---:|---:|")?;
+    let mut row = |name: &str, i: &Ingest| {
+        writeln!(
+            w,
+            "| {name} | {} | {:.2} | {:.0} | {:.1} | {} | {:.0} |",
+            i.docs,
+            i.secs,
+            i.rate(),
+            mb / i.secs,
+            if i.size == 0 {
+                "–".to_string()
+            } else {
+                format!("{:.0}", i.size as f64 / 1048576.0)
+            },
+            i.hwm_kib as f64 / 1024.0
+        )
+    };
+    row("(c) serde_json parse only", &parse)?;
+    row("(a) bare tantivy", &bare)?;
+    if let Some(s) = &sqlite {
+        row("(b) SQLite FTS5", s)?;
+    }
+    row("papertrend ingest", &pt_ingest)?;
+    row("papertrend re-ingest (no-op)", &pt_again)?;
+    writeln!(
+        w,
+        "\nindex size after re-ingest: {:.0} MiB (before: {:.0} MiB); papertrend index holds {pt_docs} papers\n",
+        pt_again.size as f64 / 1048576.0,
+        size_before as f64 / 1048576.0
+    )?;
+    writeln!(
+        w,
+        "### Search (top-10 with stored id/title; in-process, warm)\n"
+    )?;
+    writeln!(
+        w,
+        "| engine | p50 ms | p95 ms | p99 ms | results (warm-up pass) |"
+    )?;
+    writeln!(w, "|---|---:|---:|---:|---:|")?;
+    let (b50, b95, b99) = latencies(bare_ms);
+    let (p50, p95, p99) = latencies(pt_ms);
+    writeln!(
+        w,
+        "| (a) bare tantivy | {b50:.2} | {b95:.2} | {b99:.2} | {bare_hits} |"
+    )?;
+    let s50 = match &sqlite_search {
+        Some((ms, hits)) => {
+            let (s50, s95, s99) = latencies(ms.clone());
+            writeln!(
+                w,
+                "| (b) SQLite FTS5 bm25 | {s50:.2} | {s95:.2} | {s99:.2} | {hits} |"
+            )?;
+            Some(s50)
+        }
+        None => None,
+    };
+    writeln!(
+        w,
+        "| papertrend `Index::search` | {p50:.2} | {p95:.2} | {p99:.2} | {pt_hits} |"
+    )?;
+    writeln!(w, "\n### End to end (whole processes, median)\n")?;
+    writeln!(w, "| command | wall ms |")?;
+    writeln!(w, "|---|---:|")?;
+    writeln!(w, "| `papertrend search` (9 queries) | {cold_ms:.1} |")?;
+    for (name, ms) in &end_to_end {
+        match ms {
+            Some(ms) => writeln!(w, "| `papertrend {name}` | {ms:.1} |")?,
+            None => writeln!(
+                w,
+                "| `papertrend {name}` | not yet measured (no such command, or it failed) |"
+            )?,
+        }
+    }
+    writeln!(w, "\n### Targets\n")?;
+    writeln!(w, "| target | measured | met |")?;
+    writeln!(w, "|---|---:|:---:|")?;
+    let mut target = |what: &str, value: f64, ok: bool| {
+        writeln!(
+            w,
+            "| {what} | {value:.2} | {} |",
+            if ok { "✓" } else { "✗" }
+        )
+    };
+    let r = pt_ingest.rate() / bare.rate();
+    target("ingest docs/s ≥ 0.8× bare tantivy", r, r >= 0.8)?;
+    if let Some(s) = &sqlite {
+        let r = pt_ingest.rate() / s.rate();
+        target("ingest docs/s ≥ 1.5× SQLite FTS5", r, r >= 1.5)?;
+    }
+    let r = pt_ingest.secs / pt_again.secs;
+    target("re-ingest ≥ 3× faster than first ingest", r, r >= 3.0)?;
+    target(
+        "re-ingest leaves the index size unchanged (MiB difference)",
+        (pt_again.size as f64 - size_before as f64) / 1048576.0,
+        pt_again.size <= size_before + (1 << 20),
+    )?;
+    let r = p50 / b50;
+    target("search p50 ≤ 1.3× bare tantivy", r, r <= 1.3)?;
+    if let Some(s50) = s50 {
+        let r = p50 / s50;
+        target("search p50 ≤ 0.3× SQLite FTS5", r, r <= 0.3)?;
+    }
+    target(
+        "`papertrend search` process < 50 ms",
+        cold_ms,
+        cold_ms < 50.0,
+    )?;
+    for (name, ms) in &end_to_end {
+        if let Some(ms) = ms {
+            target(&format!("`papertrend {name}` < 1000 ms"), *ms, *ms < 1000.0)?;
+        }
+    }
+    let g = gib(pt_ingest.hwm_kib);
+    target("ingest peak RSS < 1 GiB (GiB)", g, g < 1.0)?;
+    print!("{o}");
+    std::io::stdout().flush()?;
+    std::fs::write(work.join("report.md"), o)?;
+    Ok(())
+}
