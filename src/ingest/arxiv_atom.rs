@@ -157,18 +157,7 @@ mod tests {
     }
 
     fn run(input: &str) -> Outcome {
-        let origin = Origin {
-            path: "t.xml".into(),
-        };
-        let (mut papers, mut skips) = (Vec::new(), Vec::new());
-        parse(&mut input.as_bytes(), &origin, &mut |e| {
-            match e {
-                Event::Paper(p) => papers.push(*p),
-                Event::Skip { line, reason } => skips.push((line, reason)),
-            }
-            Ok(())
-        })?;
-        Ok((papers, skips))
+        super::super::collect(Format::ArxivAtom, input.as_bytes(), "t.xml")
     }
 
     fn ts(s: &str) -> Option<Timestamp> {

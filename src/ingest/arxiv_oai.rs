@@ -220,18 +220,7 @@ mod tests {
     );
 
     fn run_bytes(input: &[u8]) -> Outcome {
-        let origin = Origin {
-            path: "t.jsonl".into(),
-        };
-        let (mut papers, mut skips) = (Vec::new(), Vec::new());
-        parse(&mut &input[..], &origin, &mut |e| {
-            match e {
-                Event::Paper(p) => papers.push(*p),
-                Event::Skip { line, reason } => skips.push((line, reason)),
-            }
-            Ok(())
-        })?;
-        Ok((papers, skips))
+        super::super::collect(Format::ArxivOai, input, "t.jsonl")
     }
 
     fn fixture() -> Vec<u8> {

@@ -259,18 +259,7 @@ mod tests {
     }
 
     fn run(input: &str) -> Outcome {
-        let origin = Origin {
-            path: "t.rss".into(),
-        };
-        let (mut papers, mut skips) = (Vec::new(), Vec::new());
-        parse(&mut input.as_bytes(), &origin, &mut |e| {
-            match e {
-                Event::Paper(p) => papers.push(*p),
-                Event::Skip { line, reason } => skips.push((line, reason)),
-            }
-            Ok(())
-        })?;
-        Ok((papers, skips))
+        super::super::collect(Format::ArxivRss, input.as_bytes(), "t.rss")
     }
 
     const FIXTURES: [&str; 3] = ["arxiv_cs_ai.xml", "arxiv_cs_cl.xml", "arxiv_cs_lg.xml"];

@@ -354,19 +354,7 @@ mod tests {
     type Skips = Vec<(u64, String)>;
 
     fn run(input: &[u8]) -> Result<(Vec<Paper>, Skips), ParseStop> {
-        let origin = Origin {
-            path: "t.json".into(),
-        };
-        let (mut papers, mut skips) = (Vec::new(), Vec::new());
-        let mut reader = input;
-        parse(&mut reader, &origin, &mut |e| {
-            match e {
-                Event::Paper(p) => papers.push(*p),
-                Event::Skip { line, reason } => skips.push((line, reason)),
-            }
-            Ok(())
-        })?;
-        Ok((papers, skips))
+        super::super::collect(Format::HfJson, input, "t.json")
     }
 
     fn ok(input: &str) -> (Vec<Paper>, Skips) {

@@ -242,19 +242,7 @@ mod tests {
     type Skips = Vec<(u64, String)>;
 
     fn run(input: &[u8]) -> Result<(Vec<Paper>, Skips), ParseStop> {
-        let origin = Origin {
-            path: "t.txt".into(),
-        };
-        let (mut papers, mut skips) = (Vec::new(), Vec::new());
-        let mut reader = input;
-        parse(&mut reader, &origin, &mut |e| {
-            match e {
-                Event::Paper(p) => papers.push(*p),
-                Event::Skip { line, reason } => skips.push((line, reason)),
-            }
-            Ok(())
-        })?;
-        Ok((papers, skips))
+        super::super::collect(Format::HfText, input, "t.txt")
     }
 
     fn ok(input: &[u8]) -> (Vec<Paper>, Skips) {

@@ -92,19 +92,7 @@ mod tests {
     use super::*;
 
     fn run(input: &str) -> (Vec<Paper>, Vec<(u64, String)>) {
-        let origin = Origin {
-            path: "t.jsonl".into(),
-        };
-        let (mut papers, mut skips) = (Vec::new(), Vec::new());
-        parse(&mut input.as_bytes(), &origin, &mut |e| {
-            match e {
-                Event::Paper(p) => papers.push(*p),
-                Event::Skip { line, reason } => skips.push((line, reason)),
-            }
-            Ok(())
-        })
-        .unwrap();
-        (papers, skips)
+        super::super::collect(Format::Jsonl, input.as_bytes(), "t.jsonl").unwrap()
     }
 
     #[test]

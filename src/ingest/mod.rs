@@ -257,6 +257,27 @@ pub fn read_all(
     Ok(buf)
 }
 
+/// What [`collect`] returns: the papers and the `(line, reason)` skips.
+#[cfg(test)]
+pub(crate) type Collected = Result<(Vec<Paper>, Vec<(u64, String)>), ParseStop>;
+
+/// Test helper shared by every parser's tests: parses `input` as `format`
+/// and collects the papers and the `(line, reason)` skips.
+#[cfg(test)]
+pub(crate) fn collect(format: Format, input: &[u8], path: &str) -> Collected {
+    let origin = Origin { path: path.into() };
+    let (mut papers, mut skips) = (Vec::new(), Vec::new());
+    let mut reader = input;
+    parse(format, &mut reader, &origin, &mut |e| {
+        match e {
+            Event::Paper(p) => papers.push(*p),
+            Event::Skip { line, reason } => skips.push((line, reason)),
+        }
+        Ok(())
+    })?;
+    Ok((papers, skips))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
