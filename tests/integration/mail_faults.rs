@@ -590,3 +590,42 @@ fn a_server_without_starttls_is_refused_not_downgraded() {
     assert!(server.messages().is_empty());
     assert_eq!(c.outbox(), kept());
 }
+
+#[test]
+fn two_overlapping_runs_one_sends_the_other_exits_locked() {
+    // Two real `run` processes: the first holds the run lock while the slow
+    // server sits on its DATA; the second starts then and must step aside.
+    let c = Case::new(&["ok@example.org"], "30s", PasswordFrom::Env);
+    let slow = c.server(
+        "slow",
+        &Options {
+            delay_data: Some(3.0),
+            ..sink()
+        },
+    );
+    let first = c.cmd(&["run"]).spawn();
+    let start = Instant::now();
+    while slow.messages().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the sink never received DATA"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = c.run(&["run"]);
+    second
+        .code(4)
+        .stderr_has("another papertrend run holds the lock");
+    let out = first.wait_with_output().expect("first run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(slow.messages().len(), 1, "one mail");
+    // And a third run the same day sends nothing more.
+    c.run(&["run"]).success();
+    assert_eq!(slow.messages().len(), 1);
+    assert_eq!(c.outbox(), Vec::<String>::new());
+}
