@@ -34,6 +34,7 @@ fn main() -> std::process::ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("gen") => cmd_gen(&args[1..]),
         Some("run") => cmd_run(&args[1..]),
+        Some("search") => cmd_search(&args[1..]),
         Some("child") => cmd_child(&args[1..]),
         Some("pt") => return cmd_pt(&args),
         _ => Err(
@@ -250,6 +251,61 @@ impl Ingest {
     }
 }
 
+/// `bench search --work DIR [--queries N] [--passes P]`: search latency only,
+/// on the indexes an earlier `run` left in DIR (bare tantivy vs papertrend
+/// without and with snippets), without re-ingesting anything.
+fn cmd_search(args: &[String]) -> Result<(), BoxError> {
+    let a = Args(args);
+    let n_queries: usize = a.value("--queries").map_or(Ok(200), str::parse)?;
+    let passes: usize = a.value("--passes").map_or(Ok(3), str::parse)?;
+    let work = PathBuf::from(a.value("--work").ok_or("--work DIR is required")?);
+    let queries = corpus::queries(n_queries);
+    let bare_index = tantivy::Index::open_in_dir(work.join("bare"))?;
+    engines::register(&bare_index);
+    let (_, bf) = engines::bare_schema();
+    let bare_reader = bare_index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let bare_searcher: tantivy::Searcher = bare_reader.searcher();
+    let mut parser = QueryParser::for_index(&bare_index, vec![bf.title, bf.abstract_text]);
+    parser.set_field_boost(bf.title, 1.1);
+    let (bare_ms, _) = time_queries(&queries, passes, |q| {
+        let query = parser.parse_query(&q.tantivy())?;
+        let top = bare_searcher.search(&query, &TopDocs::with_limit(10).order_by_score())?;
+        let mut n = 0;
+        for (_, addr) in top {
+            let doc: TantivyDocument = bare_searcher.doc(addr)?;
+            n += usize::from(doc.get_first(bf.id).and_then(|v| v.as_str()).is_some());
+        }
+        Ok(n)
+    })?;
+    let index = papertrend::index::Index::open(&work.join("pt").join("index"), false)?;
+    let mut rows = vec![("(a) bare tantivy", bare_ms)];
+    for (name, snippets) in [
+        ("papertrend `Index::search`", false),
+        ("papertrend `Index::search` + snippets", true),
+    ] {
+        let (ms, _) = time_queries(&queries, passes, |q| {
+            let hits = index.search(&papertrend::index::SearchQuery {
+                text: q.tantivy(),
+                limit: 10,
+                title_boost: 1.1,
+                snippets,
+                ..Default::default()
+            })?;
+            Ok(hits.len())
+        })?;
+        rows.push((name, ms));
+    }
+    println!("| engine | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|");
+    for (name, ms) in rows {
+        let (p50, p95, p99) = latencies(ms);
+        println!("| {name} | {p50:.2} | {p95:.2} | {p99:.2} |");
+    }
+    Ok(())
+}
+
 fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     let a = Args(args);
     let corpus = PathBuf::from(a.value("--corpus").ok_or("--corpus FILE is required")?);
@@ -376,6 +432,17 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
             text: q.tantivy(),
             limit: 10,
             title_boost: 1.1,
+            ..Default::default()
+        })?;
+        Ok(hits.len())
+    })?;
+    // The same, with the highlighted snippet per hit that the CLI shows.
+    let (pts_ms, _) = time_queries(&queries, passes, |q| {
+        let hits = index.search(&papertrend::index::SearchQuery {
+            text: q.tantivy(),
+            limit: 10,
+            title_boost: 1.1,
+            snippets: true,
             ..Default::default()
         })?;
         Ok(hits.len())
@@ -514,6 +581,11 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     writeln!(
         w,
         "| papertrend `Index::search` | {p50:.2} | {p95:.2} | {p99:.2} | {pt_hits} |"
+    )?;
+    let (q50, q95, q99) = latencies(pts_ms);
+    writeln!(
+        w,
+        "| papertrend `Index::search` + snippets (what the CLI shows) | {q50:.2} | {q95:.2} | {q99:.2} | {pt_hits} |"
     )?;
     writeln!(w, "\n### End to end (whole processes, median)\n")?;
     writeln!(w, "| command | wall ms |")?;

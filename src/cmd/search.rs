@@ -28,6 +28,7 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
             args.sort
         },
         title_boost: app.config.search.title_boost,
+        snippets: true,
     };
     if args.sort == SortBy::Trend {
         // The trend scorer of `top`, restricted to the query's matches.

@@ -44,6 +44,10 @@ pub struct SearchQuery {
     pub sort: SortBy,
     /// BM25 boost of title matches.
     pub title_boost: f32,
+    /// Whether to build a highlighted abstract snippet per hit (what the CLI
+    /// shows). Snippets re-analyse each hit's abstract, the largest per-hit
+    /// cost of a search; library callers that only need ids skip them.
+    pub snippets: bool,
 }
 
 /// A highlighted fragment of the abstract.
@@ -161,13 +165,13 @@ impl Index {
                 .map_err(engine)?,
         };
         let generator = match &text_query {
-            Some(t) => {
+            Some(t) if q.snippets => {
                 let mut g = SnippetGenerator::create(&searcher, &**t, self.fields.abstract_text)
                     .map_err(engine)?;
                 g.set_max_num_chars(240);
                 Some(g)
             }
-            None => None,
+            _ => None,
         };
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
