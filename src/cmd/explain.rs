@@ -38,7 +38,7 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
         .checked_sub(app.config.rank.window.0)
         .unwrap_or(Timestamp::MIN);
     let limit = app.config.digest.limit;
-    let sent = already_sent(app, &args.id, date);
+    let sent = already_sent(app, &index, &args.id, date)?;
     let e = crate::rank::explain_paper(
         &index,
         &app.config,
@@ -62,15 +62,30 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
     Ok(Outcome::new(exit::OK))
 }
 
-/// HOOK for the digest ledger: `Some((digest day, sent at))` when a digest
-/// before `date` already sent paper `id`. Until the ledger lookup is wired
-/// in, nothing counts as sent.
+/// `Some((digest day, sent at))` when a digest of a day before `date`
+/// already listed paper `id` (looked up in the digest ledger; the id may be
+/// any form `show` accepts). Digests never repeat a paper, so this is why a
+/// paper is missing from `date`'s digest even when it would rank.
+///
+/// # Errors
+/// When the ledger or the index cannot be read.
 pub fn already_sent(
-    _app: &App,
-    _id: &str,
-    _date: jiff::civil::Date,
-) -> Option<(jiff::civil::Date, Timestamp)> {
-    None
+    app: &App,
+    index: &crate::index::Index,
+    id: &str,
+    date: jiff::civil::Date,
+) -> Result<Option<(jiff::civil::Date, Timestamp)>> {
+    let Some(paper) = index.get(id)? else {
+        return Ok(None);
+    };
+    let ledger = crate::ledger::Ledger::load(&app.data)?;
+    let day = date.to_string();
+    Ok(ledger
+        .digests
+        .iter()
+        .filter(|d| d.date < day && d.papers.contains(&paper.id))
+        .min_by(|a, b| a.date.cmp(&b.date))
+        .and_then(|d| d.date.parse().ok().map(|when| (when, d.sent_at))))
 }
 
 fn day(t: Timestamp) -> String {

@@ -104,3 +104,50 @@ fn a_second_overlapping_run_exits_locked() {
         .stderr_has("another papertrend run holds the lock");
     assert_eq!(out.stdout, "");
 }
+
+#[test]
+fn explain_says_a_paper_was_already_sent_and_when() {
+    let mut env = TestEnv::new();
+    env.cmd(["run", "--config"])
+        .arg(demo_config())
+        .run()
+        .success();
+    let out = env
+        .cmd(["digest", "--format", "json", "--config"])
+        .arg(demo_config())
+        .run();
+    out.success();
+    let digest = out.json();
+    let sent: Vec<String> = digest["papers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    let sent_id = sent[0].clone();
+    env.set_now("2026-11-28T08:00:00Z");
+    let out = env
+        .cmd(["explain", &sent_id, "--date", "2026-11-28", "--config"])
+        .arg(demo_config())
+        .run();
+    out.success();
+    assert!(
+        out.stdout
+            .contains("already sent in the digest of 2026-11-27"),
+        "{}",
+        out.stdout
+    );
+    // A paper that was not in the digest is not "already sent".
+    let all = env.export();
+    let other = all
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .find(|id| !sent.iter().any(|s| s == id))
+        .unwrap();
+    let out = env
+        .cmd(["explain", other, "--date", "2026-11-28", "--config"])
+        .arg(demo_config())
+        .run();
+    out.success();
+    assert!(!out.stdout.contains("already sent"), "{}", out.stdout);
+}
