@@ -260,26 +260,7 @@ fn cmd_search(args: &[String]) -> Result<(), BoxError> {
     let passes: usize = a.value("--passes").map_or(Ok(3), str::parse)?;
     let work = PathBuf::from(a.value("--work").ok_or("--work DIR is required")?);
     let queries = corpus::queries(n_queries);
-    let bare_index = tantivy::Index::open_in_dir(work.join("bare"))?;
-    engines::register(&bare_index);
-    let (_, bf) = engines::bare_schema();
-    let bare_reader = bare_index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()?;
-    let bare_searcher: tantivy::Searcher = bare_reader.searcher();
-    let mut parser = QueryParser::for_index(&bare_index, vec![bf.title, bf.abstract_text]);
-    parser.set_field_boost(bf.title, 1.1);
-    let (bare_ms, _) = time_queries(&queries, passes, |q| {
-        let query = parser.parse_query(&q.tantivy())?;
-        let top = bare_searcher.search(&query, &TopDocs::with_limit(10).order_by_score())?;
-        let mut n = 0;
-        for (_, addr) in top {
-            let doc: TantivyDocument = bare_searcher.doc(addr)?;
-            n += usize::from(doc.get_first(bf.id).and_then(|v| v.as_str()).is_some());
-        }
-        Ok(n)
-    })?;
+    let (bare_ms, _) = bare_search(&work.join("bare"), &queries, passes)?;
     let index = papertrend::index::Index::open(&work.join("pt").join("index"), false)?;
     let mut rows = vec![("(a) bare tantivy", bare_ms)];
     for (name, snippets) in [
@@ -304,6 +285,41 @@ fn cmd_search(args: &[String]) -> Result<(), BoxError> {
         println!("| {name} | {p50:.2} | {p95:.2} | {p99:.2} |");
     }
     Ok(())
+}
+
+/// Times bare tantivy on `queries`: parse over title and abstract (title
+/// boost 1.1), top 10 by score, then the stored id and title of each hit.
+/// Returns the latencies and the hits of the warm-up pass.
+fn bare_search(
+    dir: &Path,
+    queries: &[corpus::Query],
+    passes: usize,
+) -> Result<(Vec<f64>, usize), BoxError> {
+    let bare_index = tantivy::Index::open_in_dir(dir)?;
+    engines::register(&bare_index);
+    let (_, bf) = engines::bare_schema();
+    let bare_reader = bare_index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let bare_searcher: tantivy::Searcher = bare_reader.searcher();
+    let mut parser = QueryParser::for_index(&bare_index, vec![bf.title, bf.abstract_text]);
+    parser.set_field_boost(bf.title, 1.1);
+    time_queries(queries, passes, |q| {
+        let query = parser.parse_query(&q.tantivy())?;
+        let top = bare_searcher.search(&query, &TopDocs::with_limit(10).order_by_score())?;
+        let mut n = 0;
+        for (_, addr) in top {
+            let doc: TantivyDocument = bare_searcher.doc(addr)?;
+            let id = doc.get_first(bf.id).and_then(|v| v.as_str()).unwrap_or("");
+            let title = doc
+                .get_first(bf.title)
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            n += usize::from(!id.is_empty() && !title.is_empty());
+        }
+        Ok(n)
+    })
 }
 
 fn cmd_run(args: &[String]) -> Result<(), BoxError> {
@@ -398,32 +414,7 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     // Search latency, in this process, index files warm.
     eprintln!("search: {n_queries} queries × {passes} passes per engine");
     let queries = corpus::queries(n_queries);
-    let bare_index = tantivy::Index::open_in_dir(&bare_dir)?;
-    engines::register(&bare_index);
-    let (bare_schema, bf) = engines::bare_schema();
-    drop(bare_schema);
-    let bare_reader = bare_index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()?;
-    let bare_searcher: tantivy::Searcher = bare_reader.searcher();
-    let mut parser = QueryParser::for_index(&bare_index, vec![bf.title, bf.abstract_text]);
-    parser.set_field_boost(bf.title, 1.1);
-    let (bare_ms, bare_hits) = time_queries(&queries, passes, |q| {
-        let query = parser.parse_query(&q.tantivy())?;
-        let top = bare_searcher.search(&query, &TopDocs::with_limit(10).order_by_score())?;
-        let mut n = 0;
-        for (_, addr) in top {
-            let doc: TantivyDocument = bare_searcher.doc(addr)?;
-            let id = doc.get_first(bf.id).and_then(|v| v.as_str()).unwrap_or("");
-            let title = doc
-                .get_first(bf.title)
-                .and_then(|v| v.as_str())
-                .unwrap_or("");
-            n += usize::from(!id.is_empty() && !title.is_empty());
-        }
-        Ok(n)
-    })?;
+    let (bare_ms, bare_hits) = bare_search(&bare_dir, &queries, passes)?;
 
     let index = papertrend::index::Index::open(&pt_index, false)?;
     let pt_docs = index.count();

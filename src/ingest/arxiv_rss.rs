@@ -247,8 +247,7 @@ fn split_authors(s: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    /// Papers and (line, reason) skips, or why the parse stopped.
-    type Outcome = Result<(Vec<Paper>, Vec<(u64, String)>), ParseStop>;
+    use super::super::Collected as Outcome;
 
     fn fixture(name: &str) -> String {
         let path = format!(
