@@ -24,6 +24,35 @@
 //! many papers share over a one-off burst.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a for the n-gram maps: their keys are short strings counted millions
+/// of times on a large window, where std's SipHash showed up in profiles.
+/// (Not DoS-resistant; the keys come from the user's own index.)
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
 
 use crate::rank::Topic;
 
@@ -101,7 +130,7 @@ struct Unit {
 /// Stems words with the index's analyzer, remembering each word's stem.
 #[derive(Default)]
 pub struct Stemmer {
-    cache: HashMap<String, Option<String>>,
+    cache: FastMap<String, Option<String>>,
 }
 
 impl Stemmer {
@@ -213,9 +242,9 @@ fn units(text: &str, stemmer: &mut Stemmer) -> Vec<Unit> {
     out
 }
 
-/// Calls `each(key, surface, units)` for every 1–3-unit n-gram of `text`.
-fn for_each_gram(text: &str, stemmer: &mut Stemmer, mut each: impl FnMut(&str, &str, usize)) {
-    let units = units(text, stemmer);
+/// Calls `each(key, surface, n)` for every 1–3-unit n-gram of a text split
+/// into `units` (see [`units`]).
+fn for_each_gram_in(units: &[Unit], mut each: impl FnMut(&str, &str, usize)) {
     for i in 0..units.len() {
         let mut key = String::new();
         let mut surface = String::new();
@@ -270,23 +299,40 @@ impl Candidate {
 /// `max` most frequent (ties by key, for reproducible output).
 pub fn candidates(texts: &[String], min_count: usize, max: usize) -> Vec<Candidate> {
     let mut stemmer = Stemmer::default();
-    let mut df: HashMap<String, (u32, u8)> = HashMap::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    for text in texts {
+    // Split every text once; both passes below walk the same units.
+    let split: Vec<Vec<Unit>> = texts.iter().map(|t| units(t, &mut stemmer)).collect();
+    // Count document frequency by a 64-bit hash of the gram, so the millions
+    // of grams that occur once never allocate a String; only the grams that
+    // reach `min_count` get their key materialised.
+    let hash = |key: &str| {
+        let mut h = Fnv::default();
+        h.write(key.as_bytes());
+        h.finish()
+    };
+    let mut by_hash: FastMap<u64, (u32, u8)> = FastMap::default();
+    let mut seen: FastSet<u64> = FastSet::default();
+    for units in &split {
         seen.clear();
-        for_each_gram(text, &mut stemmer, |key, _, n| {
-            if !seen.contains(key) {
-                seen.insert(key.to_string());
-                let e = df.entry(key.to_string()).or_insert((0, n as u8));
-                e.0 += 1;
+        for_each_gram_in(units, |key, _, n| {
+            let k = hash(key);
+            if seen.insert(k) {
+                by_hash.entry(k).or_insert((0, n as u8)).0 += 1;
             }
         });
     }
     let min = u32::try_from(min_count.max(1)).unwrap_or(u32::MAX);
-    df.retain(|_, (c, _)| *c >= min);
+    by_hash.retain(|_, (c, _)| *c >= min);
+    let mut df: FastMap<String, (u32, u8)> = FastMap::default();
+    for units in &split {
+        for_each_gram_in(units, |key, _, _| {
+            if let Some(v) = by_hash.remove(&hash(key)) {
+                df.insert(key.to_string(), v);
+            }
+        });
+    }
     // A sub-gram with the same count as a gram containing it occurs only
     // inside it (its papers are a superset of equal size): drop it.
-    let mut dropped: HashSet<String> = HashSet::new();
+    let mut dropped: FastSet<String> = FastSet::default();
     for (key, (count, n)) in &df {
         if *n < 2 {
             continue;
@@ -309,10 +355,10 @@ pub fn candidates(texts: &[String], min_count: usize, max: usize) -> Vec<Candida
     kept.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     kept.truncate(max);
     // Second pass: the most frequent surface of each kept gram.
-    let wanted: HashSet<&str> = kept.iter().map(|k| k.0.as_str()).collect();
-    let mut surfaces: HashMap<String, HashMap<String, u32>> = HashMap::new();
-    for text in texts {
-        for_each_gram(text, &mut stemmer, |key, surface, _| {
+    let wanted: FastSet<&str> = kept.iter().map(|k| k.0.as_str()).collect();
+    let mut surfaces: FastMap<String, FastMap<String, u32>> = FastMap::default();
+    for units in &split {
+        for_each_gram_in(units, |key, surface, _| {
             if wanted.contains(key) {
                 *surfaces
                     .entry(key.to_string())
@@ -437,7 +483,7 @@ mod tests {
 
     fn grams(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for_each_gram(text, &mut Stemmer::default(), |_, s, _| {
+        for_each_gram_in(&units(text, &mut Stemmer::default()), |_, s, _| {
             out.push(s.to_string())
         });
         out
