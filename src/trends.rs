@@ -52,7 +52,6 @@ impl Hasher for Fnv {
 }
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
 
 use crate::rank::Topic;
 
@@ -114,33 +113,274 @@ pub fn is_stop_word(word: &str) -> bool {
         .contains(word)
 }
 
-/// One unit of text: a word or a hyphenated compound.
-#[derive(Debug)]
+/// Marks an unused slot of a [`Gram`] and the key of a unit without one.
+const NONE: u32 = u32::MAX;
+
+/// An n-gram of 1–3 units as their interned ids, unused slots [`NONE`].
+type Gram = [u32; 3];
+
+/// FxHash-style mixing for the integer-keyed gram maps: one multiply per
+/// word of key instead of FNV's one per byte.
+#[derive(Default)]
+struct Mix(u64);
+
+impl Hasher for Mix {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+}
+
+type GramMap<V> = HashMap<Gram, V, BuildHasherDefault<Mix>>;
+type GramSet = HashSet<Gram, BuildHasherDefault<Mix>>;
+
+/// Distinct strings, each with a small id.
+#[derive(Default)]
+struct Interner {
+    ids: FastMap<String, u32>,
+    strings: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = u32::try_from(self.strings.len()).unwrap_or(NONE - 1);
+        self.strings.push(s.to_owned());
+        self.ids.insert(s.to_owned(), id);
+        id
+    }
+
+    fn get(&self, id: u32) -> &str {
+        self.strings.get(id as usize).map_or("", String::as_str)
+    }
+
+    /// The strings of a gram's units.
+    fn units<'a>(&'a self, gram: &'a Gram) -> impl Iterator<Item = &'a str> + 'a {
+        gram.iter()
+            .take_while(|&&id| id != NONE)
+            .map(|&id| self.get(id))
+    }
+}
+
+/// What is known of one distinct lowercase word, worked out once.
+#[derive(Clone, Copy, Debug)]
+struct Word {
+    /// Interned stem (a unit key), or [`NONE`] when the analyzer drops it.
+    stem: u32,
+    /// Interned lowercase surface.
+    surface: u32,
+    /// A stop word.
+    stop_word: bool,
+    /// Only ASCII digits.
+    digits: bool,
+    /// A single character.
+    short: bool,
+}
+
+/// A word of a text and what separates it from the next one.
+#[derive(Clone, Copy, Debug)]
+struct Spaced {
+    word: Word,
+    /// The separator is exactly `-` (the words form a compound).
+    hyphen: bool,
+    /// The separator holds sentence punctuation or a hyphen.
+    boundary: bool,
+}
+
+/// One unit of text: a word or a hyphenated compound, as interned ids.
+#[derive(Clone, Copy, Debug)]
 struct Unit {
-    /// Stems of its words, joined by `-`.
-    key: String,
-    /// The lowercase surface (`in-context`).
-    surface: String,
+    /// Stems of its words, joined by `-` (interned).
+    key: u32,
+    /// The lowercase surface, `in-context` (interned).
+    surface: u32,
     /// Whether it breaks n-grams (stop word, number, single letter).
     stop: bool,
     /// Whether sentence punctuation follows it.
     boundary_after: bool,
 }
 
-/// Stems words with the index's analyzer, remembering each word's stem.
-#[derive(Default)]
-pub struct Stemmer {
-    cache: FastMap<String, Option<String>>,
+/// Splits texts into [`Unit`]s, interning words, stems and surfaces so that
+/// each distinct word is lowercased, stemmed and classified once and the
+/// n-gram counts never allocate.
+struct Splitter {
+    analyzer: tantivy::tokenizer::TextAnalyzer,
+    words: FastMap<String, Word>,
+    keys: Interner,
+    surfaces: Interner,
+    word: String,
+    spaced: Vec<Spaced>,
 }
 
-impl Stemmer {
-    /// The stem of one lowercase word (`None` when the analyzer drops it).
-    fn stem(&mut self, word: &str) -> Option<String> {
-        if let Some(s) = self.cache.get(word) {
-            return s.clone();
+impl Default for Splitter {
+    fn default() -> Self {
+        Self {
+            analyzer: crate::index::schema::english(),
+            words: FastMap::default(),
+            keys: Interner::default(),
+            surfaces: Interner::default(),
+            word: String::new(),
+            spaced: Vec::new(),
         }
-        let s = crate::index::analyze(word).into_iter().next();
-        self.cache.insert(word.to_string(), s.clone());
+    }
+}
+
+impl Splitter {
+    /// The facts of the word in `self.word`, interned on first sight.
+    fn intern_word(&mut self) -> Word {
+        if let Some(w) = self.words.get(self.word.as_str()) {
+            return *w;
+        }
+        let w = &self.word;
+        let stem = {
+            let mut stream = self.analyzer.token_stream(w);
+            if tantivy::tokenizer::TokenStream::advance(&mut stream) {
+                let t = &tantivy::tokenizer::TokenStream::token(&stream).text;
+                Some(t.clone())
+            } else {
+                None
+            }
+        };
+        let info = Word {
+            stem: stem.map_or(NONE, |s| self.keys.id(&s)),
+            surface: self.surfaces.id(w),
+            stop_word: is_stop_word(w),
+            digits: w.chars().all(|c| c.is_ascii_digit()),
+            short: w.chars().count() < 2,
+        };
+        self.words.insert(w.clone(), info);
+        info
+    }
+
+    /// Ends the word being read, if any.
+    fn push_word(&mut self) {
+        if !self.word.is_empty() {
+            let word = self.intern_word();
+            self.spaced.push(Spaced {
+                word,
+                hyphen: false,
+                boundary: false,
+            });
+            self.word.clear();
+        }
+    }
+
+    /// Splits `text` into units, appended to `out`.
+    fn split(&mut self, text: &str, out: &mut Vec<Unit>) {
+        self.spaced.clear();
+        self.word.clear();
+        // The separator after the last word: its length in chars, whether
+        // it starts with `-` and whether it holds a boundary.
+        let (mut sep_len, mut sep_hyphen, mut sep_boundary) = (0usize, false, false);
+        let mut skipping = false; // after an apostrophe: drop the clitic
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                if skipping {
+                    continue;
+                }
+                if self.word.is_empty() {
+                    if let Some(last) = self.spaced.last_mut() {
+                        last.hyphen = sep_len == 1 && sep_hyphen;
+                        last.boundary = sep_boundary;
+                    }
+                    (sep_len, sep_hyphen, sep_boundary) = (0, false, false);
+                }
+                self.word.extend(c.to_lowercase());
+            } else {
+                let apostrophe = c == '\'' || c == '\u{2019}';
+                if apostrophe && !self.word.is_empty() {
+                    skipping = true;
+                    self.push_word();
+                    continue;
+                }
+                if skipping && apostrophe {
+                    continue;
+                }
+                skipping = false;
+                self.push_word();
+                if sep_len == 0 {
+                    sep_hyphen = c == '-';
+                }
+                sep_len += 1;
+                sep_boundary |= is_boundary(c) || c == '-';
+            }
+        }
+        self.push_word();
+        if let Some(last) = self.spaced.last_mut() {
+            last.hyphen = sep_len == 1 && sep_hyphen;
+            last.boundary = sep_boundary;
+        }
+        let mut i = 0;
+        while i < self.spaced.len() {
+            let start = i;
+            while i + 1 < self.spaced.len() && self.spaced[i].hyphen {
+                i += 1;
+            }
+            let boundary_after = self.spaced[i].boundary;
+            let unit = if start == i {
+                let w = self.spaced[i].word;
+                Unit {
+                    key: w.stem,
+                    surface: w.surface,
+                    stop: w.stem == NONE || w.stop_word || w.short || w.digits,
+                    boundary_after,
+                }
+            } else {
+                let parts = &self.spaced[start..=i];
+                let join = |interner: &Interner, id: fn(&Word) -> u32| {
+                    parts
+                        .iter()
+                        .filter(|p| id(&p.word) != NONE)
+                        .map(|p| interner.get(id(&p.word)))
+                        .collect::<Vec<_>>()
+                        .join("-")
+                };
+                let surface = join(&self.surfaces, |w| w.surface);
+                let key = join(&self.keys, |w| w.stem);
+                let stop = parts.iter().any(|p| p.word.stem == NONE)
+                    || parts.iter().all(|p| p.word.stop_word)
+                    || is_stop_word(&surface)
+                    || parts.iter().all(|p| p.word.digits);
+                Unit {
+                    key: self.keys.id(&key),
+                    surface: self.surfaces.id(&surface),
+                    stop,
+                    boundary_after,
+                }
+            };
+            out.push(unit);
+            i += 1;
+        }
+    }
+
+    /// The text of a gram of unit ids from `interner`, units joined by a space.
+    fn text(interner: &Interner, gram: &Gram) -> String {
+        let mut s = String::new();
+        for &id in gram.iter().take_while(|&&id| id != NONE) {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(interner.get(id));
+        }
         s
     }
 }
@@ -168,98 +408,20 @@ fn is_boundary(c: char) -> bool {
     )
 }
 
-fn units(text: &str, stemmer: &mut Stemmer) -> Vec<Unit> {
-    // Split into (word, separator-after) pairs first.
-    let mut words: Vec<(String, String)> = Vec::new();
-    let mut word = String::new();
-    let mut sep = String::new();
-    let mut skipping = false; // after an apostrophe: drop the clitic
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if skipping {
-                continue;
-            }
-            if word.is_empty() && !words.is_empty() {
-                if let Some(last) = words.last_mut() {
-                    last.1 = std::mem::take(&mut sep);
-                }
-            } else if word.is_empty() {
-                sep.clear();
-            }
-            word.extend(c.to_lowercase());
-        } else {
-            if (c == '\'' || c == '\u{2019}') && !word.is_empty() {
-                skipping = true;
-                words.push((std::mem::take(&mut word), String::new()));
-                continue;
-            }
-            if skipping && (c == '\'' || c == '\u{2019}') {
-                continue;
-            }
-            skipping = false;
-            if !word.is_empty() {
-                words.push((std::mem::take(&mut word), String::new()));
-            }
-            sep.push(c);
-        }
-    }
-    if !word.is_empty() {
-        words.push((word, String::new()));
-    }
-    if let Some(last) = words.last_mut() {
-        last.1 = sep;
-    }
-    let mut out: Vec<Unit> = Vec::new();
-    let mut i = 0;
-    while i < words.len() {
-        let mut parts = vec![words[i].0.clone()];
-        while i + 1 < words.len() && words[i].1 == "-" {
-            i += 1;
-            parts.push(words[i].0.clone());
-        }
-        let after = &words[i].1;
-        let boundary_after = after.chars().any(is_boundary) || after.contains('-');
-        let surface = parts.join("-");
-        let stems: Vec<Option<String>> = parts.iter().map(|p| stemmer.stem(p)).collect();
-        let all_stop = parts.iter().all(|p| is_stop_word(p));
-        let trivial = parts.len() == 1
-            && (parts[0].chars().count() < 2 || parts[0].chars().all(|c| c.is_ascii_digit()));
-        let numeric = parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()));
-        let stop = stems.iter().any(Option::is_none)
-            || all_stop
-            || is_stop_word(&surface)
-            || trivial
-            || numeric;
-        let key = stems.into_iter().flatten().collect::<Vec<_>>().join("-");
-        out.push(Unit {
-            key,
-            surface,
-            stop,
-            boundary_after,
-        });
-        i += 1;
-    }
-    out
-}
-
 /// Calls `each(key, surface, n)` for every 1–3-unit n-gram of a text split
-/// into `units` (see [`units`]).
-fn for_each_gram_in(units: &[Unit], mut each: impl FnMut(&str, &str, usize)) {
+/// into units (see [`Splitter::split`]).
+fn for_each_gram_in(units: &[Unit], mut each: impl FnMut(Gram, Gram, usize)) {
     for i in 0..units.len() {
-        let mut key = String::new();
-        let mut surface = String::new();
+        let mut key = [NONE; 3];
+        let mut surface = [NONE; 3];
         for n in 1..=3 {
             let Some(u) = units.get(i + n - 1) else { break };
             if u.stop {
                 break;
             }
-            if n > 1 {
-                key.push(' ');
-                surface.push(' ');
-            }
-            key.push_str(&u.key);
-            surface.push_str(&u.surface);
-            each(&key, &surface, n);
+            key[n - 1] = u.key;
+            surface[n - 1] = u.surface;
+            each(key, surface, n);
             if u.boundary_after {
                 break;
             }
@@ -298,95 +460,107 @@ impl Candidate {
 /// `min_count` papers, drops sub-grams that add no papers, and keeps the
 /// `max` most frequent (ties by key, for reproducible output).
 pub fn candidates(texts: &[String], min_count: usize, max: usize) -> Vec<Candidate> {
-    let mut stemmer = Stemmer::default();
-    // Split every text once; both passes below walk the same units.
-    let split: Vec<Vec<Unit>> = texts.iter().map(|t| units(t, &mut stemmer)).collect();
-    // Count document frequency by a 64-bit hash of the gram, so the millions
-    // of grams that occur once never allocate a String; only the grams that
-    // reach `min_count` get their key materialised.
-    let hash = |key: &str| {
-        let mut h = Fnv::default();
-        h.write(key.as_bytes());
-        h.finish()
+    // Every text is split once into interned units; grams are arrays of
+    // unit ids, so counting millions of them allocates nothing. Only the
+    // grams that reach `min_count` get their text materialised.
+    let mut splitter = Splitter::default();
+    let mut units: Vec<Unit> = Vec::new();
+    let mut ends: Vec<usize> = Vec::with_capacity(texts.len());
+    for t in texts {
+        splitter.split(t, &mut units);
+        ends.push(units.len());
+    }
+    let docs = || {
+        ends.iter()
+            .scan(0, |start, &end| {
+                let doc = &units[*start..end];
+                *start = end;
+                Some(doc)
+            })
+            .enumerate()
     };
-    let mut by_hash: FastMap<u64, (u32, u8)> = FastMap::default();
-    let mut seen: FastSet<u64> = FastSet::default();
-    for units in &split {
-        seen.clear();
-        for_each_gram_in(units, |key, _, n| {
-            let k = hash(key);
-            if seen.insert(k) {
-                by_hash.entry(k).or_insert((0, n as u8)).0 += 1;
+    // Document frequency: (papers, last paper counted).
+    let mut df: GramMap<(u32, u32)> =
+        GramMap::with_capacity_and_hasher(units.len() * 2, BuildHasherDefault::default());
+    for (d, doc) in docs() {
+        let d = u32::try_from(d).unwrap_or(NONE - 1);
+        for_each_gram_in(doc, |key, _, _| {
+            let e = df.entry(key).or_insert((0, NONE));
+            if e.1 != d {
+                e.0 += 1;
+                e.1 = d;
             }
         });
     }
     let min = u32::try_from(min_count.max(1)).unwrap_or(u32::MAX);
-    by_hash.retain(|_, (c, _)| *c >= min);
-    let mut df: FastMap<String, (u32, u8)> = FastMap::default();
-    for units in &split {
-        for_each_gram_in(units, |key, _, _| {
-            if let Some(v) = by_hash.remove(&hash(key)) {
-                df.insert(key.to_string(), v);
-            }
-        });
-    }
+    df.retain(|_, (c, _)| *c >= min);
+    let count = |g: &Gram| df.get(g).map(|(c, _)| *c);
+    let len = |g: &Gram| g.iter().take_while(|&&id| id != NONE).count();
     // A sub-gram with the same count as a gram containing it occurs only
     // inside it (its papers are a superset of equal size): drop it.
-    let mut dropped: FastSet<String> = FastSet::default();
-    for (key, (count, n)) in &df {
-        if *n < 2 {
-            continue;
-        }
-        let parts: Vec<&str> = key.split(' ').collect();
-        for len in 1..parts.len() {
-            for start in 0..=parts.len() - len {
-                let sub = parts[start..start + len].join(" ");
-                if df.get(&sub).is_some_and(|(c, _)| c == count) {
+    let mut dropped: GramSet = GramSet::default();
+    for (gram, (c, _)) in &df {
+        let n = len(gram);
+        for sub_len in 1..n {
+            for start in 0..=n - sub_len {
+                let mut sub = [NONE; 3];
+                sub[..sub_len].copy_from_slice(&gram[start..start + sub_len]);
+                if count(&sub) == Some(*c) {
                     dropped.insert(sub);
                 }
             }
         }
     }
-    let mut kept: Vec<(String, u32, u8)> = df
+    let mut kept: Vec<(Gram, u32)> = df
         .iter()
-        .filter(|(k, _)| !dropped.contains(*k))
-        .map(|(k, (c, n))| (k.clone(), *c, *n))
+        .filter(|(g, _)| !dropped.contains(*g))
+        .map(|(g, (c, _))| (*g, *c))
         .collect();
-    kept.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    kept.truncate(max);
+    // Most papers first, then by key text. Comparing unit by unit orders
+    // like the joined text would (the space between units sorts before
+    // every character of a stem), without building millions of strings.
+    let keys = &splitter.keys;
+    let order = |a: &(Gram, u32), b: &(Gram, u32)| {
+        b.1.cmp(&a.1)
+            .then_with(|| keys.units(&a.0).cmp(keys.units(&b.0)))
+    };
+    if max < kept.len() {
+        kept.select_nth_unstable_by(max, order);
+        kept.truncate(max);
+    }
+    kept.sort_by(order);
+    let kept: Vec<(Gram, String, u32)> = kept
+        .into_iter()
+        .map(|(g, c)| (g, Splitter::text(keys, &g), c))
+        .collect();
     // Second pass: the most frequent surface of each kept gram.
-    let wanted: FastSet<&str> = kept.iter().map(|k| k.0.as_str()).collect();
-    let mut surfaces: FastMap<String, FastMap<String, u32>> = FastMap::default();
-    for units in &split {
-        for_each_gram_in(units, |key, surface, _| {
-            if wanted.contains(key) {
-                *surfaces
-                    .entry(key.to_string())
-                    .or_default()
-                    .entry(surface.to_string())
-                    .or_insert(0) += 1;
+    let wanted: GramMap<usize> = kept.iter().enumerate().map(|(i, k)| (k.0, i)).collect();
+    let mut surfaces: Vec<GramMap<u32>> = vec![GramMap::default(); kept.len()];
+    for (_, doc) in docs() {
+        for_each_gram_in(doc, |key, surface, _| {
+            if let Some(&i) = wanted.get(&key) {
+                *surfaces[i].entry(surface).or_insert(0) += 1;
             }
         });
     }
     kept.into_iter()
-        .map(|(key, count, n)| {
-            let surface = surfaces
-                .get(&key)
-                .and_then(|m| {
-                    m.iter()
-                        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-                        .map(|(s, _)| s.clone())
-                })
-                .unwrap_or_else(|| key.clone());
-            let unit_counts = key
-                .split(' ')
-                .map(|u| df.get(u).map_or(count, |(c, _)| *c) as usize)
+        .zip(surfaces)
+        .map(|((gram, key, c), seen)| {
+            let surface = seen
+                .iter()
+                .map(|(s, n)| (Splitter::text(&splitter.surfaces, s), *n))
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                .map_or_else(|| key.clone(), |(s, _)| s);
+            let unit_counts = gram
+                .iter()
+                .take_while(|&&id| id != NONE)
+                .map(|&u| count(&[u, NONE, NONE]).unwrap_or(c) as usize)
                 .collect();
             Candidate {
+                units: len(&gram),
                 key,
                 surface,
-                units: usize::from(n),
-                window_count: count as usize,
+                window_count: c as usize,
                 unit_counts,
             }
         })
@@ -482,9 +656,12 @@ mod tests {
     use super::*;
 
     fn grams(text: &str) -> Vec<String> {
+        let mut splitter = Splitter::default();
+        let mut units = Vec::new();
+        splitter.split(text, &mut units);
         let mut out = Vec::new();
-        for_each_gram_in(&units(text, &mut Stemmer::default()), |_, s, _| {
-            out.push(s.to_string())
+        for_each_gram_in(&units, |_, s, _| {
+            out.push(Splitter::text(&splitter.surfaces, &s))
         });
         out
     }
