@@ -65,6 +65,12 @@ impl Index {
         } else {
             super::analyze(text)
         };
+        Self::phrase_of(field, &words)
+    }
+
+    /// A query for already analysed `words` in `field`: one term or a
+    /// phrase (`None` when there are none).
+    fn phrase_of(field: Field, words: &[String]) -> Option<BoxQuery> {
         let terms: Vec<Term> = words
             .iter()
             .map(|w| Term::from_field_text(field, w))
@@ -81,10 +87,17 @@ impl Index {
 
     /// `text` in the title or the abstract.
     fn in_text(&self, text: &str) -> Option<BoxQuery> {
+        self.in_text_terms(&super::analyze(text))
+    }
+
+    /// Already analysed `words` (stems, as trends keys them) in the title
+    /// or the abstract. Stems must not be analysed again: the stemmer is
+    /// not idempotent (`embedding` → `embed` → `emb`).
+    fn in_text_terms(&self, words: &[String]) -> Option<BoxQuery> {
         let f = self.fields;
         let parts: Vec<(Occur, BoxQuery)> = [f.title, f.abstract_text]
             .into_iter()
-            .filter_map(|field| self.phrase(field, text).map(|q| (Occur::Should, q)))
+            .filter_map(|field| Self::phrase_of(field, words).map(|q| (Occur::Should, q)))
             .collect();
         (!parts.is_empty()).then(|| Box::new(BooleanQuery::new(parts)) as BoxQuery)
     }
@@ -464,7 +477,7 @@ pub fn trends(
     let cands: Vec<Candidate> = trends::candidates(&texts, sample_min, TREND_CANDIDATES);
     let mut baseline_counts = Vec::with_capacity(cands.len());
     for c in &cands {
-        let n = match index.in_text(&c.terms().join(" ")) {
+        let n = match index.in_text_terms(&c.terms()) {
             Some(q) => {
                 let both: BoxQuery = Box::new(BooleanQuery::new(vec![
                     (Occur::Must, baseline_q.box_clone()),

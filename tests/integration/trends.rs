@@ -106,3 +106,40 @@ fn the_seed_dump_has_no_baseline_and_lists_its_distinctive_phrases() {
     assert!(out.stdout.starts_with("No baseline: "), "{}", out.stdout);
     assert!(out.stdout.contains("knowledge distillation"));
 }
+
+#[test]
+fn baseline_counts_agree_with_a_search_of_the_baseline_window() {
+    // The baseline count of a topic is a phrase count on its stems; stems
+    // must not be stemmed again ("embedding" → "embed" → "emb" matched no
+    // paper and made common words look new).
+    let mut env = TestEnv::new();
+    env.set_now("2026-01-21T00:00:00Z");
+    env.ingest(&[
+        "hf-json/2025-11-12.json",
+        "hf-json/2026-01-02.json",
+        "hf-json/2026-01-19.json",
+        "hf-json/2026-01-20.json",
+    ]);
+    let report = trends_json(&env, &["--window", "7d", "--baseline", "10w", "-n", "40"]);
+    let (from, to) = (
+        report["baseline_start"].as_str().unwrap(),
+        report["window_start"].as_str().unwrap(),
+    );
+    let topics = report["topics"].as_array().unwrap();
+    assert!(topics.len() >= 10, "{report}");
+    let mut in_baseline = 0;
+    for t in topics {
+        let phrase = t["phrase"].as_str().unwrap();
+        let found = env
+            .cmd(["search", "--format", "jsonl", "--limit", "10000"])
+            .args(["--since", from, "--until", to])
+            .arg(format!("\"{phrase}\""))
+            .run();
+        // No match is a success with a note on stderr.
+        found.code(0);
+        let n = found.stdout.lines().filter(|l| !l.is_empty()).count();
+        assert_eq!(t["baseline_count"], n, "{phrase:?}");
+        in_baseline += usize::from(n > 0);
+    }
+    assert!(in_baseline > 0, "no topic is in the baseline: {report}");
+}
