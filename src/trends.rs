@@ -409,14 +409,18 @@ fn is_boundary(c: char) -> bool {
 }
 
 /// Calls `each(key, surface, n)` for every 1–3-unit n-gram of a text split
-/// into units (see [`Splitter::split`]).
-fn for_each_gram_in(units: &[Unit], mut each: impl FnMut(Gram, Gram, usize)) {
+/// into units (see [`Splitter::split`]) whose units are all `usable`.
+fn for_each_gram_in(
+    units: &[Unit],
+    usable: impl Fn(&Unit) -> bool,
+    mut each: impl FnMut(Gram, Gram, usize),
+) {
     for i in 0..units.len() {
         let mut key = [NONE; 3];
         let mut surface = [NONE; 3];
         for n in 1..=3 {
             let Some(u) = units.get(i + n - 1) else { break };
-            if u.stop {
+            if u.stop || !usable(u) {
                 break;
             }
             key[n - 1] = u.key;
@@ -456,13 +460,29 @@ impl Candidate {
     }
 }
 
+/// The number of units of a gram.
+fn gram_len(g: &Gram) -> usize {
+    g.iter().take_while(|&&id| id != NONE).count()
+}
+
+/// The `k`-th largest of `counts` (1-based), or `None` when there are not
+/// more than `k`.
+fn kth_largest(mut counts: Vec<u32>, k: usize) -> Option<u32> {
+    (k < counts.len()).then(|| *counts.select_nth_unstable_by(k, |a, b| b.cmp(a)).1)
+}
+
 /// Finds the n-grams of `texts` (one per paper) found in at least
 /// `min_count` papers, drops sub-grams that add no papers, and keeps the
 /// `max` most frequent (ties by key, for reproducible output).
+///
+/// How it stays fast on thousands of abstracts: every text is split once
+/// into interned units, and grams are arrays of unit ids, so counting
+/// allocates nothing. Single units are counted first, in a plain array.
+/// A gram is never in more papers than its rarest unit, so longer grams
+/// are counted only over units at least as common as the `4 × max`-th
+/// most common unit (`floor`): whatever can reach the top `max` is among
+/// them. Only the final grams get their text built.
 pub fn candidates(texts: &[String], min_count: usize, max: usize) -> Vec<Candidate> {
-    // Every text is split once into interned units; grams are arrays of
-    // unit ids, so counting millions of them allocates nothing. Only the
-    // grams that reach `min_count` get their text materialised.
     let mut splitter = Splitter::default();
     let mut units: Vec<Unit> = Vec::new();
     let mut ends: Vec<usize> = Vec::with_capacity(texts.len());
@@ -471,54 +491,101 @@ pub fn candidates(texts: &[String], min_count: usize, max: usize) -> Vec<Candida
         ends.push(units.len());
     }
     let docs = || {
-        ends.iter()
-            .scan(0, |start, &end| {
-                let doc = &units[*start..end];
-                *start = end;
-                Some(doc)
-            })
-            .enumerate()
+        ends.iter().scan(0, |start, &end| {
+            let doc = &units[*start..end];
+            *start = end;
+            Some(doc)
+        })
     };
-    // Document frequency: (papers, last paper counted).
-    let mut df: GramMap<(u32, u32)> =
-        GramMap::with_capacity_and_hasher(units.len() * 2, BuildHasherDefault::default());
-    for (d, doc) in docs() {
-        let d = u32::try_from(d).unwrap_or(NONE - 1);
-        for_each_gram_in(doc, |key, _, _| {
-            let e = df.entry(key).or_insert((0, NONE));
-            if e.1 != d {
-                e.0 += 1;
-                e.1 = d;
-            }
-        });
-    }
     let min = u32::try_from(min_count.max(1)).unwrap_or(u32::MAX);
-    df.retain(|_, (c, _)| *c >= min);
-    let count = |g: &Gram| df.get(g).map(|(c, _)| *c);
-    let len = |g: &Gram| g.iter().take_while(|&&id| id != NONE).count();
-    // A sub-gram with the same count as a gram containing it occurs only
-    // inside it (its papers are a superset of equal size): drop it.
-    let mut dropped: GramSet = GramSet::default();
-    for (gram, (c, _)) in &df {
-        let n = len(gram);
-        for sub_len in 1..n {
-            for start in 0..=n - sub_len {
-                let mut sub = [NONE; 3];
-                sub[..sub_len].copy_from_slice(&gram[start..start + sub_len]);
-                if count(&sub) == Some(*c) {
-                    dropped.insert(sub);
-                }
+    let want = max.saturating_mul(4).max(1);
+    // Papers per unit: (papers, last paper counted), indexed by unit key.
+    let mut single = vec![(0u32, NONE); splitter.keys.strings.len()];
+    for (d, doc) in docs().enumerate() {
+        let d = u32::try_from(d).unwrap_or(NONE - 1);
+        for u in doc.iter().filter(|u| !u.stop) {
+            if let Some(e) = single.get_mut(u.key as usize)
+                && e.1 != d
+            {
+                *e = (e.0 + 1, d);
             }
         }
     }
-    let mut kept: Vec<(Gram, u32)> = df
-        .iter()
-        .filter(|(g, _)| !dropped.contains(*g))
-        .map(|(g, (c, _))| (*g, *c))
-        .collect();
+    let papers_of_unit = |id: u32| single.get(id as usize).map_or(0, |e| e.0);
+    let mut floor = kth_largest(single.iter().map(|e| e.0).collect(), want)
+        .unwrap_or(min)
+        .max(min);
+    let (df, mut kept) = 'count: loop {
+        // Grams with every unit in at least `floor` papers; single units
+        // from the array.
+        // (papers, last paper counted), as for single units.
+        let mut df: GramMap<(u32, u32)> = single
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.0 >= min)
+            .map(|(id, e)| ([u32::try_from(id).unwrap_or(NONE), NONE, NONE], *e))
+            .collect();
+        for (d, doc) in docs().enumerate() {
+            let d = u32::try_from(d).unwrap_or(NONE - 1);
+            let usable = |u: &Unit| papers_of_unit(u.key) >= floor;
+            for_each_gram_in(doc, usable, |key, _, n| {
+                if n > 1 {
+                    let e = df.entry(key).or_insert((0, NONE));
+                    if e.1 != d {
+                        *e = (e.0 + 1, d);
+                    }
+                }
+            });
+        }
+        let df: GramMap<u32> = df
+            .into_iter()
+            .filter(|(_, e)| e.0 >= min)
+            .map(|(g, e)| (g, e.0))
+            .collect();
+        // The pool: grams in at least `pool_min` papers. A sub-gram with
+        // the same count as a gram containing it occurs only inside it
+        // (its papers are a superset of equal size): drop it. The longer
+        // gram has that count too, so it is in the pool.
+        let mut pool_min = kth_largest(df.values().copied().collect(), want)
+            .unwrap_or(min)
+            .max(floor);
+        loop {
+            let pool: Vec<(Gram, u32)> = df
+                .iter()
+                .filter(|(_, c)| **c >= pool_min)
+                .map(|(g, c)| (*g, *c))
+                .collect();
+            let mut dropped: GramSet = GramSet::default();
+            for (gram, c) in &pool {
+                let n = gram_len(gram);
+                for sub_len in 1..n {
+                    for start in 0..=n - sub_len {
+                        let mut sub = [NONE; 3];
+                        sub[..sub_len].copy_from_slice(&gram[start..start + sub_len]);
+                        if df.get(&sub) == Some(c) {
+                            dropped.insert(sub);
+                        }
+                    }
+                }
+            }
+            let kept: Vec<(Gram, u32)> = pool
+                .into_iter()
+                .filter(|(g, _)| !dropped.contains(g))
+                .collect();
+            if kept.len() >= max || pool_min <= min {
+                break 'count (df, kept);
+            }
+            if pool_min <= floor {
+                // Drops left too few: count every gram and look again.
+                floor = min;
+                continue 'count;
+            }
+            pool_min = (pool_min / 2).max(floor);
+        }
+    };
     // Most papers first, then by key text. Comparing unit by unit orders
     // like the joined text would (the space between units sorts before
-    // every character of a stem), without building millions of strings.
+    // every character of a stem), without building strings.
     let keys = &splitter.keys;
     let order = |a: &(Gram, u32), b: &(Gram, u32)| {
         b.1.cmp(&a.1)
@@ -529,15 +596,12 @@ pub fn candidates(texts: &[String], min_count: usize, max: usize) -> Vec<Candida
         kept.truncate(max);
     }
     kept.sort_by(order);
-    let kept: Vec<(Gram, String, u32)> = kept
-        .into_iter()
-        .map(|(g, c)| (g, Splitter::text(keys, &g), c))
-        .collect();
     // Second pass: the most frequent surface of each kept gram.
     let wanted: GramMap<usize> = kept.iter().enumerate().map(|(i, k)| (k.0, i)).collect();
     let mut surfaces: Vec<GramMap<u32>> = vec![GramMap::default(); kept.len()];
-    for (_, doc) in docs() {
-        for_each_gram_in(doc, |key, surface, _| {
+    for doc in docs() {
+        let usable = |u: &Unit| papers_of_unit(u.key) >= min;
+        for_each_gram_in(doc, usable, |key, surface, _| {
             if let Some(&i) = wanted.get(&key) {
                 *surfaces[i].entry(surface).or_insert(0) += 1;
             }
@@ -545,7 +609,8 @@ pub fn candidates(texts: &[String], min_count: usize, max: usize) -> Vec<Candida
     }
     kept.into_iter()
         .zip(surfaces)
-        .map(|((gram, key, c), seen)| {
+        .map(|((gram, c), seen)| {
+            let key = Splitter::text(keys, &gram);
             let surface = seen
                 .iter()
                 .map(|(s, n)| (Splitter::text(&splitter.surfaces, s), *n))
@@ -554,10 +619,10 @@ pub fn candidates(texts: &[String], min_count: usize, max: usize) -> Vec<Candida
             let unit_counts = gram
                 .iter()
                 .take_while(|&&id| id != NONE)
-                .map(|&u| count(&[u, NONE, NONE]).unwrap_or(c) as usize)
+                .map(|&u| df.get(&[u, NONE, NONE]).copied().unwrap_or(c) as usize)
                 .collect();
             Candidate {
-                units: len(&gram),
+                units: gram_len(&gram),
                 key,
                 surface,
                 window_count: c as usize,
@@ -660,9 +725,11 @@ mod tests {
         let mut units = Vec::new();
         splitter.split(text, &mut units);
         let mut out = Vec::new();
-        for_each_gram_in(&units, |_, s, _| {
-            out.push(Splitter::text(&splitter.surfaces, &s))
-        });
+        for_each_gram_in(
+            &units,
+            |_| true,
+            |_, s, _| out.push(Splitter::text(&splitter.surfaces, &s)),
+        );
         out
     }
 
@@ -723,6 +790,110 @@ mod tests {
         assert_eq!(vt.terms(), vec!["vision", "transform"]);
         // "vision" and "transformers" occur only inside the phrase: dropped.
         assert!(c.iter().all(|c| c.units == 2), "{c:?}");
+    }
+
+    /// The plain way: every gram's text counted per paper, no floor.
+    fn candidates_by_brute_force(texts: &[String], min: usize, max: usize) -> Vec<(String, usize)> {
+        let mut splitter = Splitter::default();
+        let mut df: HashMap<String, usize> = HashMap::new();
+        for t in texts {
+            let mut units = Vec::new();
+            splitter.split(t, &mut units);
+            let mut seen = HashSet::new();
+            for_each_gram_in(
+                &units,
+                |_| true,
+                |k, _, _| {
+                    seen.insert(Splitter::text(&splitter.keys, &k));
+                },
+            );
+            for g in seen {
+                *df.entry(g).or_default() += 1;
+            }
+        }
+        df.retain(|_, c| *c >= min);
+        let dropped: HashSet<String> = df
+            .iter()
+            .flat_map(|(g, c)| {
+                let parts: Vec<&str> = g.split(' ').collect();
+                let mut subs = Vec::new();
+                for len in 1..parts.len() {
+                    for start in 0..=parts.len() - len {
+                        let sub = parts[start..start + len].join(" ");
+                        if df.get(&sub) == Some(c) {
+                            subs.push(sub);
+                        }
+                    }
+                }
+                subs
+            })
+            .collect();
+        let mut kept: Vec<(String, usize)> = df
+            .into_iter()
+            .filter(|(g, _)| !dropped.contains(g))
+            .collect();
+        kept.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        kept.truncate(max);
+        kept
+    }
+
+    #[test]
+    fn candidates_match_brute_force_counting() {
+        // Zipf-ish word draws from a small vocabulary with stop words,
+        // hyphens and punctuation, so grams repeat and tie a lot.
+        let vocab = [
+            "graph",
+            "neural",
+            "networks",
+            "of",
+            "the",
+            "learning",
+            "in-context",
+            "model",
+            "models",
+            "vision",
+            "transformer",
+            "transformers",
+            "robust",
+            "data",
+            "training",
+            "large",
+            "language",
+            "sparse",
+            "attention",
+            "we",
+            "diffusion",
+            "policy",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let texts: Vec<String> = (0..200)
+            .map(|_| {
+                let mut t = String::new();
+                for _ in 0..(5 + next(40)) {
+                    let r = next(vocab.len()).min(next(vocab.len()));
+                    t.push_str(vocab[r]);
+                    t.push_str([" ", " ", " ", ". ", ", ", "-"][next(6)]);
+                }
+                t
+            })
+            .collect();
+        for (min, max) in [(1, 1), (1, 3), (2, 10), (1, 40), (5, 100), (1, 10_000)] {
+            let got: Vec<(String, usize)> = candidates(&texts, min, max)
+                .into_iter()
+                .map(|c| (c.key, c.window_count))
+                .collect();
+            assert_eq!(
+                got,
+                candidates_by_brute_force(&texts, min, max),
+                "min {min}, max {max}"
+            );
+        }
     }
 
     #[test]
