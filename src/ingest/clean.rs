@@ -25,86 +25,144 @@ pub fn collapse_ws(s: &str) -> String {
 /// without the dollars. Unknown commands keep their name without the
 /// backslash, so no word is lost.
 pub fn clean_latex(s: &str) -> String {
-    if !s.contains(['\\', '$', '{', '}', '~', '`']) {
-        return collapse_ws(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
+    // Without any of these, nothing is LaTeX (`''` stays two apostrophes).
+    let latex = s.contains(['\\', '$', '{', '}', '~', '`']);
+    let mut out = Collapsed::with_capacity(s.len());
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Plain ASCII runs (most of any abstract) are copied whole.
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| !b.is_ascii_graphic() || (latex && b"\\$~{}`'".contains(&b)))
+            .unwrap_or(bytes.len() - i);
+        if run > 0 {
+            out.push_str(&s[i..i + run]);
+            i += run;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        let next = s[i..].chars().next();
         match c {
-            '\\' => match chars.peek().copied() {
+            '\\' => match next {
                 Some(n @ ('%' | '&' | '_' | '#' | '$' | '{' | '}')) => {
-                    chars.next();
+                    i += 1;
                     out.push(n);
                 }
                 Some('\\') => {
-                    chars.next();
+                    i += 1;
                     out.push(' ');
                 }
                 Some(n) if n.is_ascii_alphabetic() => {
-                    let mut name = String::new();
-                    while let Some(&n) = chars.peek() {
-                        if n.is_ascii_alphabetic() {
-                            name.push(n);
-                            chars.next();
-                        } else {
-                            break;
-                        }
-                    }
-                    match name.as_str() {
-                        "ie" => out.push_str("i.e."),
-                        "eg" => out.push_str("e.g."),
-                        "etal" => out.push_str("et al."),
-                        "vs" => out.push_str("vs."),
-                        "cf" => out.push_str("cf."),
+                    let len = bytes[i..]
+                        .iter()
+                        .position(|b| !b.is_ascii_alphabetic())
+                        .unwrap_or(bytes.len() - i);
+                    let name = &s[i..i + len];
+                    i += len;
+                    out.push_str(match name {
+                        "ie" => "i.e.",
+                        "eg" => "e.g.",
+                        "etal" => "et al.",
+                        "vs" => "vs.",
+                        "cf" => "cf.",
                         "emph" | "textbf" | "textit" | "texttt" | "mathrm" | "mathbf" | "text"
-                        | "textsc" | "mathcal" | "mathit" | "mathsf" | "url" | "href" => {}
-                        "ldots" | "dots" | "cdots" => out.push('…'),
-                        "times" => out.push('×'),
-                        "approx" => out.push('≈'),
-                        "leq" | "le" => out.push('≤'),
-                        "geq" | "ge" => out.push('≥'),
-                        "sim" => out.push('~'),
-                        "pm" => out.push('±'),
-                        "rightarrow" | "to" => out.push('→'),
-                        "alpha" => out.push('α'),
-                        "beta" => out.push('β'),
-                        "gamma" => out.push('γ'),
-                        "delta" => out.push('δ'),
-                        "epsilon" => out.push('ε'),
-                        "lambda" => out.push('λ'),
-                        "mu" => out.push('μ'),
-                        "sigma" => out.push('σ'),
-                        "theta" => out.push('θ'),
-                        _ => out.push_str(&name),
-                    }
+                        | "textsc" | "mathcal" | "mathit" | "mathsf" | "url" | "href" => "",
+                        "ldots" | "dots" | "cdots" => "…",
+                        "times" => "×",
+                        "approx" => "≈",
+                        "leq" | "le" => "≤",
+                        "geq" | "ge" => "≥",
+                        "sim" => "~",
+                        "pm" => "±",
+                        "rightarrow" | "to" => "→",
+                        "alpha" => "α",
+                        "beta" => "β",
+                        "gamma" => "γ",
+                        "delta" => "δ",
+                        "epsilon" => "ε",
+                        "lambda" => "λ",
+                        "mu" => "μ",
+                        "sigma" => "σ",
+                        "theta" => "θ",
+                        _ => name,
+                    });
                     // `\ie\ ` and `\eg,` are followed by a control space or
                     // punctuation; `{\SST}` by the closing brace.
-                    if chars.peek() == Some(&' ') && matches!(name.as_str(), "ie" | "eg") {
+                    if bytes.get(i) == Some(&b' ') && matches!(name, "ie" | "eg") {
                         out.push(' ');
-                        chars.next();
+                        i += 1;
                     }
                 }
                 Some(' ') => {
-                    chars.next();
+                    i += 1;
                     out.push(' ');
                 }
                 _ => {}
             },
             '{' | '}' | '$' => {}
             '~' => out.push(' '),
-            '`' if chars.peek() == Some(&'`') => {
-                chars.next();
+            '`' if next == Some('`') => {
+                i += 1;
                 out.push('"');
             }
-            '\'' if chars.peek() == Some(&'\'') => {
-                chars.next();
+            '\'' if latex && next == Some('\'') => {
+                i += 1;
                 out.push('"');
             }
             _ => out.push(c),
         }
     }
-    collapse_ws(&out)
+    out.finish()
+}
+
+/// A string being built with whitespace collapsed as it is written: runs of
+/// whitespace become one space, and none is kept at either end.
+struct Collapsed {
+    out: String,
+    space: bool,
+}
+
+impl Collapsed {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            out: String::with_capacity(n),
+            space: false,
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.space = true;
+        } else {
+            if self.space && !self.out.is_empty() {
+                self.out.push(' ');
+            }
+            self.space = false;
+            self.out.push(c);
+        }
+    }
+
+    fn push_str(&mut self, s: &str) {
+        if s.bytes().all(|b| b.is_ascii_graphic()) {
+            if !s.is_empty() {
+                if self.space && !self.out.is_empty() {
+                    self.out.push(' ');
+                }
+                self.space = false;
+                self.out.push_str(s);
+            }
+        } else {
+            s.chars().for_each(|c| self.push(c));
+        }
+    }
+
+    fn finish(self) -> String {
+        self.out
+    }
 }
 
 /// Finds the first code repository link (GitHub, GitLab, Bitbucket, Hugging
@@ -116,6 +174,10 @@ pub fn find_code_url(text: &str) -> Option<String> {
         "bitbucket.org/",
         "huggingface.co/spaces/",
     ];
+    // Every host ends in `/`; most abstracts have none (one fast scan).
+    if !text.contains('/') {
+        return None;
+    }
     let mut best: Option<usize> = None;
     for host in HOSTS {
         if let Some(i) = text.find(host) {
@@ -167,6 +229,145 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(clean_latex(input), want, "input {input:?}");
+        }
+    }
+
+    /// The first implementation, a char at a time followed by
+    /// [`collapse_ws`]: the reference the fast one must agree with.
+    fn clean_latex_by_chars(s: &str) -> String {
+        if !s.contains(['\\', '$', '{', '}', '~', '`']) {
+            return collapse_ws(s);
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.peek().copied() {
+                    Some(n @ ('%' | '&' | '_' | '#' | '$' | '{' | '}')) => {
+                        chars.next();
+                        out.push(n);
+                    }
+                    Some('\\') => {
+                        chars.next();
+                        out.push(' ');
+                    }
+                    Some(n) if n.is_ascii_alphabetic() => {
+                        let mut name = String::new();
+                        while let Some(&n) = chars.peek() {
+                            if n.is_ascii_alphabetic() {
+                                name.push(n);
+                                chars.next();
+                            } else {
+                                break;
+                            }
+                        }
+                        match name.as_str() {
+                            "ie" => out.push_str("i.e."),
+                            "eg" => out.push_str("e.g."),
+                            "etal" => out.push_str("et al."),
+                            "vs" => out.push_str("vs."),
+                            "cf" => out.push_str("cf."),
+                            "emph" | "textbf" | "textit" | "texttt" | "mathrm" | "mathbf"
+                            | "text" | "textsc" | "mathcal" | "mathit" | "mathsf" | "url"
+                            | "href" => {}
+                            "ldots" | "dots" | "cdots" => out.push('…'),
+                            "times" => out.push('×'),
+                            "approx" => out.push('≈'),
+                            "leq" | "le" => out.push('≤'),
+                            "geq" | "ge" => out.push('≥'),
+                            "sim" => out.push('~'),
+                            "pm" => out.push('±'),
+                            "rightarrow" | "to" => out.push('→'),
+                            "alpha" => out.push('α'),
+                            "beta" => out.push('β'),
+                            "gamma" => out.push('γ'),
+                            "delta" => out.push('δ'),
+                            "epsilon" => out.push('ε'),
+                            "lambda" => out.push('λ'),
+                            "mu" => out.push('μ'),
+                            "sigma" => out.push('σ'),
+                            "theta" => out.push('θ'),
+                            _ => out.push_str(&name),
+                        }
+                        // `\ie\ ` and `\eg,` are followed by a control space or
+                        // punctuation; `{\SST}` by the closing brace.
+                        if chars.peek() == Some(&' ') && matches!(name.as_str(), "ie" | "eg") {
+                            out.push(' ');
+                            chars.next();
+                        }
+                    }
+                    Some(' ') => {
+                        chars.next();
+                        out.push(' ');
+                    }
+                    _ => {}
+                },
+                '{' | '}' | '$' => {}
+                '~' => out.push(' '),
+                '`' if chars.peek() == Some(&'`') => {
+                    chars.next();
+                    out.push('"');
+                }
+                '\'' if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                    out.push('"');
+                }
+                _ => out.push(c),
+            }
+        }
+        collapse_ws(&out)
+    }
+
+    #[test]
+    fn fast_cleaning_agrees_with_the_char_by_char_reference() {
+        let pieces = [
+            "a",
+            "Zeta",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            "\u{a0}",
+            "\\",
+            "\\ie",
+            "\\eg",
+            "\\emph",
+            "{",
+            "}",
+            "$",
+            "~",
+            "`",
+            "``",
+            "'",
+            "''",
+            "\\%",
+            "\\\\",
+            "\\alpha",
+            "\\etal",
+            "é",
+            "…",
+            "x",
+            ".",
+            ",",
+            "\\unknown",
+            "\\ ",
+            "\\'",
+            "50",
+            "\u{2009}",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 12) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            assert_eq!(clean_latex(&text), clean_latex_by_chars(&text), "{text:?}");
         }
     }
 
