@@ -5,10 +5,21 @@
 //! term lookup per record and writes nothing. Otherwise the record is matched
 //! to an existing paper by id, then by normalised title, merged, and written
 //! back (`delete_term(id)` + add) only when the merge changed something.
+//!
+//! Segments: a session turns background merges off, so the segments it
+//! writes are never rewritten while it runs, and keeps the lookup keys and
+//! fingerprints it wrote in memory. A lookup then searches only the
+//! segments that existed before the session, unless the key was written in
+//! this session. At the end the session's segments are merged into one and
+//! the default merge policy takes over again. A large ingest so pays for one
+//! rewrite of what it wrote and leaves one segment to search (five before,
+//! when batched commits left merge tiers behind).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::index::SegmentId;
+use tantivy::merge_policy::{LogMergePolicy, NoMergePolicy};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, IndexWriter, Searcher, TERMINATED, TantivyDocument, Term};
 
 use super::{Index, IndexError, to_datetime};
@@ -43,6 +54,13 @@ pub struct Session<'a> {
     index: &'a Index,
     writer: IndexWriter,
     searcher: Searcher,
+    /// Segments that existed when the session started.
+    base: HashSet<SegmentId>,
+    /// [`key_hash`]es of the lookup keys of every paper written in this
+    /// session (committed or not).
+    written_keys: HashSet<u64>,
+    /// The input fingerprints of every paper written in this session.
+    written_fps: HashSet<u64>,
     pending: HashMap<String, (Paper, Vec<u64>)>,
     pending_titles: HashMap<String, String>,
     batch_size: usize,
@@ -76,11 +94,20 @@ impl Index {
                 },
                 other => self.engine_err(&other),
             })?;
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         self.reader.reload().map_err(|e| self.engine_err(&e))?;
+        let searcher = self.reader.searcher();
         Ok(Session {
             index: self,
             writer,
-            searcher: self.reader.searcher(),
+            base: searcher
+                .segment_readers()
+                .iter()
+                .map(tantivy::SegmentReader::segment_id)
+                .collect(),
+            written_keys: HashSet::new(),
+            written_fps: HashSet::new(),
+            searcher,
             pending: HashMap::new(),
             pending_titles: HashMap::new(),
             batch_size: batch_size.max(1),
@@ -99,6 +126,13 @@ fn fingerprint(p: &Paper) -> u64 {
         Ok(()) => w.0,
         Err(_) => stable_hash(&[]),
     }
+}
+
+/// The in-memory key of a raw lookup term: its field and its text.
+fn key_hash(field: Field, value: &str) -> u64 {
+    let mut w = HashWriter(stable_hash(&field.field_id().to_le_bytes()));
+    let _ = std::io::Write::write(&mut w, value.as_bytes());
+    w.0
 }
 
 /// Feeds written bytes into the FNV-1a state of [`stable_hash`].
@@ -146,11 +180,8 @@ impl Session<'_> {
         }
         // 2. This exact input merged before (the re-ingest fast path)?
         let f = self.index.fields;
-        if self
-            .searcher
-            .doc_freq(&Term::from_field_u64(f.input_fp, fp))
-            .map_err(|e| self.index.engine_err(&e))?
-            > 0
+        if self.written_fps.contains(&fp)
+            || self.in_base_segments(&Term::from_field_u64(f.input_fp, fp))?
         {
             return Ok(self.count(Change::Unchanged));
         }
@@ -260,6 +291,12 @@ impl Session<'_> {
         self.writer
             .add_document(doc)
             .map_err(|e| self.index.engine_err(&e))?;
+        self.written_keys.insert(key_hash(f.id, &paper.id));
+        if let Some(a) = &paper.arxiv_id {
+            self.written_keys.insert(key_hash(f.arxiv_id, a));
+        }
+        self.written_keys.insert(key_hash(f.title_key, &tkey));
+        self.written_fps.extend(fps.iter().copied());
         self.pending_titles.insert(tkey, paper.id.clone());
         self.pending.insert(paper.id.clone(), (paper, fps));
         if self.pending.len() >= self.batch_size {
@@ -268,20 +305,39 @@ impl Session<'_> {
         Ok(())
     }
 
-    /// Finds a live document whose raw `field` equals `value`.
-    fn find(
-        &self,
-        field: tantivy::schema::Field,
-        value: &str,
-    ) -> Result<Option<DocAddress>, IndexError> {
+    /// Finds a live document whose raw `field` equals `value`: in every
+    /// segment when this session wrote that key, else only in the segments
+    /// from before the session.
+    fn find(&self, field: Field, value: &str) -> Result<Option<DocAddress>, IndexError> {
         if value.is_empty() {
             return Ok(None);
         }
-        find_term(
+        let only = (!self.written_keys.contains(&key_hash(field, value))).then_some(&self.base);
+        find_term_in(
             self.index,
             &self.searcher,
             &Term::from_field_text(field, value),
+            only,
         )
+    }
+
+    /// Whether a segment from before the session holds `term` (deleted
+    /// documents included: an updated paper carries its fingerprints over).
+    fn in_base_segments(&self, term: &Term) -> Result<bool, IndexError> {
+        let engine = |e: tantivy::TantivyError| self.index.engine_err(&e);
+        for seg in self.searcher.segment_readers() {
+            if self.base.contains(&seg.segment_id())
+                && seg
+                    .inverted_index(term.field())
+                    .map_err(engine)?
+                    .doc_freq(term)
+                    .map_err(|e| self.index.engine_err(&e))?
+                    > 0
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn load_with_fps(&self, addr: DocAddress) -> Result<(Paper, Vec<u64>), IndexError> {
@@ -318,7 +374,8 @@ impl Session<'_> {
         Ok(())
     }
 
-    /// Commits, waits for background merges and releases the writer lock.
+    /// Commits, merges this session's segments into one, lets the default
+    /// merge policy run, waits for it and releases the writer lock.
     ///
     /// # Errors
     /// When tantivy cannot commit or merge.
@@ -326,9 +383,20 @@ impl Session<'_> {
         self.commit()?;
         let stats = self.stats.clone();
         let index = self.index;
+        let engine = |e: tantivy::TantivyError| index.engine_err(&e);
+        let new: Vec<SegmentId> = index
+            .inner
+            .searchable_segment_ids()
+            .map_err(engine)?
+            .into_iter()
+            .filter(|id| !self.base.contains(id))
+            .collect();
         self.writer
-            .wait_merging_threads()
-            .map_err(|e| index.engine_err(&e))?;
+            .set_merge_policy(Box::new(LogMergePolicy::default()));
+        if new.len() > 1 {
+            self.writer.merge(&new).wait().map_err(engine)?;
+        }
+        self.writer.wait_merging_threads().map_err(engine)?;
         index.reader.reload().map_err(|e| index.engine_err(&e))?;
         Ok(stats)
     }
@@ -355,7 +423,21 @@ pub(crate) fn find_term(
     searcher: &Searcher,
     term: &Term,
 ) -> Result<Option<DocAddress>, IndexError> {
+    find_term_in(index, searcher, term, None)
+}
+
+/// The first live document holding `term`, in the segments of `only` (all
+/// when `None`).
+fn find_term_in(
+    index: &Index,
+    searcher: &Searcher,
+    term: &Term,
+    only: Option<&HashSet<SegmentId>>,
+) -> Result<Option<DocAddress>, IndexError> {
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        if only.is_some_and(|ids| !ids.contains(&seg.segment_id())) {
+            continue;
+        }
         let inv = seg
             .inverted_index(term.field())
             .map_err(|e| index.engine_err(&e))?;

@@ -327,3 +327,89 @@ fn an_index_of_another_layout_version_is_refused_with_a_hint() {
         "untouched"
     );
 }
+
+#[test]
+fn one_ingest_in_tiny_batches_equals_one_file_at_a_time() {
+    // Overlapping sources (the same papers in several HF days, arXiv pages
+    // that overlap by 9 of 10, and JSONL sightings of HF papers by arXiv id
+    // and by title alone) in one command with a commit after every record:
+    // every duplicate is found in a segment this same ingest wrote. The
+    // result must equal ingesting the files one command at a time.
+    let hf: serde_json::Value =
+        serde_json::from_str(&fixture_text("hf-json/2026-01-19.json")).unwrap();
+    let mut jsonl = String::new();
+    for (i, item) in hf.as_array().unwrap().iter().take(8).enumerate() {
+        let p = &item["paper"];
+        let title = p["title"].as_str().unwrap();
+        let line = if i % 2 == 0 {
+            serde_json::json!({"id": format!("doi:10.9/{i}"), "title": title.to_uppercase(),
+                               "categories": ["cs.CL"]})
+        } else {
+            serde_json::json!({"id": format!("arxiv:{}", p["id"].as_str().unwrap()),
+                               "title": title, "keywords": ["seen in jsonl"]})
+        };
+        jsonl.push_str(&format!("{line}\n"));
+    }
+    let files = [
+        "hf-json/2026-01-19.json",
+        "arxiv-atom/deep_dream-0.atom.xml",
+        "sightings.jsonl",
+        "hf-json/2026-01-20.json",
+        "arxiv-atom/deep_dream-1.atom.xml",
+        "arxiv-rss/arxiv_cs_cl.xml",
+        "hf-json/2026-01-19.json",
+        "arxiv-rss/arxiv_cs_lg.xml",
+    ];
+    let path = |env: &TestEnv, f: &str| {
+        if f.ends_with(".jsonl") {
+            env.write(f, &jsonl)
+        } else {
+            fixture(f)
+        }
+    };
+    let separate = TestEnv::new();
+    for f in files {
+        separate
+            .cmd(["ingest"])
+            .arg(path(&separate, f))
+            .run()
+            .code(0);
+    }
+    let together = TestEnv::new();
+    let cfg = together.write("c.toml", "[ingest]\nbatch_size = 1\n");
+    let out = together
+        .cmd(["--config"])
+        .arg(&cfg)
+        .arg("ingest")
+        .args(files.map(|f| path(&together, f)))
+        .run();
+    out.code(0);
+    let by_id = |env: &TestEnv| {
+        let mut papers = env.export();
+        papers.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+        papers
+    };
+    let (want, got) = (by_id(&separate), by_id(&together));
+    assert!(want.len() > 25, "{}", want.len());
+    let merged = want
+        .iter()
+        .filter(|p| p["sources"] == serde_json::json!(["hf-json", "jsonl"]))
+        .count();
+    assert_eq!(merged, 8, "every JSONL sighting merged into its HF paper");
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!(g, w);
+    }
+    // One segment is left to search: the ingest merged what it wrote.
+    let segments = std::fs::read_dir(together.data_dir().join("index"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "store")
+        })
+        .count();
+    assert_eq!(segments, 1);
+}
