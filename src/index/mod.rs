@@ -137,7 +137,7 @@ impl Index {
         }
         let (schema, fields) = schema::build();
         let mmap = MmapDirectory::open(dir).map_err(|e| engine(&e))?;
-        let inner = tantivy::Index::open_or_create(mmap, schema).map_err(|e| match e {
+        let mut inner = tantivy::Index::open_or_create(mmap, schema).map_err(|e| match e {
             tantivy::TantivyError::SchemaError(_) => IndexError::Version {
                 path: path.clone(),
                 found: 0,
@@ -148,6 +148,14 @@ impl Index {
         if !meta.exists() {
             let body = format!("{{\"index_version\": {}}}\n", schema::INDEX_VERSION);
             crate::state::write_atomic(&meta, body.as_bytes()).map_err(|e| engine(&e))?;
+        }
+        // Search the segments of an index in parallel (a bulk import leaves
+        // a few segments; see `writer::MERGE_MAX_BYTES`).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if threads > 1 {
+            inner
+                .set_multithread_executor(threads)
+                .map_err(|e| engine(&e))?;
         }
         inner.tokenizers().register(schema::EN, schema::english());
         inner.tokenizers().register(schema::NAMES, schema::names());

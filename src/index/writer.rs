@@ -10,10 +10,11 @@
 //! writes are never rewritten while it runs, and keeps the lookup keys and
 //! fingerprints it wrote in memory. A lookup then searches only the
 //! segments that existed before the session, unless the key was written in
-//! this session. At the end the session's segments are merged into one and
-//! the default merge policy takes over again. A large ingest so pays for one
-//! rewrite of what it wrote and leaves one segment to search (five before,
-//! when batched commits left merge tiers behind).
+//! this session. At the end the session's segments are merged (in runs of
+//! at most [`MERGE_MAX_BYTES`]) and the default merge policy takes over
+//! again. A large ingest so pays for one rewrite of what it wrote and leaves
+//! few segments to search (five 200 k segments before, when batched commits
+//! left merge tiers behind).
 
 use std::collections::{HashMap, HashSet};
 
@@ -126,6 +127,58 @@ fn fingerprint(p: &Paper) -> u64 {
         Ok(()) => w.0,
         Err(_) => stable_hash(&[]),
     }
+}
+
+/// The largest merge an ingest starts, in bytes of input segments: a merge
+/// reads its inputs through memory maps, so this bounds the memory an
+/// ingest's final merge holds (1 M synthetic arXiv records, 1.5 GB, end in
+/// three segments, searched in parallel).
+pub const MERGE_MAX_BYTES: u64 = 600 << 20;
+
+/// The default merge policy, but never building segments past about
+/// [`MERGE_MAX_BYTES`] (measured as 400 k papers of about 1.5 KB each).
+fn merge_policy() -> LogMergePolicy {
+    let mut p = LogMergePolicy::default();
+    p.set_max_docs_before_merge(400_000);
+    p
+}
+
+/// Splits `ids` (segments of `index`, in order) into runs whose files add
+/// up to at most [`MERGE_MAX_BYTES`]; runs of one segment are left out.
+fn merge_groups(index: &Index, ids: &[SegmentId]) -> Vec<Vec<SegmentId>> {
+    let metas = index.inner.searchable_segment_metas().unwrap_or_default();
+    let size = |id: &SegmentId| -> u64 {
+        metas.iter().find(|m| m.id() == *id).map_or(0, |m| {
+            use tantivy::index::SegmentComponent as C;
+            [
+                C::Postings,
+                C::Positions,
+                C::FastFields,
+                C::FieldNorms,
+                C::Terms,
+                C::Store,
+            ]
+            .into_iter()
+            .filter_map(|c| std::fs::metadata(index.dir().join(m.relative_path(c))).ok())
+            .map(|md| md.len())
+            .sum()
+        })
+    };
+    let mut groups: Vec<Vec<SegmentId>> = Vec::new();
+    let mut current: Vec<SegmentId> = Vec::new();
+    let mut bytes = 0;
+    for id in ids {
+        let s = size(id);
+        if !current.is_empty() && bytes + s > MERGE_MAX_BYTES {
+            groups.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+        current.push(*id);
+        bytes += s;
+    }
+    groups.push(current);
+    groups.retain(|g| g.len() > 1);
+    groups
 }
 
 /// The in-memory key of a raw lookup term: its field and its text.
@@ -391,11 +444,18 @@ impl Session<'_> {
             .into_iter()
             .filter(|id| !self.base.contains(id))
             .collect();
-        self.writer
-            .set_merge_policy(Box::new(LogMergePolicy::default()));
-        if new.len() > 1 {
-            self.writer.merge(&new).wait().map_err(engine)?;
+        for group in merge_groups(index, &new) {
+            self.writer.merge(&group).wait().map_err(engine)?;
+            // Let go of the merged segments' memory maps (the pages a merge
+            // read stay resident for as long as a searcher maps them).
+            index.reader.reload().map_err(engine)?;
+            self.searcher = index.reader.searcher();
         }
+        // Back to the default policy; a commit makes it look at the index
+        // (small segments of earlier days get merged as usual).
+        self.writer.set_merge_policy(Box::new(merge_policy()));
+        self.writer.commit().map_err(engine)?;
+        drop(self.searcher);
         self.writer.wait_merging_threads().map_err(engine)?;
         index.reader.reload().map_err(|e| index.engine_err(&e))?;
         Ok(stats)
