@@ -2,6 +2,12 @@
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: ingest allocates millions of
+/// small strings on the main thread, and glibc kept the writer's freed
+/// buffers resident through the final merge (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = papertrend::cli::Cli::parse();
     match papertrend::run(&cli) {

@@ -25,6 +25,11 @@ use tantivy::query::QueryParser;
 use tantivy::schema::Value;
 use tantivy::{ReloadPolicy, TantivyDocument};
 
+/// The allocator papertrend's binary uses, so `bench pt` measures the same
+/// thing (the baselines run in this binary too and get it as well).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const HWM_ENV: &str = "PAPERTREND_BENCH_HWM";
 /// The clock papertrend runs with during the benchmark.
 const CORPUS_NOW: &str = "2024-01-01T00:00:00Z";
@@ -36,6 +41,7 @@ fn main() -> std::process::ExitCode {
         Some("run") => cmd_run(&args[1..]),
         Some("search") => cmd_search(&args[1..]),
         Some("child") => cmd_child(&args[1..]),
+        Some("merge") => cmd_merge(&args[1..]),
         Some("pt") => return cmd_pt(&args),
         _ => Err(
             "usage: bench gen N OUT.jsonl | bench run --corpus FILE [--queries N] \
@@ -123,6 +129,24 @@ fn cmd_pt(args: &[String]) -> std::process::ExitCode {
     };
     write_hwm();
     code
+}
+
+/// `bench merge DIR`: merges every segment of the tantivy index in `DIR`
+/// into one (to measure what segment count costs a search).
+fn cmd_merge(args: &[String]) -> Result<(), BoxError> {
+    let [dir] = args else {
+        return Err("usage: bench merge INDEX_DIR".into());
+    };
+    let index = tantivy::Index::open_in_dir(dir)?;
+    let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 64 << 20)?;
+    let ids = index.searchable_segment_ids()?;
+    let t = Instant::now();
+    if ids.len() > 1 {
+        writer.merge(&ids).wait()?;
+    }
+    writer.wait_merging_threads()?;
+    eprintln!("merged {} segments in {:.1} s", ids.len(), t.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// `bench child KIND CORPUS OUT [MEMORY_MB]`: one ingest engine.
@@ -473,8 +497,11 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     }
     let cold_ms = median(cold);
 
-    // `top` and `digest`, when this build has them.
-    let mut end_to_end = Vec::new();
+    // `top` and `digest`: the first run after the ingest computes the
+    // rising topics momentum needs (cold); later runs in the same hour read
+    // them from the cache next to the index (warm, median of 3). Both must
+    // print real output: a digest of the papers first seen at the ingest.
+    let mut end_to_end: Vec<(&str, Option<(f64, f64)>)> = Vec::new();
     for (name, args) in [("top", &["top"][..]), ("digest", &["digest"][..])] {
         let mut v: Vec<&str> = pt_base.to_vec();
         v.extend_from_slice(&[name, "--help"]);
@@ -483,14 +510,17 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
             end_to_end.push((name, None));
             continue;
         }
+        let _ = std::fs::remove_file(pt_index.join("papertrend-momentum-cache.json"));
         let mut walls = Vec::new();
-        let mut failed = false;
-        for _ in 0..3 {
+        for _ in 0..4 {
             let r = pt(args)?;
-            failed |= !r.ok;
+            if !r.ok || r.stdout.lines().count() < 10 {
+                return Err(format!("papertrend {name} failed or printed too little").into());
+            }
             walls.push(r.wall.as_secs_f64() * 1e3);
         }
-        end_to_end.push((name, (!failed).then(|| median(walls))));
+        let cold = walls.remove(0);
+        end_to_end.push((name, Some((cold, median(walls)))));
     }
 
     // Report.
@@ -579,16 +609,15 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
         "| papertrend `Index::search` + snippets (what the CLI shows) | {q50:.2} | {q95:.2} | {q99:.2} | {pt_hits} |"
     )?;
     writeln!(w, "\n### End to end (whole processes, median)\n")?;
-    writeln!(w, "| command | wall ms |")?;
-    writeln!(w, "|---|---:|")?;
-    writeln!(w, "| `papertrend search` (9 queries) | {cold_ms:.1} |")?;
+    writeln!(w, "| command | wall ms (first run) | wall ms (warm, median) |")?;
+    writeln!(w, "|---|---:|---:|")?;
+    writeln!(w, "| `papertrend search` (9 queries) | – | {cold_ms:.1} |")?;
     for (name, ms) in &end_to_end {
         match ms {
-            Some(ms) => writeln!(w, "| `papertrend {name}` | {ms:.1} |")?,
-            None => writeln!(
-                w,
-                "| `papertrend {name}` | not yet measured (no such command, or it failed) |"
-            )?,
+            Some((cold, warm)) => {
+                writeln!(w, "| `papertrend {name}` | {cold:.1} | {warm:.1} |")?;
+            }
+            None => writeln!(w, "| `papertrend {name}` | no such command | – |")?,
         }
     }
     writeln!(w, "\n### Targets\n")?;
@@ -626,8 +655,9 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
         cold_ms < 50.0,
     )?;
     for (name, ms) in &end_to_end {
-        if let Some(ms) = ms {
-            target(&format!("`papertrend {name}` < 1000 ms"), *ms, *ms < 1000.0)?;
+        if let Some((cold, warm)) = ms {
+            target(&format!("`papertrend {name}` < 1000 ms, first run"), *cold, *cold < 1000.0)?;
+            target(&format!("`papertrend {name}` < 1000 ms, warm"), *warm, *warm < 1000.0)?;
         }
     }
     let g = gib(pt_ingest.hwm_kib);
