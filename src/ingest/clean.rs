@@ -31,13 +31,16 @@ pub fn clean_latex(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // Plain ASCII runs (most of any abstract) are copied whole.
+        // Plain ASCII runs, spaces included (most of any abstract line), are
+        // copied whole.
         let run = bytes[i..]
             .iter()
-            .position(|&b| !b.is_ascii_graphic() || (latex && b"\\$~{}`'".contains(&b)))
+            .position(|&b| {
+                !(b.is_ascii_graphic() || b == b' ') || (latex && b"\\$~{}`'".contains(&b))
+            })
             .unwrap_or(bytes.len() - i);
         if run > 0 {
-            out.push_str(&s[i..i + run]);
+            out.push_plain(&s[i..i + run]);
             i += run;
             continue;
         }
@@ -157,6 +160,33 @@ impl Collapsed {
             }
         } else {
             s.chars().for_each(|c| self.push(c));
+        }
+    }
+
+    /// Pushes printable ASCII and spaces.
+    fn push_plain(&mut self, s: &str) {
+        let core = s.trim_matches(' ');
+        if core.len() < s.len() && s.starts_with(' ') {
+            self.space = true;
+        }
+        if core
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b' ' && w[1] == b' ')
+        {
+            for (k, w) in core.split(' ').filter(|w| !w.is_empty()).enumerate() {
+                self.space |= k > 0;
+                self.push_str(w);
+            }
+        } else if !core.is_empty() {
+            if self.space && !self.out.is_empty() {
+                self.out.push(' ');
+            }
+            self.space = false;
+            self.out.push_str(core);
+        }
+        if s.ends_with(' ') {
+            self.space = true;
         }
     }
 
@@ -325,6 +355,9 @@ mod tests {
             "Zeta",
             " ",
             "  ",
+            "a b",
+            " c ",
+            "  d  e ",
             "\n",
             "\t",
             "\u{a0}",
