@@ -455,9 +455,12 @@ impl Session<'_> {
             self.searcher = index.reader.searcher();
         }
         // Back to the default policy; a commit makes it look at the index
-        // (small segments of earlier days get merged as usual).
+        // (small segments of earlier days get merged as usual); not needed
+        // when this ingest wrote nothing.
         self.writer.set_merge_policy(Box::new(merge_policy()));
-        self.writer.commit().map_err(engine)?;
+        if !new.is_empty() {
+            self.writer.commit().map_err(engine)?;
+        }
         drop(self.searcher);
         self.writer.wait_merging_threads().map_err(engine)?;
         index.reader.reload().map_err(|e| index.engine_err(&e))?;

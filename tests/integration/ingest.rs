@@ -42,6 +42,8 @@ fn second_ingest_of_the_same_file_changes_nothing() {
     let mut env = TestEnv::new();
     env.ingest(&["hf-text/seed.txt", "hf-json/2026-01-02.json"]);
     let before = env.export();
+    let meta = env.data_dir().join("index").join("meta.json");
+    let meta_before = std::fs::read(&meta).unwrap();
     env.set_now("2026-11-28T08:00:00Z");
     let out = env
         .cmd(["-v", "ingest"])
@@ -54,6 +56,9 @@ fn second_ingest_of_the_same_file_changes_nothing() {
         "ingested: 0 added, 0 updated, {n} unchanged, 0 skipped"
     ));
     assert_eq!(env.export(), before, "same records, same first_seen");
+    // Nothing was committed: the index (and what is cached per commit,
+    // like the rising topics) is untouched.
+    assert_eq!(std::fs::read(&meta).unwrap(), meta_before);
 }
 
 #[test]
