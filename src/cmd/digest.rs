@@ -23,10 +23,7 @@ pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
         None => digest::today(&app.config, now)?,
     };
     let day = date.to_string();
-    let renderer = Renderer::new(
-        app.config.digest.templates_dir.as_deref(),
-        &app.config.digest.subject,
-    )?;
+    let renderer = Renderer::for_config(&app.config.digest)?;
     let request = Request {
         date,
         now,

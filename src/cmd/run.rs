@@ -55,10 +55,7 @@ pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
         ));
         return Ok(outcome);
     }
-    let renderer = Renderer::new(
-        app.config.digest.templates_dir.as_deref(),
-        &app.config.digest.subject,
-    )?;
+    let renderer = Renderer::for_config(&app.config.digest)?;
     let request = Request {
         date,
         now,

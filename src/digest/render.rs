@@ -63,6 +63,14 @@ pub struct Renderer {
 }
 
 impl Renderer {
+    /// The renderer `[digest]` asks for: its `templates_dir` and `subject`.
+    ///
+    /// # Errors
+    /// As [`Renderer::new`].
+    pub fn for_config(c: &crate::config::DigestConfig) -> Result<Renderer> {
+        Self::new(c.templates_dir.as_deref(), &c.subject)
+    }
+
     /// The built-in templates, overridden by files in `templates_dir`;
     /// `subject` is the `[digest] subject` template.
     ///

@@ -19,8 +19,9 @@ fn phrases(report: &Value) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn a_topic_new_in_the_window_rises_first() {
+/// Four real HF days (one in November, three in January), clock on
+/// 2026-01-21: a 7-day window with an 8- or 10-week baseline before it.
+fn four_hf_days() -> TestEnv {
     let mut env = TestEnv::new();
     env.set_now("2026-01-21T00:00:00Z");
     env.ingest(&[
@@ -29,6 +30,12 @@ fn a_topic_new_in_the_window_rises_first() {
         "hf-json/2026-01-19.json",
         "hf-json/2026-01-20.json",
     ]);
+    env
+}
+
+#[test]
+fn a_topic_new_in_the_window_rises_first() {
+    let env = four_hf_days();
     // Count the agent topic ourselves: in how many papers of the 7-day
     // window (published since 2026-01-14) and of the 8 weeks before it.
     // Stemming makes "agent", "agents" and "agentic" one term.
@@ -112,14 +119,7 @@ fn baseline_counts_agree_with_a_search_of_the_baseline_window() {
     // The baseline count of a topic is a phrase count on its stems; stems
     // must not be stemmed again ("embedding" → "embed" → "emb" matched no
     // paper and made common words look new).
-    let mut env = TestEnv::new();
-    env.set_now("2026-01-21T00:00:00Z");
-    env.ingest(&[
-        "hf-json/2025-11-12.json",
-        "hf-json/2026-01-02.json",
-        "hf-json/2026-01-19.json",
-        "hf-json/2026-01-20.json",
-    ]);
+    let env = four_hf_days();
     let report = trends_json(&env, &["--window", "7d", "--baseline", "10w", "-n", "40"]);
     let (from, to) = (
         report["baseline_start"].as_str().unwrap(),
