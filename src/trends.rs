@@ -374,14 +374,7 @@ impl Splitter {
 
     /// The text of a gram of unit ids from `interner`, units joined by a space.
     fn text(interner: &Interner, gram: &Gram) -> String {
-        let mut s = String::new();
-        for &id in gram.iter().take_while(|&&id| id != NONE) {
-            if !s.is_empty() {
-                s.push(' ');
-            }
-            s.push_str(interner.get(id));
-        }
-        s
+        interner.units(gram).collect::<Vec<_>>().join(" ")
     }
 }
 
