@@ -9,9 +9,11 @@ use tantivy::schema::{
     STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer, TextAnalyzerBuilder,
 };
+
+use super::memo::{self, Memo};
 
 /// Version of the index layout; an index written with another one is refused.
 pub const INDEX_VERSION: u32 = 1;
@@ -126,10 +128,19 @@ pub fn build() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// The English analyzer used for titles, abstracts, keywords and interests.
+/// The English analyzer used for titles, abstracts, keywords and interests:
+/// words of under 40 bytes, lowercased, ASCII-folded and stemmed, with each
+/// distinct word normalised once per analyzer ([`Memo`]).
 pub fn english() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
+        .filter(Memo::new(english_word, memo::CAPACITY))
+        .build()
+}
+
+/// What [`english`] does to each word.
+fn english_word(words: TextAnalyzerBuilder<RawTokenizer>) -> TextAnalyzer {
+    words
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::English))
