@@ -37,6 +37,18 @@ pub enum Change {
     Unchanged,
 }
 
+/// What a written paper takes the place of.
+#[derive(Debug, PartialEq, Eq)]
+enum Replaces {
+    /// Nothing: no document has its id.
+    Nothing,
+    /// The documents with its id.
+    Id,
+    /// The documents with its id and with this former id (it changed when
+    /// an arXiv id was learnt).
+    IdAnd(String),
+}
+
 /// Counts for the one-line ingest summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct IngestStats {
@@ -239,7 +251,8 @@ impl Session<'_> {
             return Ok(self.count(Change::Unchanged));
         }
         // 3. An existing paper with the same id, arXiv id or title?
-        let found = match self.find(f.id, &paper.id)? {
+        let by_id = self.find(f.id, &paper.id)?;
+        let found = match by_id {
             Some(a) => Some(a),
             None => match &paper.arxiv_id {
                 Some(a) => self.find(f.arxiv_id, a)?,
@@ -258,7 +271,16 @@ impl Session<'_> {
             }
         }
         paper.first_seen = Some(self.now);
-        self.write(paper, vec![fp], None)?;
+        // No live document has this id (the usual case for a new paper):
+        // nothing to delete. A delete costs a term lookup in every segment
+        // at each commit, and the ingest of a new file is all new papers.
+        let replaces = by_id.is_some() || self.pending.contains_key(&paper.id);
+        let replaces = if replaces {
+            Replaces::Id
+        } else {
+            Replaces::Nothing
+        };
+        self.write(paper, vec![fp], replaces)?;
         Ok(self.count(Change::Added))
     }
 
@@ -290,21 +312,23 @@ impl Session<'_> {
             }
             return Ok(self.count(Change::Unchanged));
         }
-        let old_id = (existing.id != merged.id).then(|| existing.id.clone());
-        self.write(merged, fps, old_id)?;
+        let replaces = if existing.id == merged.id {
+            Replaces::Id
+        } else {
+            Replaces::IdAnd(existing.id.clone())
+        };
+        self.write(merged, fps, replaces)?;
         Ok(self.count(Change::Updated))
     }
 
-    fn write(
-        &mut self,
-        paper: Paper,
-        fps: Vec<u64>,
-        old_id: Option<String>,
-    ) -> Result<(), IndexError> {
+    /// Adds `paper`, deleting first what it `replaces`.
+    fn write(&mut self, paper: Paper, fps: Vec<u64>, replaces: Replaces) -> Result<(), IndexError> {
         let f = self.index.fields;
-        self.writer
-            .delete_term(Term::from_field_text(f.id, &paper.id));
-        if let Some(old) = &old_id {
+        if replaces != Replaces::Nothing {
+            self.writer
+                .delete_term(Term::from_field_text(f.id, &paper.id));
+        }
+        if let Replaces::IdAnd(old) = &replaces {
             self.writer.delete_term(Term::from_field_text(f.id, old));
             self.pending.remove(old);
         }

@@ -25,6 +25,26 @@ pub fn collapse_ws(s: &str) -> String {
 /// without the dollars. Unknown commands keep their name without the
 /// backslash, so no word is lost.
 pub fn clean_latex(s: &str) -> String {
+    /// Bytes that end a plain run: all but printable ASCII and space…
+    const STOPS_PLAIN: [bool; 256] = stops(b"");
+    /// …and, in a text with LaTeX in it, the bytes that start markup.
+    const STOPS_LATEX: [bool; 256] = stops(b"\\$~{}`'");
+    const fn stops(markup: &[u8]) -> [bool; 256] {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let byte = b as u8;
+            t[b] = !(byte.is_ascii_graphic() || byte == b' ');
+            b += 1;
+        }
+        let mut k = 0;
+        while k < markup.len() {
+            t[markup[k] as usize] = true;
+            k += 1;
+        }
+        t
+    }
+
     // Without any of these, nothing is LaTeX (`''` stays two apostrophes).
     let latex = s.contains(['\\', '$', '{', '}', '~', '`']);
     let mut out = Collapsed::with_capacity(s.len());
@@ -33,11 +53,10 @@ pub fn clean_latex(s: &str) -> String {
     while i < bytes.len() {
         // Plain ASCII runs, spaces included (most of any abstract line), are
         // copied whole.
+        let stops = if latex { &STOPS_LATEX } else { &STOPS_PLAIN };
         let run = bytes[i..]
             .iter()
-            .position(|&b| {
-                !(b.is_ascii_graphic() || b == b' ') || (latex && b"\\$~{}`'".contains(&b))
-            })
+            .position(|&b| stops[usize::from(b)])
             .unwrap_or(bytes.len() - i);
         if run > 0 {
             out.push_plain(&s[i..i + run]);
