@@ -76,6 +76,9 @@ pub struct Session<'a> {
     written_fps: HashSet<u64>,
     pending: HashMap<String, (Paper, Vec<u64>)>,
     pending_titles: HashMap<String, String>,
+    /// Reused buffers: the incoming JSON, the record written.
+    json: Vec<u8>,
+    record: Vec<u8>,
     batch_size: usize,
     now: jiff::Timestamp,
     /// Counts so far.
@@ -123,6 +126,8 @@ impl Index {
             searcher,
             pending: HashMap::new(),
             pending_titles: HashMap::new(),
+            json: Vec::new(),
+            record: Vec::new(),
             batch_size: batch_size.max(1),
             now,
             stats: IngestStats::default(),
@@ -130,15 +135,31 @@ impl Index {
     }
 }
 
-/// The fingerprint of an incoming record (before `first_seen` is set): the
-/// [`stable_hash`] of its JSON, hashed as it is written rather than after
-/// collecting it in a buffer (same value, no allocation per record).
-fn fingerprint(p: &Paper) -> u64 {
-    let mut w = HashWriter(stable_hash(&[]));
-    match serde_json::to_writer(&mut w, p) {
-        Ok(()) => w.0,
-        Err(_) => stable_hash(&[]),
+/// The key `first_seen` has in a [`Paper`]'s JSON while unset, with the
+/// neighbours it always has (it is neither the first nor the last field).
+const FIRST_SEEN_UNSET: &[u8] = b",\"first_seen\":null,";
+
+/// `json`, a [`Paper`] serialised with `first_seen` unset, as serialised
+/// with `first_seen = t`: one copy instead of a second serialisation.
+///
+/// The pattern can only be the key itself: inside a JSON string every `"`
+/// is escaped, so no title or abstract can spell `,"first_seen":`.
+fn with_first_seen(json: &[u8], t: jiff::Timestamp, out: &mut Vec<u8>) -> bool {
+    // The key sits in the last few hundred bytes (after the abstract).
+    let Some(at) = json
+        .windows(FIRST_SEEN_UNSET.len())
+        .rposition(|w| w == FIRST_SEEN_UNSET)
+    else {
+        return false;
+    };
+    let value = at + FIRST_SEEN_UNSET.len() - b"null,".len();
+    out.clear();
+    out.extend_from_slice(&json[..value]);
+    if serde_json::to_writer(&mut *out, &t).is_err() {
+        return false;
     }
+    out.extend_from_slice(&json[value + b"null".len()..]);
+    true
 }
 
 /// The largest merge an ingest starts, in bytes of input segments: a merge
@@ -193,28 +214,10 @@ fn merge_groups(index: &Index, ids: &[SegmentId]) -> Vec<Vec<SegmentId>> {
     groups
 }
 
-/// The in-memory key of a raw lookup term: its field and its text.
+/// The in-memory key of a raw lookup term: its field and its text. A
+/// collision only widens a lookup to every segment.
 fn key_hash(field: Field, value: &str) -> u64 {
-    let mut w = HashWriter(stable_hash(&field.field_id().to_le_bytes()));
-    let _ = std::io::Write::write(&mut w, value.as_bytes());
-    w.0
-}
-
-/// Feeds written bytes into the FNV-1a state of [`stable_hash`].
-struct HashWriter(u64);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        for b in buf {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    stable_hash(value.as_bytes()) ^ (u64::from(field.field_id()) << 56)
 }
 
 impl Session<'_> {
@@ -224,7 +227,23 @@ impl Session<'_> {
     /// When the index cannot be read or written.
     pub fn upsert(&mut self, mut paper: Paper) -> Result<Change, IndexError> {
         paper.first_seen = None;
-        let fp = fingerprint(&paper);
+        // The fingerprint is the hash of the incoming JSON; a new paper's
+        // record is that JSON with `first_seen` filled in.
+        let mut json = std::mem::take(&mut self.json);
+        json.clear();
+        serde_json::to_writer(&mut json, &paper).map_err(|e| self.index.engine_err(&e))?;
+        let fp = stable_hash(&json);
+        let change = self.upsert_json(paper, fp, &json);
+        self.json = json;
+        change
+    }
+
+    fn upsert_json(
+        &mut self,
+        mut paper: Paper,
+        fp: u64,
+        json: &[u8],
+    ) -> Result<Change, IndexError> {
         let tkey = title_key(&paper.title);
         // 1. Same record still pending in this batch?
         let pending_id = if self.pending.contains_key(&paper.id) {
@@ -271,6 +290,16 @@ impl Session<'_> {
             }
         }
         paper.first_seen = Some(self.now);
+        let mut record = std::mem::take(&mut self.record);
+        let spliced = with_first_seen(json, self.now, &mut record);
+        debug_assert!(
+            !spliced || record == serde_json::to_vec(&paper).unwrap_or_default(),
+            "the spliced record differs from the serialised paper"
+        );
+        if !spliced {
+            record.clear();
+            serde_json::to_writer(&mut record, &paper).map_err(|e| self.index.engine_err(&e))?;
+        }
         // No live document has this id (the usual case for a new paper):
         // nothing to delete. A delete costs a term lookup in every segment
         // at each commit, and the ingest of a new file is all new papers.
@@ -280,7 +309,9 @@ impl Session<'_> {
         } else {
             Replaces::Nothing
         };
-        self.write(paper, vec![fp], replaces)?;
+        let written = self.write(paper, vec![fp], replaces, &record);
+        self.record = record;
+        written?;
         Ok(self.count(Change::Added))
     }
 
@@ -317,12 +348,24 @@ impl Session<'_> {
         } else {
             Replaces::IdAnd(existing.id.clone())
         };
-        self.write(merged, fps, replaces)?;
+        let mut record = std::mem::take(&mut self.record);
+        record.clear();
+        serde_json::to_writer(&mut record, &merged).map_err(|e| self.index.engine_err(&e))?;
+        let written = self.write(merged, fps, replaces, &record);
+        self.record = record;
+        written?;
         Ok(self.count(Change::Updated))
     }
 
-    /// Adds `paper`, deleting first what it `replaces`.
-    fn write(&mut self, paper: Paper, fps: Vec<u64>, replaces: Replaces) -> Result<(), IndexError> {
+    /// Adds `paper`, whose JSON is `record`, deleting first what it
+    /// `replaces`.
+    fn write(
+        &mut self,
+        paper: Paper,
+        fps: Vec<u64>,
+        replaces: Replaces,
+        record: &[u8],
+    ) -> Result<(), IndexError> {
         let f = self.index.fields;
         if replaces != Replaces::Nothing {
             self.writer
@@ -363,11 +406,7 @@ impl Session<'_> {
         for fp in &fps {
             doc.add_u64(f.input_fp, *fp);
         }
-        // Sized up front: growing a ~2 KB buffer by doubling showed up as
-        // memmove in ingest profiles.
-        let mut json = Vec::with_capacity(paper.abstract_text.len() + paper.title.len() + 1024);
-        serde_json::to_writer(&mut json, &paper).map_err(|e| self.index.engine_err(&e))?;
-        doc.add_bytes(f.record, &json);
+        doc.add_bytes(f.record, record);
         self.writer
             .add_document(doc)
             .map_err(|e| self.index.engine_err(&e))?;
@@ -556,18 +595,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn streamed_fingerprint_equals_the_hash_of_the_json() {
-        let p = Paper {
-            id: "arxiv:2401.00001".into(),
-            title: "Caf\u{e9} \"quoted\" title".into(),
-            authors: vec!["A. B".into()],
-            ..Paper::default()
-        };
-        let json = serde_json::to_vec(&p).unwrap();
-        assert_eq!(fingerprint(&p), stable_hash(&json));
-        assert_eq!(
-            fingerprint(&Paper::default()),
-            stable_hash(&serde_json::to_vec(&Paper::default()).unwrap())
-        );
+    fn first_seen_is_spliced_into_the_json_as_serde_writes_it() {
+        let t: jiff::Timestamp = "2024-02-29T12:34:56Z".parse().unwrap();
+        let tricky = r#"Title with ,"first_seen":null, and \ "quotes" in it"#;
+        for p in [
+            Paper::default(),
+            Paper {
+                id: "arxiv:2401.00001".into(),
+                title: tricky.into(),
+                abstract_text: format!("{tricky} {tricky}\n"),
+                authors: vec![tricky.into()],
+                code_url: Some(tricky.into()),
+                sources: vec![tricky.into()],
+                upvotes: Some(3),
+                ..Paper::default()
+            },
+        ] {
+            let json = serde_json::to_vec(&p).unwrap();
+            let mut out = Vec::new();
+            assert!(with_first_seen(&json, t, &mut out));
+            let expected = serde_json::to_vec(&Paper {
+                first_seen: Some(t),
+                ..p.clone()
+            })
+            .unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
+        assert!(!with_first_seen(
+            b"{\"first_seen\":null}",
+            t,
+            &mut Vec::new()
+        ));
     }
 }
