@@ -842,13 +842,15 @@ impl Query {
 
     /// FTS5 MATCH syntax with the same meaning.
     pub fn fts5(&self) -> String {
-        match self {
+        let expr = match self {
             Query::Terms(t) => t
                 .iter()
                 .map(|w| format!("\"{w}\""))
                 .collect::<Vec<_>>()
                 .join(" OR "),
             Query::Phrase(t) => format!("\"{}\"", t.join(" ")),
-        }
+        };
+        // The fields the tantivy queries search.
+        format!("{{title abstract}} : ({expr})")
     }
 }

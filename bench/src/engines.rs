@@ -134,21 +134,65 @@ pub fn writer_threads() -> usize {
 static RFC2822: jiff::fmt::rfc2822::DateTimeParser =
     jiff::fmt::rfc2822::DateTimeParser::new().relaxed_weekday(true);
 
+/// What the bare loop writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Bare {
+    /// papertrend's schema, every field filled, the JSON line stored as the
+    /// record: the same documents papertrend writes, without its dedupe,
+    /// merging, cleaning and batched commits. The ingest baseline.
+    Full,
+    /// The searchable fields only, storing id and title: the search
+    /// baseline (the lightest index tantivy can answer the queries from).
+    Lean,
+}
+
 /// (a) Bare tantivy: parse, add, one commit. Returns the record count.
-pub fn bare_tantivy(corpus: &Path, dir: &Path, memory_mb: usize) -> Result<u64, BoxError> {
+pub fn bare_tantivy(
+    corpus: &Path,
+    dir: &Path,
+    memory_mb: usize,
+    kind: Bare,
+) -> Result<u64, BoxError> {
+    use papertrend::index::schema;
     std::fs::create_dir_all(dir)?;
-    let (schema, f) = bare_schema();
-    let index = tantivy::Index::create_in_dir(dir, schema)?;
+    let (lean_schema, lean) = bare_schema();
+    let (full_schema, full) = schema::build();
+    let index = tantivy::Index::create_in_dir(
+        dir,
+        match kind {
+            Bare::Full => full_schema,
+            Bare::Lean => lean_schema,
+        },
+    )?;
+    let f = match kind {
+        Bare::Full => BareFields {
+            id: full.id,
+            title: full.title,
+            abstract_text: full.abstract_text,
+            authors: full.authors,
+            categories: full.categories,
+            date: full.date,
+        },
+        Bare::Lean => lean,
+    };
     register(&index);
     let threads = writer_threads();
     let mut writer: IndexWriter =
         index.writer_with_num_threads(threads, memory_mb.max(16 * threads) << 20)?;
+    let first_seen = tantivy::DateTime::from_timestamp_secs(1_700_000_000);
     let mut n = 0u64;
     for_each_line(corpus, |line| {
         let r: Rec<'_> = serde_json::from_slice(line)?;
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.id, &r.id.0);
-        doc.add_text(f.title, text(&r.title));
+        let title = text(&r.title);
+        if kind == Bare::Full {
+            doc.add_text(f.id, format!("arxiv:{}", r.id.0));
+            doc.add_text(full.arxiv_id, &r.id.0);
+            doc.add_text(full.title_key, title.to_lowercase());
+        } else {
+            doc.add_text(f.id, &r.id.0);
+        }
+        doc.add_text(f.title, title);
         doc.add_text(f.abstract_text, text(&r.abstract_text));
         for a in r.authors_parsed.iter().flatten() {
             let name = format!(
@@ -171,6 +215,14 @@ pub fn bare_tantivy(corpus: &Path, dir: &Path, memory_mb: usize) -> Result<u64, 
                 tantivy::DateTime::from_timestamp_secs(ts.as_second()),
             );
         }
+        if kind == Bare::Full {
+            doc.add_date(full.first_seen, first_seen);
+            for field in [full.upvotes, full.comments, full.stars, full.has_code] {
+                doc.add_u64(field, 0);
+            }
+            doc.add_u64(full.input_fp, papertrend::paper::stable_hash(line));
+            doc.add_bytes(full.record, line);
+        }
         writer.add_document(doc)?;
         n += 1;
         Ok(())
@@ -180,21 +232,41 @@ pub fn bare_tantivy(corpus: &Path, dir: &Path, memory_mb: usize) -> Result<u64, 
     Ok(n)
 }
 
-/// (b) SQLite FTS5: one transaction, porter stemming. Returns the record count.
+/// (b) SQLite FTS5: the searchable text (title, abstract, authors,
+/// categories), one transaction, porter stemming. Returns the record count.
 pub fn sqlite_fts5(corpus: &Path, db: &Path) -> Result<u64, BoxError> {
     let _ = std::fs::remove_file(db);
     let mut conn = rusqlite::Connection::open(db)?;
     conn.execute_batch(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
-         CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, abstract, tokenize='porter');",
+         CREATE VIRTUAL TABLE docs USING fts5(
+             id UNINDEXED, title, abstract, authors, categories, tokenize='porter');",
     )?;
     let tx = conn.transaction()?;
     let mut n = 0u64;
+    let mut authors = String::new();
     {
-        let mut stmt = tx.prepare("INSERT INTO docs (id, title, abstract) VALUES (?1, ?2, ?3)")?;
+        let mut stmt = tx.prepare(
+            "INSERT INTO docs (id, title, abstract, authors, categories) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
         for_each_line(corpus, |line| {
             let r: Rec<'_> = serde_json::from_slice(line)?;
-            stmt.execute((&*r.id.0, text(&r.title), text(&r.abstract_text)))?;
+            authors.clear();
+            for a in r.authors_parsed.iter().flatten() {
+                for part in [a.get(1), a.first()].into_iter().flatten() {
+                    authors.push_str(text(part));
+                    authors.push(' ');
+                }
+                authors.push_str("; ");
+            }
+            stmt.execute((
+                &*r.id.0,
+                text(&r.title),
+                text(&r.abstract_text),
+                authors.as_str(),
+                text(&r.categories),
+            ))?;
             n += 1;
             Ok(())
         })?;
