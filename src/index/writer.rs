@@ -317,7 +317,7 @@ impl Session<'_> {
         } else {
             Replaces::Nothing
         };
-        let written = self.write(paper, vec![fp], replaces, &record);
+        let written = self.write(paper, tkey, vec![fp], replaces, &record);
         self.record = record;
         written?;
         Ok(self.count(Change::Added))
@@ -359,17 +359,19 @@ impl Session<'_> {
         let mut record = std::mem::take(&mut self.record);
         record.clear();
         serde_json::to_writer(&mut record, &merged).map_err(|e| self.index.engine_err(&e))?;
-        let written = self.write(merged, fps, replaces, &record);
+        let tkey = title_key(&merged.title);
+        let written = self.write(merged, tkey, fps, replaces, &record);
         self.record = record;
         written?;
         Ok(self.count(Change::Updated))
     }
 
-    /// Adds `paper`, whose JSON is `record`, deleting first what it
-    /// `replaces`.
+    /// Adds `paper`, whose title key is `tkey` and JSON is `record`,
+    /// deleting first what it `replaces`.
     fn write(
         &mut self,
         paper: Paper,
+        tkey: String,
         fps: Vec<u64>,
         replaces: Replaces,
         record: &[u8],
@@ -388,7 +390,6 @@ impl Session<'_> {
         if let Some(a) = &paper.arxiv_id {
             doc.add_text(f.arxiv_id, a);
         }
-        let tkey = title_key(&paper.title);
         doc.add_text(f.title_key, &tkey);
         doc.add_text(f.title, &paper.title);
         doc.add_text(f.abstract_text, &paper.abstract_text);

@@ -25,42 +25,43 @@ pub fn collapse_ws(s: &str) -> String {
 /// without the dollars. Unknown commands keep their name without the
 /// backslash, so no word is lost.
 pub fn clean_latex(s: &str) -> String {
-    /// Bytes that end a plain run: all but printable ASCII and space…
-    const STOPS_PLAIN: [bool; 256] = stops(b"");
-    /// …and, in a text with LaTeX in it, the bytes that start markup.
-    const STOPS_LATEX: [bool; 256] = stops(b"\\$~{}`'");
-    const fn stops(markup: &[u8]) -> [bool; 256] {
+    /// Bytes copied as they are: printable ASCII but the bytes that start
+    /// markup (`\\ $ ~ { } ` '`).
+    const WORD: [bool; 256] = {
         let mut t = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            let byte = b as u8;
-            t[b] = !(byte.is_ascii_graphic() || byte == b' ');
+        let mut b = 0x21;
+        while b < 0x7f {
+            t[b] = !matches!(b as u8, b'\\' | b'$' | b'~' | b'{' | b'}' | b'`' | b'\'');
             b += 1;
         }
-        let mut k = 0;
-        while k < markup.len() {
-            t[markup[k] as usize] = true;
-            k += 1;
-        }
         t
-    }
-
-    // Without any of these, nothing is LaTeX (`''` stays two apostrophes).
-    let latex = s.contains(['\\', '$', '{', '}', '~', '`']);
+    };
     let mut out = Collapsed::with_capacity(s.len());
+    let mut latex: Option<bool> = None;
     let bytes = s.as_bytes();
+    let n = bytes.len();
     let mut i = 0;
-    while i < bytes.len() {
-        // Plain ASCII runs, spaces included (most of any abstract line), are
-        // copied whole.
-        let stops = if latex { &STOPS_LATEX } else { &STOPS_PLAIN };
-        let run = bytes[i..]
-            .iter()
-            .position(|&b| stops[usize::from(b)])
-            .unwrap_or(bytes.len() - i);
-        if run > 0 {
-            out.push_plain(&s[i..i + run]);
-            i += run;
+    while i < n {
+        // Words separated by single spaces (most of any abstract line) are
+        // copied in one stretch.
+        let start = i;
+        loop {
+            while i < n && WORD[usize::from(bytes[i])] {
+                i += 1;
+            }
+            if i > start && i + 1 < n && bytes[i] == b' ' && WORD[usize::from(bytes[i + 1])] {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if i > start {
+            out.push_word(&s[start..i]);
+            continue;
+        }
+        if is_run_space(bytes[i]) {
+            out.space = true;
+            i += 1;
             continue;
         }
         let Some(c) = s[i..].chars().next() else {
@@ -131,7 +132,11 @@ pub fn clean_latex(s: &str) -> String {
                 i += 1;
                 out.push('"');
             }
-            '\'' if latex && next == Some('\'') => {
+            // Without any LaTeX markup, `''` stays two apostrophes (the
+            // text is looked at once, on the first `''`).
+            '\'' if next == Some('\'')
+                && *latex.get_or_insert_with(|| s.contains(['\\', '$', '{', '}', '~', '`'])) =>
+            {
                 i += 1;
                 out.push('"');
             }
@@ -139,6 +144,12 @@ pub fn clean_latex(s: &str) -> String {
         }
     }
     out.finish()
+}
+
+/// ASCII whitespace, folded into single spaces (what `char::is_whitespace`
+/// says of these bytes).
+const fn is_run_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c')
 }
 
 /// A string being built with whitespace collapsed as it is written: runs of
@@ -182,31 +193,13 @@ impl Collapsed {
         }
     }
 
-    /// Pushes printable ASCII and spaces.
-    fn push_plain(&mut self, s: &str) {
-        let core = s.trim_matches(' ');
-        if core.len() < s.len() && s.starts_with(' ') {
-            self.space = true;
+    /// Pushes words of printable ASCII separated by single spaces.
+    fn push_word(&mut self, s: &str) {
+        if self.space && !self.out.is_empty() {
+            self.out.push(' ');
         }
-        if core
-            .as_bytes()
-            .windows(2)
-            .any(|w| w[0] == b' ' && w[1] == b' ')
-        {
-            for (k, w) in core.split(' ').filter(|w| !w.is_empty()).enumerate() {
-                self.space |= k > 0;
-                self.push_str(w);
-            }
-        } else if !core.is_empty() {
-            if self.space && !self.out.is_empty() {
-                self.out.push(' ');
-            }
-            self.space = false;
-            self.out.push_str(core);
-        }
-        if s.ends_with(' ') {
-            self.space = true;
-        }
+        self.space = false;
+        self.out.push_str(s);
     }
 
     fn finish(self) -> String {
@@ -262,6 +255,16 @@ pub fn find_code_url(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_apostrophe_pairs_are_handled_in_one_pass() {
+        // Whether the text has LaTeX is decided once, not per `''` (which
+        // would take minutes here).
+        let plain = "''".repeat(500_000);
+        assert_eq!(clean_latex(&plain), plain);
+        let tex = format!("$x$ {plain}");
+        assert_eq!(clean_latex(&tex), format!("x {}", "\"".repeat(500_000)));
+    }
 
     #[test]
     fn latex_escapes_are_cleaned() {
@@ -379,6 +382,10 @@ mod tests {
             "  d  e ",
             "\n",
             "\t",
+            "\r\n",
+            " \n ",
+            "\x0b",
+            "\x0c",
             "\u{a0}",
             "\\",
             "\\ie",
