@@ -42,10 +42,12 @@ fn main() -> std::process::ExitCode {
         Some("search") => cmd_search(&args[1..]),
         Some("child") => cmd_child(&args[1..]),
         Some("merge") => cmd_merge(&args[1..]),
+        Some("clean") => cmd_clean(&args[1..]),
         Some("pt") => return cmd_pt(&args),
         _ => Err(
             "usage: bench gen N OUT.jsonl | bench run --corpus FILE [--queries N] \
-                  [--work DIR] [--memory-mb M] [--no-sqlite] | bench pt ARGS..."
+                  [--work DIR] [--memory-mb M] [--no-sqlite] | bench search --work DIR | \
+                  bench merge INDEX_DIR | bench clean CORPUS | bench pt ARGS..."
                 .into(),
         ),
     };
@@ -138,14 +140,61 @@ fn cmd_merge(args: &[String]) -> Result<(), BoxError> {
         return Err("usage: bench merge INDEX_DIR".into());
     };
     let index = tantivy::Index::open_in_dir(dir)?;
-    let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 64 << 20)?;
+    let mut writer: tantivy::IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(1, 64 << 20)?;
     let ids = index.searchable_segment_ids()?;
     let t = Instant::now();
     if ids.len() > 1 {
         writer.merge(&ids).wait()?;
     }
     writer.wait_merging_threads()?;
-    eprintln!("merged {} segments in {:.1} s", ids.len(), t.elapsed().as_secs_f64());
+    eprintln!(
+        "merged {} segments in {:.1} s",
+        ids.len(),
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `bench clean CORPUS`: the LaTeX and whitespace cleaning every ingested
+/// title and abstract goes through, timed over the first 50 000 records,
+/// beside a plain copy of the same strings (the floor of any cleaning).
+fn cmd_clean(args: &[String]) -> Result<(), BoxError> {
+    let [corpus] = args else {
+        return Err("usage: bench clean CORPUS".into());
+    };
+    let mut texts = Vec::new();
+    let mut records = 0u32;
+    engines::for_each_line(Path::new(corpus), |line| {
+        if records < 50_000 {
+            let r: engines::Rec<'_> = serde_json::from_slice(line)?;
+            for t in [&r.title, &r.abstract_text].into_iter().flatten() {
+                texts.push(t.0.to_string());
+            }
+            records += 1;
+        }
+        Ok(())
+    })?;
+    let time = |f: &dyn Fn(&str) -> String| {
+        let mut ns: Vec<f64> = (0..7)
+            .map(|_| {
+                let t = Instant::now();
+                let bytes: usize = texts.iter().map(|s| f(s).len()).sum();
+                std::hint::black_box(bytes);
+                t.elapsed().as_nanos() as f64 / f64::from(records)
+            })
+            .collect();
+        ns.sort_by(f64::total_cmp);
+        ns[ns.len() / 2]
+    };
+    let copy = time(&|s| s.to_string());
+    let clean = time(&|s| papertrend::ingest::clean::clean_latex(s));
+    println!(
+        "{records} records (title + abstract), median of 7 passes:\n\
+         copy only    {copy:8.0} ns/record\n\
+         clean_latex  {clean:8.0} ns/record ({:.1}x the copy)",
+        clean / copy
+    );
     Ok(())
 }
 
@@ -612,7 +661,10 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
         "| papertrend `Index::search` + snippets (what the CLI shows) | {q50:.2} | {q95:.2} | {q99:.2} | {pt_hits} |"
     )?;
     writeln!(w, "\n### End to end (whole processes, median)\n")?;
-    writeln!(w, "| command | wall ms (first run) | wall ms (warm, median) |")?;
+    writeln!(
+        w,
+        "| command | wall ms (first run) | wall ms (warm, median) |"
+    )?;
     writeln!(w, "|---|---:|---:|")?;
     writeln!(w, "| `papertrend search` (9 queries) | – | {cold_ms:.1} |")?;
     for (name, ms) in &end_to_end {
@@ -634,9 +686,17 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
         )
     };
     let r = pt_ingest.rate() / bare.rate();
-    target("ingest docs/s ≥ 0.8× bare tantivy (same schema)", r, r >= 0.8)?;
+    target(
+        "ingest docs/s ≥ 0.8× bare tantivy (same schema)",
+        r,
+        r >= 0.8,
+    )?;
     let r = pt_ingest.rate() / bare_lean.rate();
-    target("(for reference) ingest docs/s vs bare tantivy, search fields only", r, r >= 0.8)?;
+    target(
+        "(for reference) ingest docs/s vs bare tantivy, search fields only",
+        r,
+        r >= 0.8,
+    )?;
     if let Some(s) = &sqlite {
         let r = pt_ingest.rate() / s.rate();
         target("ingest docs/s ≥ 1.5× SQLite FTS5", r, r >= 1.5)?;
@@ -649,7 +709,11 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
         pt_again.size <= size_before + (1 << 20),
     )?;
     let r = p50 / b50;
-    target("search p50 ≤ 1.3× bare tantivy (search fields only)", r, r <= 1.3)?;
+    target(
+        "search p50 ≤ 1.3× bare tantivy (search fields only)",
+        r,
+        r <= 1.3,
+    )?;
     if let Some(s50) = s50 {
         let r = p50 / s50;
         target("search p50 ≤ 0.3× SQLite FTS5", r, r <= 0.3)?;
@@ -661,8 +725,16 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     )?;
     for (name, ms) in &end_to_end {
         if let Some((cold, warm)) = ms {
-            target(&format!("`papertrend {name}` < 1000 ms, first run"), *cold, *cold < 1000.0)?;
-            target(&format!("`papertrend {name}` < 1000 ms, warm"), *warm, *warm < 1000.0)?;
+            target(
+                &format!("`papertrend {name}` < 1000 ms, first run"),
+                *cold,
+                *cold < 1000.0,
+            )?;
+            target(
+                &format!("`papertrend {name}` < 1000 ms, warm"),
+                *warm,
+                *warm < 1000.0,
+            )?;
         }
     }
     let g = gib(pt_ingest.hwm_kib);

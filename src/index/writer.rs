@@ -4,17 +4,19 @@
 //! means "this exact input was merged before", so re-ingesting a file costs one
 //! term lookup per record and writes nothing. Otherwise the record is matched
 //! to an existing paper by id, then by normalised title, merged, and written
-//! back (`delete_term(id)` + add) only when the merge changed something.
+//! back (`delete_term(id)` + add) only when the merge changed something. A
+//! new paper is added without a delete: deletes are applied to every
+//! segment at each commit, and a bulk import is all new papers.
 //!
 //! Segments: a session turns background merges off, so the segments it
 //! writes are never rewritten while it runs, and keeps the lookup keys and
 //! fingerprints it wrote in memory. A lookup then searches only the
 //! segments that existed before the session, unless the key was written in
 //! this session. At the end the session's segments are merged (in runs of
-//! at most [`MERGE_MAX_BYTES`]) and the default merge policy takes over
-//! again. A large ingest so pays for one rewrite of what it wrote and leaves
-//! few segments to search (five 200 k segments before, when batched commits
-//! left merge tiers behind).
+//! at most [`MERGE_MAX_BYTES`], two at a time) and the default merge policy
+//! takes over again. A large ingest so pays for one rewrite of what it
+//! wrote and leaves a few segments to search (five for 1 M papers, where
+//! batched commits under the default policy left merge tiers behind).
 
 use std::collections::{HashMap, HashSet};
 
