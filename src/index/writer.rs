@@ -166,7 +166,7 @@ fn with_first_seen(json: &[u8], t: jiff::Timestamp, out: &mut Vec<u8>) -> bool {
 
 /// The largest merge an ingest starts, in bytes of input segments: a merge
 /// reads its inputs through memory maps, so this bounds the memory an
-/// ingest's final merges hold ([`MERGES_AT_ONCE`] of them run together; 1 M
+/// ingest's final merges hold (two of them run together; 1 M
 /// synthetic arXiv records, 1.5 GB, end in five segments, searched in
 /// parallel).
 pub const MERGE_MAX_BYTES: u64 = 320 << 20;

@@ -248,13 +248,13 @@ impl SmtpServer {
     }
 }
 
-/// The messages in a Maildir's `new/`, in file-name order.
+/// The messages in a Maildir's `new/`, in the order they were delivered.
 fn read_maildir(maildir: &Path) -> Vec<Vec<u8>> {
     let new = maildir.join("new");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&new)
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
-    paths.sort();
+    paths.sort_by_key(|p| delivery_order(p));
     paths
         .iter()
         .map(|p| std::fs::read(p).expect("read message"))
@@ -319,4 +319,22 @@ impl Drop for SmtpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Python's `mailbox.Maildir` names a message `SECS.MUSECPPIDQCOUNT.HOST`,
+/// the microseconds not zero-padded: sorting the names as text puts
+/// `….M98765…` (earlier) after `….M123456…` of the same second. The numbers, in
+/// that order, are the delivery order.
+fn delivery_order(path: &Path) -> (Vec<u64>, String) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let numbers = name
+        .split('.')
+        .take(2)
+        .flat_map(|part| part.split(|c: char| !c.is_ascii_digit()))
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    (numbers, name)
 }
