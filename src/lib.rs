@@ -24,6 +24,9 @@ pub mod rank;
 pub mod state;
 pub mod trends;
 
+#[cfg(test)]
+mod test_rng;
+
 use cli::{Cli, Command, ConfigAction};
 
 /// How a successful command ended: its exit code.

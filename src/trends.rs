@@ -858,13 +858,7 @@ mod tests {
             "diffusion",
             "policy",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = crate::test_rng::xorshift(0x9e37_79b9_7f4a_7c15_u64);
         let texts: Vec<String> = (0..200)
             .map(|_| {
                 let mut t = String::new();
