@@ -82,6 +82,8 @@ pub struct Session<'a> {
     json: Vec<u8>,
     record: Vec<u8>,
     batch_size: usize,
+    /// [`MERGE_MAX_BYTES`], but for tests.
+    merge_max_bytes: u64,
     now: jiff::Timestamp,
     /// Counts so far.
     pub stats: IngestStats,
@@ -131,6 +133,7 @@ impl Index {
             json: Vec::new(),
             record: Vec::new(),
             batch_size: batch_size.max(1),
+            merge_max_bytes: MERGE_MAX_BYTES,
             now,
             stats: IngestStats::default(),
         })
@@ -186,33 +189,39 @@ fn merge_policy() -> LogMergePolicy {
     p
 }
 
+/// The bytes of a segment's files (what a merge maps).
+fn segment_bytes(index: &Index, meta: &tantivy::index::SegmentMeta) -> u64 {
+    use tantivy::index::SegmentComponent as C;
+    [
+        C::Postings,
+        C::Positions,
+        C::FastFields,
+        C::FieldNorms,
+        C::Terms,
+        C::Store,
+    ]
+    .into_iter()
+    .filter_map(|c| std::fs::metadata(index.dir().join(meta.relative_path(c))).ok())
+    .map(|md| md.len())
+    .sum()
+}
+
 /// Splits `ids` (segments of `index`, in order) into runs whose files add
-/// up to at most [`MERGE_MAX_BYTES`]; runs of one segment are left out.
-fn merge_groups(index: &Index, ids: &[SegmentId]) -> Vec<Vec<SegmentId>> {
+/// up to at most `max_bytes`; runs of one segment are left out.
+fn merge_groups(index: &Index, ids: &[SegmentId], max_bytes: u64) -> Vec<Vec<SegmentId>> {
     let metas = index.inner.searchable_segment_metas().unwrap_or_default();
     let size = |id: &SegmentId| -> u64 {
-        metas.iter().find(|m| m.id() == *id).map_or(0, |m| {
-            use tantivy::index::SegmentComponent as C;
-            [
-                C::Postings,
-                C::Positions,
-                C::FastFields,
-                C::FieldNorms,
-                C::Terms,
-                C::Store,
-            ]
-            .into_iter()
-            .filter_map(|c| std::fs::metadata(index.dir().join(m.relative_path(c))).ok())
-            .map(|md| md.len())
-            .sum()
-        })
+        metas
+            .iter()
+            .find(|m| m.id() == *id)
+            .map_or(0, |m| segment_bytes(index, m))
     };
     let mut groups: Vec<Vec<SegmentId>> = Vec::new();
     let mut current: Vec<SegmentId> = Vec::new();
     let mut bytes = 0;
     for id in ids {
         let s = size(id);
-        if !current.is_empty() && bytes + s > MERGE_MAX_BYTES {
+        if !current.is_empty() && bytes + s > max_bytes {
             groups.push(std::mem::take(&mut current));
             bytes = 0;
         }
@@ -521,7 +530,7 @@ impl Session<'_> {
             .into_iter()
             .filter(|id| !self.base.contains(id))
             .collect();
-        for round in merge_groups(index, &new).chunks(merges_at_once()) {
+        for round in merge_groups(index, &new, self.merge_max_bytes).chunks(merges_at_once()) {
             let merges: Vec<_> = round.iter().map(|g| self.writer.merge(g)).collect();
             for merge in merges {
                 merge.wait().map_err(engine)?;
@@ -607,6 +616,52 @@ fn find_term_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn final_merges_run_in_bounded_groups_and_keep_every_paper() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open(dir.path(), true).unwrap();
+        let now: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        // A commit after every paper: one segment each.
+        let mut session = index.session(16, 1, now).unwrap();
+        let paper = |i: usize| {
+            let mut p = Paper {
+                title: format!("Paper number {i} on merging segments"),
+                abstract_text: "We merge segments in bounded groups. ".repeat(20),
+                sources: vec!["jsonl".into()],
+                ..Paper::default()
+            };
+            p.assign_id();
+            p
+        };
+        for i in 0..12 {
+            assert_eq!(session.upsert(paper(i)).unwrap(), Change::Added);
+        }
+        let metas = index.inner.searchable_segment_metas().unwrap();
+        assert_eq!(metas.len(), 12);
+        let biggest = metas
+            .iter()
+            .map(|m| segment_bytes(&index, m))
+            .max()
+            .unwrap();
+        assert!(biggest > 0);
+        // Room for three segments or more per merge: three merges or more,
+        // run two at once.
+        session.merge_max_bytes = 3 * biggest;
+        let ids: Vec<SegmentId> = metas.iter().map(tantivy::index::SegmentMeta::id).collect();
+        let groups = merge_groups(&index, &ids, session.merge_max_bytes);
+        assert!(groups.len() >= 3, "{groups:?}");
+        let grouped: usize = groups.iter().map(Vec::len).sum();
+        session.finish().unwrap();
+        let segments = index.inner.searchable_segment_metas().unwrap().len();
+        assert_eq!(segments, groups.len() + (12 - grouped));
+        assert_eq!(index.count(), 12);
+        let searcher = index.searcher();
+        for i in 0..12 {
+            let key = Term::from_field_text(index.fields.id, &paper(i).id);
+            assert_eq!(searcher.doc_freq(&key).unwrap(), 1, "paper {i}");
+        }
+    }
 
     #[test]
     fn first_seen_is_spliced_into_the_json_as_serde_writes_it() {
