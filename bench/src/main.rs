@@ -336,7 +336,7 @@ fn cmd_search(args: &[String]) -> Result<(), BoxError> {
     let queries = corpus::queries(n_queries);
     let (bare_ms, _) = bare_search(&work.join("bare"), &queries, passes)?;
     let index = papertrend::index::Index::open(&work.join("pt").join("index"), false)?;
-    let mut rows = vec![("(a) bare tantivy", bare_ms)];
+    let mut rows = vec![("(a′) bare tantivy, search fields only", bare_ms)];
     for (name, snippets) in [
         ("papertrend `Index::search`", false),
         ("papertrend `Index::search` + snippets", true),
