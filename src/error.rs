@@ -41,8 +41,12 @@ pub enum Error {
         /// Why.
         source: crate::mail::MailError,
     },
-    /// Another `run` holds the data directory's lock.
-    #[error("{path}: another papertrend run holds the lock on this data directory")]
+    /// Another `run`, `fetch` or `digest --send` holds the data directory's
+    /// lock.
+    #[error(
+        "{path}: another papertrend run holds the lock on this data directory \
+         (`run`, `fetch` and `digest --send` take it)"
+    )]
     RunLocked {
         /// The lock file.
         path: String,

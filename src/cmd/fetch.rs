@@ -1,7 +1,7 @@
 //! `papertrend fetch [SOURCE ...] [--dry-run]`
 //!
-//! Orchestrates only: open the index, let [`crate::fetch::fetch_into`] fetch,
-//! ingest and commit, then report. Quiet on success; one warning line per
+//! Orchestrates only: take the run lock, open the index, let
+//! [`crate::fetch::fetch_into`] fetch, ingest and commit, then report. Quiet on success; one warning line per
 //! failed source; exit 3 (partial) when some failed, 1 when all did.
 
 use std::io::Write;
@@ -11,6 +11,7 @@ use crate::app::App;
 use crate::cli::FetchArgs;
 use crate::error::{Error, Result};
 use crate::exit;
+use crate::state::RunLock;
 
 /// Runs `fetch`.
 ///
@@ -28,6 +29,9 @@ pub fn run(app: &App, args: &FetchArgs) -> Result<Outcome> {
         }
         return Ok(Outcome::new(exit::OK));
     }
+    // The fetch state (cursors, stored validators) is shared with `run`, which
+    // fetches too: one of them at a time.
+    let _lock = RunLock::acquire(&app.data)?;
     let index = app.open_index_for_write()?;
     let cfg = &app.config.ingest;
     let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, app.clock.now())?;

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::support::http::{Reply, Server, closed_port, gzip};
-use crate::support::{Output, TestEnv};
+use crate::support::{Output, TestEnv, fixture_text};
 
 const HF_DAY: &str = "/api/daily_papers?date=2026-11-27";
 const RSS: &str = "/rss/cs.CL";
@@ -423,6 +423,27 @@ fn arxiv_api_refuses_a_delay_under_3s_for_arxiv_itself() {
     fetch(&env, &["--dry-run"])
         .code(2)
         .stderr_has("`delay` must be at least 3s for export.arxiv.org");
+}
+
+#[test]
+fn fetch_exits_locked_while_a_run_holds_the_lock_and_writes_nothing() {
+    let env = TestEnv::new();
+    env.write("local.json", fixture_text("hf-json/2026-01-19.json"));
+    let sources = "[[sources]]\nname = \"local\"\nkind = \"file\"\npath = \"local.json\"\n";
+    write_config(&env, "", sources);
+    std::fs::create_dir_all(env.data_dir()).unwrap();
+    let lock = std::fs::File::create(env.data_dir().join("lock")).unwrap();
+    lock.lock().unwrap();
+    fetch(&env, &[])
+        .code(4)
+        .stderr_has("another papertrend run holds the lock");
+    assert!(!env.data_dir().join("index").exists());
+    drop(lock);
+    fetch(&env, &[]).success();
+    assert_eq!(
+        env.export().len(),
+        ingested_count(&["hf-json/2026-01-19.json"])
+    );
 }
 
 #[test]
