@@ -1,8 +1,9 @@
 //! `papertrend fetch [SOURCE ...] [--dry-run]`
 //!
 //! Orchestrates only: take the run lock, open the index, let
-//! [`crate::fetch::fetch_into`] fetch, ingest and commit, then report. Quiet on success; one warning line per
-//! failed source; exit 3 (partial) when some failed, 1 when all did.
+//! [`crate::fetch::fetch_into`] fetch, ingest and commit, then report. Quiet
+//! on success; one warning line per failed source; exit 3 (partial) when
+//! some failed, 1 when all did.
 
 use std::io::Write;
 

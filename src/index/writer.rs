@@ -78,7 +78,7 @@ pub struct Session<'a> {
     written_fps: HashSet<u64>,
     pending: HashMap<String, (Paper, Vec<u64>)>,
     pending_titles: HashMap<String, String>,
-    /// Reused buffers: the incoming JSON, the record written.
+    /// Reused buffers: the incoming JSON, the record being written.
     json: Vec<u8>,
     record: Vec<u8>,
     batch_size: usize,
@@ -309,16 +309,6 @@ impl Session<'_> {
             }
         }
         paper.first_seen = Some(self.now);
-        let mut record = std::mem::take(&mut self.record);
-        let spliced = with_first_seen(json, self.now, &mut record);
-        debug_assert!(
-            !spliced || record == serde_json::to_vec(&paper).unwrap_or_default(),
-            "the spliced record differs from the serialised paper"
-        );
-        if !spliced {
-            record.clear();
-            serde_json::to_writer(&mut record, &paper).map_err(|e| self.index.engine_err(&e))?;
-        }
         // No live document has this id (the usual case for a new paper):
         // nothing to delete. A delete costs a term lookup in every segment
         // at each commit, and the ingest of a new file is all new papers.
@@ -328,9 +318,7 @@ impl Session<'_> {
         } else {
             Replaces::Nothing
         };
-        let written = self.write(paper, tkey, vec![fp], replaces, &record);
-        self.record = record;
-        written?;
+        self.write(paper, tkey, vec![fp], replaces, Some(json))?;
         Ok(self.count(Change::Added))
     }
 
@@ -367,27 +355,37 @@ impl Session<'_> {
         } else {
             Replaces::IdAnd(existing.id.clone())
         };
-        let mut record = std::mem::take(&mut self.record);
-        record.clear();
-        serde_json::to_writer(&mut record, &merged).map_err(|e| self.index.engine_err(&e))?;
         let tkey = title_key(&merged.title);
-        let written = self.write(merged, tkey, fps, replaces, &record);
-        self.record = record;
-        written?;
+        self.write(merged, tkey, fps, replaces, None)?;
         Ok(self.count(Change::Updated))
     }
 
-    /// Adds `paper`, whose title key is `tkey` and JSON is `record`,
-    /// deleting first what it `replaces`.
+    /// Adds `paper`, whose title key is `tkey`, deleting first what it
+    /// `replaces`. `incoming` is the JSON `paper` arrived as (`first_seen`
+    /// unset), when it is unchanged since: its record is then that JSON with
+    /// `first_seen` spliced in instead of a second serialisation.
     fn write(
         &mut self,
         paper: Paper,
         tkey: String,
         fps: Vec<u64>,
         replaces: Replaces,
-        record: &[u8],
+        incoming: Option<&[u8]>,
     ) -> Result<(), IndexError> {
         let f = self.index.fields;
+        let record = &mut self.record;
+        let spliced = incoming.is_some_and(|json| {
+            let first_seen = paper.first_seen.unwrap_or(self.now);
+            with_first_seen(json, first_seen, record)
+        });
+        debug_assert!(
+            !spliced || *record == serde_json::to_vec(&paper).unwrap_or_default(),
+            "the spliced record differs from the serialised paper"
+        );
+        if !spliced {
+            record.clear();
+            serde_json::to_writer(&mut *record, &paper).map_err(|e| self.index.engine_err(&e))?;
+        }
         if replaces != Replaces::Nothing {
             self.writer
                 .delete_term(Term::from_field_text(f.id, &paper.id));
@@ -426,7 +424,7 @@ impl Session<'_> {
         for fp in &fps {
             doc.add_u64(f.input_fp, *fp);
         }
-        doc.add_bytes(f.record, record);
+        doc.add_bytes(f.record, &self.record);
         self.writer
             .add_document(doc)
             .map_err(|e| self.index.engine_err(&e))?;

@@ -182,11 +182,7 @@ impl Collapsed {
     fn push_str(&mut self, s: &str) {
         if s.bytes().all(|b| b.is_ascii_graphic()) {
             if !s.is_empty() {
-                if self.space && !self.out.is_empty() {
-                    self.out.push(' ');
-                }
-                self.space = false;
-                self.out.push_str(s);
+                self.push_word(s);
             }
         } else {
             s.chars().for_each(|c| self.push(c));
