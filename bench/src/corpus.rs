@@ -567,7 +567,7 @@ impl Vocab {
                 words.push(w.to_string());
             }
         }
-        let mut rng = Rng::new(0x5EED_0F_u64);
+        let mut rng = Rng::new(0x005E_ED0F_u64);
         while words.len() < size {
             let n = rng.range(2, 4);
             let w: String = (0..n)
@@ -783,10 +783,13 @@ pub fn generate(n: u64, out: &mut dyn Write) -> std::io::Result<()> {
             submitter: format!("{} {}", authors_parsed[0][1], authors_parsed[0][0]),
             authors,
             title,
-            comments: (rng.next_u64() % 4 != 0)
+            comments: (!rng.next_u64().is_multiple_of(4))
                 .then(|| format!("{pages} pages, {} figures", pages / 3)),
             journal_ref: None,
-            doi: (rng.next_u64() % 3 == 0).then(|| format!("10.{}/j.{}", rng.range(1000, 9999), i)),
+            doi: rng
+                .next_u64()
+                .is_multiple_of(3)
+                .then(|| format!("10.{}/j.{}", rng.range(1000, 9999), i)),
             report_no: None,
             categories: cats.join(" "),
             license: Some("http://arxiv.org/licenses/nonexclusive-distrib/1.0/"),

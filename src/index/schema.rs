@@ -13,7 +13,7 @@ use tantivy::tokenizer::{
     Stemmer, TextAnalyzer, TextAnalyzerBuilder,
 };
 
-use super::memo::{self, Memo};
+use super::memo::{self, MemoWords};
 
 /// Version of the index layout; an index written with another one is refused.
 pub const INDEX_VERSION: u32 = 1;
@@ -130,12 +130,9 @@ pub fn build() -> (Schema, Fields) {
 
 /// The English analyzer used for titles, abstracts, keywords and interests:
 /// words of under 40 bytes, lowercased, ASCII-folded and stemmed, with each
-/// distinct word normalised once per analyzer ([`Memo`]).
+/// distinct word normalised once per analyzer ([`MemoWords`]).
 pub fn english() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(Memo::new(english_word, memo::CAPACITY))
-        .build()
+    TextAnalyzer::from(MemoWords::new(english_word, 40, memo::CAPACITY))
 }
 
 /// What [`english`] does to each word.
