@@ -8,17 +8,19 @@
 //! new paper is added without a delete: deletes are applied to every
 //! segment at each commit, and a bulk import is all new papers.
 //!
-//! Segments: a session turns background merges off, so the segments it
-//! writes are never rewritten while it runs, and keeps the lookup keys and
-//! fingerprints it wrote in memory. A lookup then searches only the
-//! segments that existed before the session, unless the key was written in
-//! this session. At the end the session's segments are merged (in runs of
-//! at most [`MERGE_MAX_BYTES`], two at a time) and the default merge policy
-//! takes over again. A large ingest so pays for one rewrite of what it
-//! wrote and leaves a few segments to search (five for 1 M papers, where
-//! batched commits under the default policy left merge tiers behind).
+//! Segments: a session turns tantivy's merge policy off and merges only its
+//! own segments, each once, and keeps the lookup keys and fingerprints it
+//! wrote in memory. A lookup then searches only the segments that existed
+//! before the session, unless the key was written in this session. Once
+//! the session's new segments fill a run of about [`MERGE_MAX_BYTES`], they
+//! are merged in the background while the ingest goes on; at the end what
+//! is left is merged (runs of equal size, two at a time) and the default
+//! merge policy takes over again. A large ingest so pays for one rewrite
+//! of what it wrote and leaves a few segments to search (six for 1 M
+//! papers, where batched commits under the default policy left merge tiers
+//! behind).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use tantivy::index::SegmentId;
 use tantivy::merge_policy::{LogMergePolicy, NoMergePolicy};
@@ -38,6 +40,10 @@ pub enum Change {
     /// Nothing changed.
     Unchanged,
 }
+
+/// A merge under way on tantivy's merge threads, waited for on a thread of
+/// its own so that the session can tell when it is done without blocking.
+type Merging = std::thread::JoinHandle<tantivy::Result<Option<tantivy::index::SegmentMeta>>>;
 
 /// What a written paper takes the place of.
 #[derive(Debug, PartialEq, Eq)]
@@ -84,6 +90,11 @@ pub struct Session<'a> {
     batch_size: usize,
     /// [`MERGE_MAX_BYTES`], but for tests.
     merge_max_bytes: u64,
+    /// Merges of this session's segments under way, oldest first, with the
+    /// segments each reads.
+    merging: VecDeque<(Vec<SegmentId>, Merging)>,
+    /// The segments those merges wrote.
+    merged: HashSet<SegmentId>,
     now: jiff::Timestamp,
     /// Counts so far.
     pub stats: IngestStats,
@@ -134,6 +145,8 @@ impl Index {
             record: Vec::new(),
             batch_size: batch_size.max(1),
             merge_max_bytes: MERGE_MAX_BYTES,
+            merging: VecDeque::new(),
+            merged: HashSet::new(),
             now,
             stats: IngestStats::default(),
         })
@@ -168,15 +181,14 @@ fn with_first_seen(json: &[u8], t: jiff::Timestamp, out: &mut Vec<u8>) -> bool {
 }
 
 /// The largest merge an ingest starts, in bytes of input segments: a merge
-/// reads its inputs through memory maps, so this bounds the memory an
-/// ingest's final merges hold (two of them run together; 1 M
-/// synthetic arXiv records, 1.5 GB, end in five segments, searched in
+/// reads its inputs through memory maps, so this bounds the memory a merge
+/// holds (one runs beside the indexing threads, two at the end; 1 M
+/// synthetic arXiv records, 1.7 GB, end in about six segments, searched in
 /// parallel).
 pub const MERGE_MAX_BYTES: u64 = 320 << 20;
 
 /// How many of its final merges an ingest runs at once. A tantivy merge is
-/// single-threaded, and after the last commit nothing else runs: two merges
-/// take the final phase of a 1 M ingest from 42 s to about half.
+/// single-threaded, and after the last commit nothing else runs.
 fn merges_at_once() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(2))
 }
@@ -204,31 +216,6 @@ fn segment_bytes(index: &Index, meta: &tantivy::index::SegmentMeta) -> u64 {
     .filter_map(|c| std::fs::metadata(index.dir().join(meta.relative_path(c))).ok())
     .map(|md| md.len())
     .sum()
-}
-
-/// Splits `ids` (segments of `index`, in order) into the runs
-/// [`balanced_runs`] makes of their sizes; runs of one segment are left out.
-fn merge_groups(
-    index: &Index,
-    ids: &[SegmentId],
-    max_bytes: u64,
-    at_once: usize,
-) -> Vec<Vec<SegmentId>> {
-    let metas = index.inner.searchable_segment_metas().unwrap_or_default();
-    let sizes: Vec<u64> = ids
-        .iter()
-        .map(|id| {
-            metas
-                .iter()
-                .find(|m| m.id() == *id)
-                .map_or(0, |m| segment_bytes(index, m))
-        })
-        .collect();
-    balanced_runs(&sizes, max_bytes, at_once)
-        .into_iter()
-        .filter(|run| run.len() > 1)
-        .map(|run| ids[run].to_vec())
-        .collect()
 }
 
 /// Splits segments of the given sizes (in order) into consecutive runs of
@@ -530,57 +517,157 @@ impl Session<'_> {
         Ok((paper, fps))
     }
 
-    /// Commits what is pending and makes it visible to lookups.
+    /// Commits what is pending and makes it visible to lookups; starts a
+    /// merge of this session's segments once they fill a run (see
+    /// [`Session::merge_while_ingesting`]).
     ///
     /// # Errors
-    /// When tantivy cannot commit.
+    /// When tantivy cannot commit, or a merge failed.
     pub fn commit(&mut self) -> Result<(), IndexError> {
         self.writer
             .commit()
             .map_err(|e| self.index.engine_err(&e))?;
+        self.reload()?;
+        self.pending.clear();
+        self.pending_titles.clear();
+        self.merge_while_ingesting()
+    }
+
+    /// Reloads the reader: lookups see what was committed or merged, and
+    /// merged segments' memory maps are let go (the pages a merge read stay
+    /// resident for as long as a searcher maps them).
+    fn reload(&mut self) -> Result<(), IndexError> {
         self.index
             .reader
             .reload()
             .map_err(|e| self.index.engine_err(&e))?;
         self.searcher = self.index.reader.searcher();
-        self.pending.clear();
-        self.pending_titles.clear();
         Ok(())
     }
 
-    /// Commits, merges this session's segments into one, lets the default
-    /// merge policy run, waits for it and releases the writer lock.
+    /// Starts merging `ids` in the background.
+    fn start_merge(&mut self, ids: Vec<SegmentId>) {
+        let future = self.writer.merge(&ids);
+        let waiting = std::thread::spawn(move || future.wait());
+        self.merging.push_back((ids, waiting));
+    }
+
+    /// Collects the merges that are done (with `wait`, waits for the
+    /// oldest one first) and notes the segments they wrote.
+    fn reap(&mut self, wait: bool) -> Result<(), IndexError> {
+        let mut reaped = false;
+        while let Some((_, waiting)) = self.merging.front() {
+            if !wait && !waiting.is_finished() {
+                break;
+            }
+            let Some((_, waiting)) = self.merging.pop_front() else {
+                break;
+            };
+            let written = waiting
+                .join()
+                .map_err(|_| self.index.engine_err(&"a merge thread panicked"))?
+                .map_err(|e| self.index.engine_err(&e))?;
+            self.merged.extend(written.map(|meta| meta.id()));
+            reaped = true;
+            if wait {
+                break;
+            }
+        }
+        if reaped {
+            self.reload()?;
+        }
+        Ok(())
+    }
+
+    /// This session's segments that no merge of it wrote or is reading,
+    /// with their sizes.
+    fn unmerged(&self) -> Result<Vec<(SegmentId, u64)>, IndexError> {
+        let busy: HashSet<SegmentId> = self
+            .merging
+            .iter()
+            .flat_map(|(ids, _)| ids.iter().copied())
+            .collect();
+        let metas = self
+            .index
+            .inner
+            .searchable_segment_metas()
+            .map_err(|e| self.index.engine_err(&e))?;
+        Ok(metas
+            .iter()
+            .filter(|m| {
+                let id = m.id();
+                !self.base.contains(&id) && !self.merged.contains(&id) && !busy.contains(&id)
+            })
+            .map(|m| (m.id(), segment_bytes(self.index, m)))
+            .collect())
+    }
+
+    /// Once this session's unmerged segments fill a run of about
+    /// [`MERGE_MAX_BYTES`], merges them while the ingest goes on, one merge
+    /// at a time. A merge ends by syncing what it wrote, and merges left to
+    /// the end left the cores idle while a few hundred megabytes reached
+    /// the disk; under way during the ingest, that wait overlaps indexing.
+    fn merge_while_ingesting(&mut self) -> Result<(), IndexError> {
+        self.reap(false)?;
+        if !self.merging.is_empty() {
+            return Ok(());
+        }
+        // Full: within one commit's segments of the bound (a 1 M ingest
+        // commits about 80 MB at a time), so that merges write few, large
+        // segments.
+        let full = self.merge_max_bytes / 8 * 7;
+        let (mut run, mut bytes) = (Vec::new(), 0);
+        for (id, size) in self.unmerged()? {
+            if size >= full {
+                continue;
+            }
+            if bytes + size > self.merge_max_bytes {
+                break;
+            }
+            run.push(id);
+            bytes += size;
+        }
+        if run.len() > 1 && bytes >= full {
+            self.start_merge(run);
+        }
+        Ok(())
+    }
+
+    /// Commits, merges what is left of this session's segments (in runs
+    /// of about [`MERGE_MAX_BYTES`], as many at once as
+    /// [`merges_at_once`]), lets the default merge policy run, waits for it
+    /// and releases the writer lock.
     ///
     /// # Errors
     /// When tantivy cannot commit or merge.
     pub fn finish(mut self) -> Result<IngestStats, IndexError> {
         self.commit()?;
         let stats = self.stats.clone();
-        let index = self.index;
-        let engine = |e: tantivy::TantivyError| index.engine_err(&e);
-        let new: Vec<SegmentId> = index
-            .inner
-            .searchable_segment_ids()
-            .map_err(engine)?
-            .into_iter()
-            .filter(|id| !self.base.contains(id))
-            .collect();
         let at_once = merges_at_once();
-        for round in merge_groups(index, &new, self.merge_max_bytes, at_once).chunks(at_once) {
-            let merges: Vec<_> = round.iter().map(|g| self.writer.merge(g)).collect();
-            for merge in merges {
-                merge.wait().map_err(engine)?;
+        let left = self.unmerged()?;
+        let wrote = !left.is_empty() || !self.merging.is_empty() || !self.merged.is_empty();
+        let sizes: Vec<u64> = left.iter().map(|&(_, size)| size).collect();
+        let mut runs: VecDeque<Vec<SegmentId>> =
+            balanced_runs(&sizes, self.merge_max_bytes, at_once)
+                .into_iter()
+                .filter(|run| run.len() > 1)
+                .map(|run| left[run].iter().map(|&(id, _)| id).collect())
+                .collect();
+        while !runs.is_empty() || !self.merging.is_empty() {
+            while self.merging.len() < at_once
+                && let Some(run) = runs.pop_front()
+            {
+                self.start_merge(run);
             }
-            // Let go of the merged segments' memory maps (the pages a merge
-            // read stay resident for as long as a searcher maps them).
-            index.reader.reload().map_err(engine)?;
-            self.searcher = index.reader.searcher();
+            self.reap(true)?;
         }
         // Back to the default policy; a commit makes it look at the index
         // (small segments of earlier days get merged as usual); not needed
         // when this ingest wrote nothing.
+        let index = self.index;
+        let engine = |e: tantivy::TantivyError| index.engine_err(&e);
         self.writer.set_merge_policy(Box::new(merge_policy()));
-        if !new.is_empty() {
+        if wrote {
             self.writer.commit().map_err(engine)?;
         }
         drop(self.searcher);
@@ -654,7 +741,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn final_merges_run_in_bounded_groups_and_keep_every_paper() {
+    fn segments_are_merged_while_ingesting_and_at_the_end_keeping_every_paper() {
         let dir = tempfile::tempdir().unwrap();
         let index = Index::open(dir.path(), true).unwrap();
         let now: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
@@ -670,30 +757,26 @@ mod tests {
             p.assign_id();
             p
         };
-        for i in 0..12 {
+        assert_eq!(session.upsert(paper(0)).unwrap(), Change::Added);
+        let one = session.unmerged().unwrap();
+        assert_eq!(one.len(), 1);
+        // Room for four one-paper segments per merge, and full at four.
+        session.merge_max_bytes = one[0].1 * 9 / 2;
+        for i in 1..20 {
             assert_eq!(session.upsert(paper(i)).unwrap(), Change::Added);
+            // Papers in segments being merged or merged are still found.
+            assert_eq!(session.upsert(paper(i / 2)).unwrap(), Change::Unchanged);
         }
-        let metas = index.inner.searchable_segment_metas().unwrap();
-        assert_eq!(metas.len(), 12);
-        let biggest = metas
-            .iter()
-            .map(|m| segment_bytes(&index, m))
-            .max()
-            .unwrap();
-        assert!(biggest > 0);
-        // Room for three segments or more per merge: three merges or more,
-        // run two at once.
-        session.merge_max_bytes = 3 * biggest;
-        let ids: Vec<SegmentId> = metas.iter().map(tantivy::index::SegmentMeta::id).collect();
-        let groups = merge_groups(&index, &ids, session.merge_max_bytes, 2);
-        assert!(groups.len() >= 3, "{groups:?}");
-        let grouped: usize = groups.iter().map(Vec::len).sum();
+        assert!(
+            session.merging.len() + session.merged.len() >= 1,
+            "merges start while ingesting"
+        );
         session.finish().unwrap();
-        let segments = index.inner.searchable_segment_metas().unwrap().len();
-        assert_eq!(segments, groups.len() + (12 - grouped));
-        assert_eq!(index.count(), 12);
+        let metas = index.inner.searchable_segment_metas().unwrap();
+        assert!(metas.len() <= 8, "{} segments", metas.len());
+        assert_eq!(index.count(), 20);
         let searcher = index.searcher();
-        for i in 0..12 {
+        for i in 0..20 {
             let key = Term::from_field_text(index.fields.id, &paper(i).id);
             assert_eq!(searcher.doc_freq(&key).unwrap(), 1, "paper {i}");
         }
