@@ -369,25 +369,52 @@ fn median(mut v: Vec<f64>) -> f64 {
     percentile(&v, 0.5)
 }
 
-/// Times `f` on every query, `passes` times after one warm-up pass.
+/// A search engine under test: runs one query, returns its hit count.
+type Engine<'a> = Box<dyn FnMut(&corpus::Query) -> Result<usize, BoxError> + 'a>;
+
+/// Times every engine on every query, `passes` times after one warm-up pass
+/// each. The engines take turns on each query, so a burst of noise from
+/// the shared machine lands on all of them alike (timed one engine after
+/// the other, the same index's p50 moved by a third between runs).
+/// Returns each engine's latencies and its hits in the warm-up pass.
 fn time_queries(
     queries: &[corpus::Query],
     passes: usize,
-    mut f: impl FnMut(&corpus::Query) -> Result<usize, BoxError>,
-) -> Result<(Vec<f64>, usize), BoxError> {
-    let mut hits = 0;
-    for q in queries {
-        hits += f(q)?;
+    engines: &mut [Engine<'_>],
+) -> Result<Vec<(Vec<f64>, usize)>, BoxError> {
+    let mut out = Vec::with_capacity(engines.len());
+    for f in engines.iter_mut() {
+        let mut hits = 0;
+        for q in queries {
+            hits += f(q)?;
+        }
+        out.push((Vec::with_capacity(queries.len() * passes), hits));
     }
-    let mut ms = Vec::with_capacity(queries.len() * passes);
     for _ in 0..passes {
         for q in queries {
-            let t = Instant::now();
-            std::hint::black_box(f(q)?);
-            ms.push(t.elapsed().as_secs_f64() * 1e3);
+            for (f, (ms, _)) in engines.iter_mut().zip(&mut out) {
+                let t = Instant::now();
+                std::hint::black_box(f(q)?);
+                ms.push(t.elapsed().as_secs_f64() * 1e3);
+            }
         }
     }
-    Ok((ms, hits))
+    Ok(out)
+}
+
+/// papertrend's search, as the bench times it (`snippets`: with the
+/// highlighted snippet per hit the CLI shows).
+fn pt_engine(index: &papertrend::index::Index, snippets: bool) -> Engine<'_> {
+    Box::new(move |q| {
+        let hits = index.search(&papertrend::index::SearchQuery {
+            text: q.tantivy(),
+            limit: 10,
+            title_boost: 1.1,
+            snippets,
+            ..Default::default()
+        })?;
+        Ok(hits.len())
+    })
 }
 
 struct Ingest {
@@ -412,25 +439,19 @@ fn cmd_search(args: &[String]) -> Result<(), BoxError> {
     let passes: usize = a.value("--passes").map_or(Ok(3), str::parse)?;
     let work = PathBuf::from(a.value("--work").ok_or("--work DIR is required")?);
     let queries = corpus::queries(n_queries);
-    let (bare_ms, _) = bare_search(&work.join("bare"), &queries, passes)?;
     let index = papertrend::index::Index::open(&work.join("pt").join("index"), false)?;
-    let mut rows = vec![("(a′) bare tantivy, search fields only", bare_ms)];
-    for (name, snippets) in [
-        ("papertrend `Index::search`", false),
-        ("papertrend `Index::search` + snippets", true),
-    ] {
-        let (ms, _) = time_queries(&queries, passes, |q| {
-            let hits = index.search(&papertrend::index::SearchQuery {
-                text: q.tantivy(),
-                limit: 10,
-                title_boost: 1.1,
-                snippets,
-                ..Default::default()
-            })?;
-            Ok(hits.len())
-        })?;
-        rows.push((name, ms));
-    }
+    let names = [
+        "(a′) bare tantivy, search fields only",
+        "papertrend `Index::search`",
+        "papertrend `Index::search` + snippets",
+    ];
+    let mut engines = [
+        bare_engine(&work.join("bare"))?,
+        pt_engine(&index, false),
+        pt_engine(&index, true),
+    ];
+    let timed = time_queries(&queries, passes, &mut engines)?;
+    let rows = names.into_iter().zip(timed.into_iter().map(|(ms, _)| ms));
     println!("| engine | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|");
     for (name, ms) in rows {
         let (p50, p95, p99) = latencies(ms);
@@ -439,14 +460,9 @@ fn cmd_search(args: &[String]) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// Times bare tantivy on `queries`: parse over title and abstract (title
-/// boost 1.1), top 10 by score, then the stored id and title of each hit.
-/// Returns the latencies and the hits of the warm-up pass.
-fn bare_search(
-    dir: &Path,
-    queries: &[corpus::Query],
-    passes: usize,
-) -> Result<(Vec<f64>, usize), BoxError> {
+/// Bare tantivy's search: parse over title and abstract (title boost 1.1),
+/// top 10 by score, then the stored id and title of each hit.
+fn bare_engine(dir: &Path) -> Result<Engine<'static>, BoxError> {
     let bare_index = tantivy::Index::open_in_dir(dir)?;
     engines::register(&bare_index);
     let (_, bf) = engines::bare_schema();
@@ -457,7 +473,7 @@ fn bare_search(
     let bare_searcher: tantivy::Searcher = bare_reader.searcher();
     let mut parser = QueryParser::for_index(&bare_index, vec![bf.title, bf.abstract_text]);
     parser.set_field_boost(bf.title, 1.1);
-    time_queries(queries, passes, |q| {
+    Ok(Box::new(move |q| {
         let query = parser.parse_query(&q.tantivy())?;
         let top = bare_searcher.search(&query, &TopDocs::with_limit(10).order_by_score())?;
         let mut n = 0;
@@ -471,7 +487,7 @@ fn bare_search(
             n += usize::from(!id.is_empty() && !title.is_empty());
         }
         Ok(n)
-    })
+    }))
 }
 
 fn cmd_run(args: &[String]) -> Result<(), BoxError> {
@@ -567,51 +583,44 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     // Search latency, in this process, index files warm.
     eprintln!("search: {n_queries} queries × {passes} passes per engine");
     let queries = corpus::queries(n_queries);
-    let (bare_ms, bare_hits) = bare_search(&bare_dir, &queries, passes)?;
-
     let index = papertrend::index::Index::open(&pt_index, false)?;
     let pt_docs = index.count();
-    let (pt_ms, pt_hits) = time_queries(&queries, passes, |q| {
-        let hits = index.search(&papertrend::index::SearchQuery {
-            text: q.tantivy(),
-            limit: 10,
-            title_boost: 1.1,
-            ..Default::default()
-        })?;
-        Ok(hits.len())
-    })?;
-    // The same, with the highlighted snippet per hit that the CLI shows.
-    let (pts_ms, _) = time_queries(&queries, passes, |q| {
-        let hits = index.search(&papertrend::index::SearchQuery {
-            text: q.tantivy(),
-            limit: 10,
-            title_boost: 1.1,
-            snippets: true,
-            ..Default::default()
-        })?;
-        Ok(hits.len())
-    })?;
-
-    let sqlite_search = match &sqlite {
+    let conn = match &sqlite {
         None => None,
-        Some(_) => {
-            let conn = rusqlite::Connection::open(&fts_db)?;
-            let mut stmt = conn.prepare(
-                "SELECT id, title FROM docs WHERE docs MATCH ?1 ORDER BY bm25(docs) LIMIT 10",
-            )?;
-            Some(time_queries(&queries, passes, |q| {
-                let rows = stmt.query_map([q.fts5()], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-                })?;
-                let mut n = 0;
-                for r in rows {
-                    let (id, title) = r?;
-                    n += usize::from(!id.is_empty() && !title.is_empty());
-                }
-                Ok(n)
-            })?)
-        }
+        Some(_) => Some(rusqlite::Connection::open(&fts_db)?),
     };
+    let mut stmt = match &conn {
+        None => None,
+        Some(c) => Some(c.prepare(
+            "SELECT id, title FROM docs WHERE docs MATCH ?1 ORDER BY bm25(docs) LIMIT 10",
+        )?),
+    };
+    // Bare tantivy, papertrend, papertrend with the highlighted snippet
+    // per hit that the CLI shows, and SQLite, taking turns on each query.
+    let mut engines = vec![
+        bare_engine(&bare_dir)?,
+        pt_engine(&index, false),
+        pt_engine(&index, true),
+    ];
+    if let Some(stmt) = stmt.as_mut() {
+        engines.push(Box::new(move |q: &corpus::Query| {
+            let rows = stmt.query_map([q.fts5()], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            })?;
+            let mut n = 0;
+            for r in rows {
+                let (id, title) = r?;
+                n += usize::from(!id.is_empty() && !title.is_empty());
+            }
+            Ok(n)
+        }));
+    }
+    let mut timed = time_queries(&queries, passes, &mut engines)?.into_iter();
+    drop(engines);
+    let (bare_ms, bare_hits) = timed.next().ok_or("no bare timings")?;
+    let (pt_ms, pt_hits) = timed.next().ok_or("no papertrend timings")?;
+    let (pts_ms, _) = timed.next().ok_or("no snippet timings")?;
+    let sqlite_search = timed.next();
 
     // Whole `papertrend search` processes (start-up, open, search, print).
     eprintln!("cold start: papertrend search processes");
