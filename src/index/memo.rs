@@ -21,7 +21,7 @@
 //! SipHash, and compared through two boxed strings: cache misses, with the
 //! postings arena evicting the table). Here ASCII bytes are classified by
 //! a table, a word is looked up straight from the text, keys are stored
-//! inline ([`Word`]) and hashed with one multiply, and the normal forms sit
+//! inline (`Word`) and hashed with one multiply, and the normal forms sit
 //! side by side in one string.
 
 use std::collections::HashMap;

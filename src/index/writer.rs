@@ -519,7 +519,7 @@ impl Session<'_> {
 
     /// Commits what is pending and makes it visible to lookups; starts a
     /// merge of this session's segments once they fill a run (see
-    /// [`Session::merge_while_ingesting`]).
+    /// `merge_while_ingesting`).
     ///
     /// # Errors
     /// When tantivy cannot commit, or a merge failed.
@@ -635,7 +635,7 @@ impl Session<'_> {
 
     /// Commits, merges what is left of this session's segments (in runs
     /// of about [`MERGE_MAX_BYTES`], as many at once as
-    /// [`merges_at_once`]), lets the default merge policy run, waits for it
+    /// `merges_at_once`), lets the default merge policy run, waits for it
     /// and releases the writer lock.
     ///
     /// # Errors
