@@ -9,8 +9,8 @@ use tantivy::schema::{
     STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, TextAnalyzerBuilder,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, TextAnalyzerBuilder, Tokenizer,
 };
 
 use super::memo::{self, MemoWords};
@@ -128,15 +128,26 @@ pub fn build() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// Words of this many bytes or more are not indexed (nor searched).
+const MAX_WORD: usize = 40;
+
 /// The English analyzer used for titles, abstracts, keywords and interests:
-/// words of under 40 bytes, lowercased, ASCII-folded and stemmed, with each
-/// distinct word normalised once per analyzer ([`MemoWords`]).
+/// words of under 40 bytes, lowercased, ASCII-folded and stemmed,
+/// with each distinct word normalised once per analyzer ([`MemoWords`]).
 pub fn english() -> TextAnalyzer {
-    TextAnalyzer::from(MemoWords::new(english_word, 40, memo::CAPACITY))
+    TextAnalyzer::from(MemoWords::new(english_word, MAX_WORD, memo::CAPACITY))
+}
+
+/// The plain tantivy chain whose tokens [`english`] yields, stemming every
+/// word: the reference for its tests and the bench (`bench analyze`).
+pub fn english_reference() -> TextAnalyzer {
+    english_word(
+        TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(MAX_WORD)),
+    )
 }
 
 /// What [`english`] does to each word.
-fn english_word(words: TextAnalyzerBuilder<RawTokenizer>) -> TextAnalyzer {
+fn english_word<T: Tokenizer>(words: TextAnalyzerBuilder<T>) -> TextAnalyzer {
     words
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -147,7 +158,7 @@ fn english_word(words: TextAnalyzerBuilder<RawTokenizer>) -> TextAnalyzer {
 /// The analyzer for author names.
 pub fn names() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_WORD))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
