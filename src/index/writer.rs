@@ -308,16 +308,11 @@ impl Session<'_> {
         {
             return Ok(self.count(Change::Unchanged));
         }
-        // 3. An existing paper with the same id, arXiv id or title?
+        // 3. An existing paper with the same id or title? (A paper with an
+        // arXiv id has the id `arxiv:<id>`, `Paper::assign_id`: its id is
+        // its arXiv id.)
         let by_id = self.find(f.id, &paper.id)?;
         let found = match by_id {
-            Some(a) => Some(a),
-            None => match &paper.arxiv_id {
-                Some(a) => self.find(f.arxiv_id, a)?,
-                None => None,
-            },
-        };
-        let found = match found {
             Some(a) => Some(a),
             None => self.find(f.title_key, &tkey)?,
         };
@@ -420,9 +415,6 @@ impl Session<'_> {
             self.record.len() + paper.title.len() + paper.abstract_text.len() + 512,
         );
         doc.add_text(f.id, &paper.id);
-        if let Some(a) = &paper.arxiv_id {
-            doc.add_text(f.arxiv_id, a);
-        }
         doc.add_text(f.title_key, &tkey);
         doc.add_text(f.title, &paper.title);
         doc.add_text(f.abstract_text, &paper.abstract_text);
@@ -453,9 +445,6 @@ impl Session<'_> {
             .add_document(doc)
             .map_err(|e| self.index.engine_err(&e))?;
         self.written_keys.insert(key_hash(f.id, &paper.id));
-        if let Some(a) = &paper.arxiv_id {
-            self.written_keys.insert(key_hash(f.arxiv_id, a));
-        }
         self.written_keys.insert(key_hash(f.title_key, &tkey));
         self.written_fps.extend(fps.iter().copied());
         self.pending_titles.insert(tkey, paper.id.clone());
