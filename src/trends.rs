@@ -234,7 +234,7 @@ struct Splitter {
 impl Default for Splitter {
     fn default() -> Self {
         Self {
-            analyzer: crate::index::schema::english_with_stop_words(),
+            analyzer: crate::index::schema::english(),
             words: FastMap::default(),
             keys: Interner::default(),
             surfaces: Interner::default(),

@@ -45,7 +45,10 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
         let rows = crate::cmd::top::rows(&outcome.ranked, explain);
         crate::cmd::print_rows(app, &args.output, &rows)?;
         if rows.is_empty() && !app.quiet {
-            no_match(&query.text);
+            eprintln!(
+                "papertrend: no papers match {:?}",
+                crate::output::sanitize_line(&query.text)
+            );
         }
         return Ok(Outcome::new(exit::OK));
     }
@@ -65,22 +68,10 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
         .collect();
     crate::cmd::print_rows(app, &args.output, &rows)?;
     if rows.is_empty() && !app.quiet {
-        no_match(&query.text);
-    }
-    Ok(Outcome::new(exit::OK))
-}
-
-/// Says on stderr that nothing matched `text`, and why when its words are
-/// all stop words (which are not indexed).
-fn no_match(text: &str) {
-    eprintln!(
-        "papertrend: no papers match {:?}",
-        crate::output::sanitize_line(text)
-    );
-    if text.chars().any(char::is_alphanumeric) && crate::index::analyze(text).is_empty() {
         eprintln!(
-            "hint: common words (the, of, and, …) are not indexed; \
-             search '*' to list every paper"
+            "papertrend: no papers match {:?}",
+            crate::output::sanitize_line(&query.text)
         );
     }
+    Ok(Outcome::new(exit::OK))
 }

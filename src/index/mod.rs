@@ -223,21 +223,11 @@ impl Index {
 
 /// The English analyzer applied to `text` (see [`Index::analyze`]).
 pub fn analyze(text: &str) -> Vec<String> {
-    analyze_positions(text)
-        .into_iter()
-        .map(|(_, t)| t)
-        .collect()
-}
-
-/// [`analyze`], with each term's word position in `text`: a phrase query
-/// keeps the gaps that stop words leave (`"theory of mind"` →
-/// `[(0, "theori"), (2, "mind")]`).
-pub fn analyze_positions(text: &str) -> Vec<(usize, String)> {
     let mut analyzer = schema::english();
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while stream.advance() {
-        out.push((stream.token().position, stream.token().text.clone()));
+        out.push(stream.token().text.clone());
     }
     out
 }

@@ -59,57 +59,41 @@ impl Index {
             let mut stream = names.token_stream(text);
             let mut out = Vec::new();
             while tantivy::tokenizer::TokenStream::advance(&mut stream) {
-                let token = tantivy::tokenizer::TokenStream::token(&stream);
-                out.push((token.position, token.text.clone()));
+                out.push(tantivy::tokenizer::TokenStream::token(&stream).text.clone());
             }
             out
         } else {
-            super::analyze_positions(text)
+            super::analyze(text)
         };
         Self::phrase_of(field, &words)
     }
 
-    /// A query for already analysed `words` in `field`, each at its word
-    /// position: one term or a phrase (`None` when there are none).
-    fn phrase_of(field: Field, words: &[(usize, String)]) -> Option<BoxQuery> {
-        let first = words.first().map_or(0, |(at, _)| *at);
-        let mut terms: Vec<(usize, Term)> = words
+    /// A query for already analysed `words` in `field`: one term or a
+    /// phrase (`None` when there are none).
+    fn phrase_of(field: Field, words: &[String]) -> Option<BoxQuery> {
+        let terms: Vec<Term> = words
             .iter()
-            .map(|(at, w)| (at - first, Term::from_field_text(field, w)))
+            .map(|w| Term::from_field_text(field, w))
             .collect();
         match terms.len() {
             0 => None,
             1 => Some(Box::new(TermQuery::new(
-                terms.remove(0).1,
+                terms[0].clone(),
                 IndexRecordOption::Basic,
             ))),
-            _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+            _ => Some(Box::new(PhraseQuery::new(terms))),
         }
     }
 
     /// `text` in the title or the abstract.
     fn in_text(&self, text: &str) -> Option<BoxQuery> {
-        self.in_text_at(&super::analyze_positions(text))
+        self.in_text_terms(&super::analyze(text))
     }
 
-    /// Already analysed `words` (stems, as trends keys them, stop words
-    /// included) in the title or the abstract. Stems must not be analysed
-    /// again: the stemmer is not idempotent (`embedding` → `embed` →
-    /// `emb`). Stop words are not indexed; they keep their place in the
-    /// phrase (`in-context learn` looks for `context learn` one word after
-    /// any word).
+    /// Already analysed `words` (stems, as trends keys them) in the title
+    /// or the abstract. Stems must not be analysed again: the stemmer is
+    /// not idempotent (`embedding` → `embed` → `emb`).
     fn in_text_terms(&self, words: &[String]) -> Option<BoxQuery> {
-        let at: Vec<(usize, String)> = words
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| !schema::is_stop_word(w))
-            .map(|(i, w)| (i, w.clone()))
-            .collect();
-        self.in_text_at(&at)
-    }
-
-    /// Positioned `words` in the title or the abstract.
-    fn in_text_at(&self, words: &[(usize, String)]) -> Option<BoxQuery> {
         let f = self.fields;
         let parts: Vec<(Occur, BoxQuery)> = [f.title, f.abstract_text]
             .into_iter()

@@ -84,20 +84,10 @@ impl Index {
             QueryParser::for_index(&self.inner, vec![f.title, f.abstract_text, f.keywords]);
         parser.set_field_boost(f.title, title_boost);
         parser.set_field_boost(f.keywords, 0.5);
-        match parser.parse_query(text) {
-            Ok(query) => Ok(query),
-            // Words that are all stop words leave the parser no clause:
-            // nothing matches (the command says why).
-            Err(tantivy::query::QueryParserError::AllButQueryForbidden)
-                if super::analyze(text).is_empty() =>
-            {
-                Ok(Box::new(tantivy::query::EmptyQuery))
-            }
-            Err(e) => Err(IndexError::Query {
-                query: text.to_string(),
-                reason: e.to_string(),
-            }),
-        }
+        parser.parse_query(text).map_err(|e| IndexError::Query {
+            query: text.to_string(),
+            reason: e.to_string(),
+        })
     }
 
     /// The filter part of a search (dates, category, author) as clauses.

@@ -10,7 +10,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer,
+    TextAnalyzer, TextAnalyzerBuilder, Tokenizer,
 };
 
 use super::memo::{self, MemoWords};
@@ -134,53 +134,15 @@ pub fn build() -> (Schema, Fields) {
 /// Words of this many bytes or more are not indexed (nor searched).
 const MAX_WORD: usize = 40;
 
-/// English function words that are not indexed: Lucene's classic English
-/// list without `no` and `not` (negations carry meaning in a claim; with
-/// them indexed SciFact's train split scores 0.668 rather than 0.667).
-/// A quarter to a third of the words of an abstract (31 % of a sample of
-/// real arXiv abstracts) are these: the longest postings and positions of
-/// the index, telling a ranking nothing, and 7 % of the instructions of an
-/// ingest. A dropped word keeps its position, so `"state of the art"`
-/// still matches as a phrase (and only where two words sit between
-/// `state` and `art`). Each stems to itself.
-#[rustfmt::skip]
-pub const STOP_WORDS: [&str; 31] = [
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
-    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
-    "to", "was", "will", "with",
-];
-
-/// Whether `stem` is one of the [`STOP_WORDS`].
-pub fn is_stop_word(stem: &str) -> bool {
-    STOP_WORDS.contains(&stem)
-}
-
 /// The English analyzer used for titles, abstracts, keywords and interests:
-/// words of under 40 bytes, lowercased, ASCII-folded, without
-/// [`STOP_WORDS`] and stemmed, with each distinct word normalised once per
-/// analyzer ([`MemoWords`]).
+/// words of under 40 bytes, lowercased, ASCII-folded and stemmed,
+/// with each distinct word normalised once per analyzer ([`MemoWords`]).
 pub fn english() -> TextAnalyzer {
     TextAnalyzer::from(MemoWords::new(english_word, MAX_WORD, memo::CAPACITY))
 }
 
-/// [`english`], keeping the [`STOP_WORDS`]: `trends` keys compounds such
-/// as `in-context` by all their words.
-pub fn english_with_stop_words() -> TextAnalyzer {
-    TextAnalyzer::from(MemoWords::new(
-        |words| {
-            words
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .filter(Stemmer::new(Language::English))
-                .build()
-        },
-        MAX_WORD,
-        memo::CAPACITY,
-    ))
-}
-
-/// The plain tantivy chain whose tokens [`english`] yields, normalising
-/// every word: the reference for its tests and the bench (`bench analyze`).
+/// The plain tantivy chain whose tokens [`english`] yields, stemming every
+/// word: the reference for its tests and the bench (`bench analyze`).
 pub fn english_reference() -> TextAnalyzer {
     english_word(
         TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(MAX_WORD)),
@@ -192,7 +154,6 @@ fn english_word<T: Tokenizer>(words: TextAnalyzerBuilder<T>) -> TextAnalyzer {
     words
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::remove(STOP_WORDS.map(String::from)))
         .filter(Stemmer::new(Language::English))
         .build()
 }
@@ -204,38 +165,4 @@ pub fn names() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tokens(mut analyzer: TextAnalyzer, text: &str) -> Vec<(usize, String)> {
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push((stream.token().position, stream.token().text.clone()));
-        }
-        out
-    }
-
-    #[test]
-    fn stop_words_are_dropped_keep_their_positions_and_stem_to_themselves() {
-        assert_eq!(
-            tokens(english(), "The state of the Art"),
-            [(1, "state".to_string()), (4, "art".to_string())]
-        );
-        // Folded and lowercased first: `ThÉ` is `the`.
-        assert_eq!(tokens(english(), "ThÉ model"), [(1, "model".to_string())]);
-        for w in STOP_WORDS {
-            assert_eq!(tokens(english(), w), [], "{w}");
-            assert_eq!(
-                tokens(english_with_stop_words(), w),
-                [(0, w.to_string())],
-                "{w} stems to itself"
-            );
-            assert!(is_stop_word(w));
-        }
-        assert!(!is_stop_word("model"));
-    }
 }

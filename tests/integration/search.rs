@@ -196,7 +196,7 @@ fn filters_narrow_results() {
     }
     // By date: newest first.
     let out = env
-        .cmd(["search", "*", "--sort", "date", "--json", "-n", "30"])
+        .cmd(["search", "the", "--sort", "date", "--json", "-n", "30"])
         .run();
     out.success();
     let dates: Vec<String> = out
@@ -225,7 +225,7 @@ fn author_filter_matches_whole_names() {
         .unwrap()
         .to_string();
     let out = env
-        .cmd(["search", "*", "--author", &author, "--json", "-n", "50"])
+        .cmd(["search", "the", "--author", &author, "--json", "-n", "50"])
         .run();
     out.success();
     let hits = out.json();
@@ -289,45 +289,4 @@ fn stats_counts_papers_and_sources() {
     assert_eq!(s["sources"]["hf-text"], 189);
     assert_eq!(s["sources"]["arxiv-rss"], 3);
     let _ = fixture("hf-text/seed.txt");
-}
-
-#[test]
-fn stop_words_are_not_indexed_but_keep_phrases_exact() {
-    let env = TestEnv::new();
-    env.ingest(&["arxiv-oai/snapshot_head200.jsonl"]);
-    let ids = |query: &str| -> Vec<String> {
-        let out = env.cmd(["search", query, "--json", "-n", "5"]).run();
-        out.success();
-        out.json()
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["id"].as_str().unwrap().to_string())
-            .collect()
-    };
-    // The title is "Calculation of prompt diphoton production cross
-    // sections at Tevatron and LHC energies".
-    assert_eq!(
-        ids("\"calculation of prompt diphoton\"")
-            .first()
-            .map(String::as_str),
-        Some("arxiv:0704.0001")
-    );
-    // Another stop word in its place still matches (it is not indexed),
-    // but the gap it leaves must be there.
-    assert_eq!(
-        ids("\"calculation in prompt diphoton\"")
-            .first()
-            .map(String::as_str),
-        Some("arxiv:0704.0001")
-    );
-    let out = env.cmd(["search", "\"calculation prompt diphoton\""]).run();
-    out.code(0);
-    out.stderr_has("no papers match");
-    // A query of stop words alone matches nothing, and says why.
-    let out = env.cmd(["search", "the of"]).run();
-    out.code(0);
-    out.stderr_has("no papers match")
-        .stderr_has("hint: common words");
-    assert_eq!(ids("*").len(), 5, "'*' lists every paper");
 }
