@@ -12,7 +12,7 @@
 //! offsets): words are runs of alphanumeric characters, a word of
 //! `max_len` bytes or more is dropped but keeps its position, and the
 //! normaliser is an ordinary [`TextAnalyzer`] over a [`RawTokenizer`]; a
-//! word it drops (a stop word) keeps its position too. The
+//! word it drops (say, with a stop-word filter) keeps its position too. The
 //! memo is capped and simply stops growing when full: the words common
 //! enough to pay off are the ones seen first.
 //!
@@ -101,7 +101,8 @@ impl Word {
 /// The longest normal form a [`Slot`] holds, in bytes.
 const FORM_MAX: usize = 39;
 
-/// The `len` of a [`Slot`] whose word the normaliser drops (a stop word).
+/// The `len` of a [`Slot`] whose word the normaliser drops (say, a stop
+/// word).
 const DROPPED: u8 = u8::MAX;
 
 /// A remembered word and its normal form: one cache line.
@@ -549,5 +550,41 @@ mod tests {
         // A dropped word is remembered as dropped.
         memo.insert(Word::new("z").unwrap(), None, 10);
         assert_eq!(memo.get(&Word::new("z").unwrap()), Some(None));
+    }
+
+    #[test]
+    fn words_the_normaliser_drops_keep_their_positions() {
+        use tantivy::tokenizer::{SimpleTokenizer, StopWordFilter};
+        let stop = || StopWordFilter::remove(["the".to_string(), "of".to_string()]);
+        let mut memoised = TextAnalyzer::from(MemoWords::new(
+            |w| w.filter(LowerCaser).filter(stop()).build(),
+            40,
+            100,
+        ));
+        let mut plain = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(stop())
+            .build();
+        for text in [
+            "The state of the art",
+            "of of the",
+            "art OF The state, the end",
+        ] {
+            // Twice: from the normaliser, then from the memo.
+            for _ in 0..2 {
+                assert_eq!(
+                    tokens(&mut memoised, text),
+                    tokens(&mut plain, text),
+                    "{text}"
+                );
+            }
+        }
+        assert_eq!(
+            tokens(&mut memoised, "the state of the art"),
+            [
+                ("state".to_string(), 1, 4, 9),
+                ("art".to_string(), 4, 17, 20)
+            ]
+        );
     }
 }
