@@ -29,13 +29,13 @@
 //! lines it touches. With a general hash map and the normal forms in a
 //! string of their own, a hit touched three (control bytes, key, form;
 //! `perf annotate` put 58 % of the tokenizer's samples on those loads).
-//! A [`Slot`] holds the key and its normal form in one line, found by
+//! A `Slot` holds the key and its normal form in one line, found by
 //! linear probing.
 
 use tantivy::tokenizer::{RawTokenizer, TextAnalyzer, TextAnalyzerBuilder};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-/// Most words a memo holds: 4 MiB of [`Slot`]s when full (one memo per
+/// Most words a memo holds: 4 MiB of 64-byte slots when full (one memo per
 /// field per indexing thread). Zipf's law: in real abstracts the most
 /// frequent 32 k words are nearly every word.
 pub const CAPACITY: usize = 32_768;
