@@ -36,8 +36,9 @@ use tantivy::tokenizer::{RawTokenizer, TextAnalyzer, TextAnalyzerBuilder};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Most words a memo holds: 4 MiB of 64-byte slots when full (one memo per
-/// field per indexing thread). Zipf's law: in real abstracts the most
-/// frequent 32 k words are nearly every word.
+/// field per indexing thread, for one segment). Words past the cap are
+/// normalised each time they come; by Zipf's law they are the rare ones,
+/// as the frequent words come first.
 pub const CAPACITY: usize = 32_768;
 
 /// A word of up to [`Word::MAX`] bytes stored inline: its bytes,
