@@ -215,8 +215,10 @@ impl Index {
         let id = id.trim();
         // A paper with an arXiv id has the id `arxiv:<id>` (`Paper::assign_id`).
         let mut terms = vec![Term::from_field_text(f.id, id)];
-        if let Some(a) = parse_arxiv_id(id) {
-            terms.push(Term::from_field_text(f.id, &format!("arxiv:{a}")));
+        if let Some(a) = parse_arxiv_id(id).map(|a| format!("arxiv:{a}"))
+            && a != id
+        {
+            terms.push(Term::from_field_text(f.id, &a));
         }
         for term in terms {
             if let Some(addr) = super::writer::find_term(self, &searcher, &term)? {
