@@ -82,8 +82,22 @@ pub struct Session<'a> {
     written_keys: HashSet<u64>,
     /// The input fingerprints of every paper written in this session.
     written_fps: HashSet<u64>,
+    /// The most recently written papers of the uncommitted batch, whole,
+    /// by id (at most `pending_max`): a later sighting of one is merged in
+    /// memory, as lookups cannot see the batch yet.
     pending: HashMap<String, (Paper, Vec<u64>)>,
+    /// The ids in `pending` by title key.
     pending_titles: HashMap<String, String>,
+    /// The ids written to `pending`, oldest first (the eviction order).
+    pending_order: VecDeque<String>,
+    /// [`PENDING_PAPERS`], but for tests.
+    pending_max: usize,
+    /// [`key_hash`]es of the ids and title keys of every paper in the
+    /// uncommitted batch: a sighting of one no longer in `pending` commits
+    /// the batch first, so that lookups see it.
+    batch_keys: HashSet<u64>,
+    /// Papers written since the last commit.
+    batch_len: usize,
     /// Reused buffers: the incoming JSON, the record being written.
     json: Vec<u8>,
     record: Vec<u8>,
@@ -141,6 +155,10 @@ impl Index {
             searcher,
             pending: HashMap::new(),
             pending_titles: HashMap::new(),
+            pending_order: VecDeque::new(),
+            pending_max: PENDING_PAPERS,
+            batch_keys: HashSet::new(),
+            batch_len: 0,
             json: Vec::new(),
             record: Vec::new(),
             batch_size: batch_size.max(1),
@@ -179,6 +197,13 @@ fn with_first_seen(json: &[u8], t: jiff::Timestamp, out: &mut Vec<u8>) -> bool {
     out.extend_from_slice(&json[value + b"null".len()..]);
     true
 }
+
+/// How many papers of the uncommitted batch a session holds whole, the
+/// most recently written (about 2 KB each): a paper seen again within
+/// this many papers is merged in memory. The rest of a batch is held as
+/// keys only, so that a batch, and the segments it writes, can be large
+/// without holding every paper in memory.
+pub const PENDING_PAPERS: usize = 20_000;
 
 /// The largest merge an ingest starts, in bytes of input segments: a merge
 /// reads its inputs through memory maps, so this bounds the memory a merge
@@ -284,12 +309,24 @@ impl Session<'_> {
         json: &[u8],
     ) -> Result<Change, IndexError> {
         let tkey = title_key(&paper.title);
-        // 1. Same record still pending in this batch?
+        let f = self.index.fields;
+        // 1. Same paper still pending in this batch?
         let pending_id = if self.pending.contains_key(&paper.id) {
             Some(paper.id.clone())
         } else {
             self.pending_titles.get(&tkey).cloned()
         };
+        let held = |id: &String| self.pending.contains_key(id);
+        let id_evicted =
+            !held(&paper.id) && self.batch_keys.contains(&key_hash(f.id, &paper.id));
+        let title_evicted = !pending_id.as_ref().is_some_and(held)
+            && self.batch_keys.contains(&key_hash(f.title_key, &tkey));
+        if id_evicted || title_evicted {
+            // In the batch, but no longer held whole: commit, then look it
+            // up like any paper (at most one commit per `pending_max`
+            // papers, however the input repeats itself).
+            self.commit()?;
+        }
         if let Some(pid) = pending_id
             && let Some((existing, fps)) = self.pending.get(&pid)
             && compatible(existing, &paper)
@@ -302,7 +339,6 @@ impl Session<'_> {
             return self.merge_into(existing, fps, &paper);
         }
         // 2. This exact input merged before (the re-ingest fast path)?
-        let f = self.index.fields;
         if self.written_fps.contains(&fp)
             || self.in_base_segments(&Term::from_field_u64(f.input_fp, fp))?
         {
@@ -447,9 +483,23 @@ impl Session<'_> {
         self.written_keys.insert(key_hash(f.id, &paper.id));
         self.written_keys.insert(key_hash(f.title_key, &tkey));
         self.written_fps.extend(fps.iter().copied());
+        self.batch_keys.insert(key_hash(f.id, &paper.id));
+        self.batch_keys.insert(key_hash(f.title_key, &tkey));
+        self.batch_len += 1;
         self.pending_titles.insert(tkey, paper.id.clone());
+        self.pending_order.push_back(paper.id.clone());
         self.pending.insert(paper.id.clone(), (paper, fps));
-        if self.pending.len() >= self.batch_size {
+        while self.pending.len() > self.pending_max
+            && let Some(id) = self.pending_order.pop_front()
+        {
+            if let Some((old, _)) = self.pending.remove(&id) {
+                let tkey = title_key(&old.title);
+                if self.pending_titles.get(&tkey) == Some(&id) {
+                    self.pending_titles.remove(&tkey);
+                }
+            }
+        }
+        if self.batch_len >= self.batch_size {
             self.commit()?;
         }
         Ok(())
@@ -519,6 +569,9 @@ impl Session<'_> {
         self.reload()?;
         self.pending.clear();
         self.pending_titles.clear();
+        self.pending_order.clear();
+        self.batch_keys.clear();
+        self.batch_len = 0;
         self.merge_while_ingesting()
     }
 
@@ -769,6 +822,69 @@ mod tests {
             let key = Term::from_field_text(index.fields.id, &paper(i).id);
             assert_eq!(searcher.doc_freq(&key).unwrap(), 1, "paper {i}");
         }
+    }
+
+    #[test]
+    fn a_paper_seen_again_after_it_left_the_pending_window_is_merged_not_duplicated() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open(dir.path(), true).unwrap();
+        let now: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let mut session = index.session(16, 1000, now).unwrap();
+        session.pending_max = 2;
+        let paper = |i: usize, title: &str| {
+            let mut p = Paper {
+                arxiv_id: Some(format!("2401.{i:05}")),
+                title: title.into(),
+                abstract_text: format!("Abstract of paper {i}."),
+                sources: vec!["jsonl".into()],
+                ..Paper::default()
+            };
+            p.assign_id();
+            p
+        };
+        for i in 0..5 {
+            let title = format!("Paper {i}");
+            assert_eq!(session.upsert(paper(i, &title)).unwrap(), Change::Added);
+        }
+        assert_eq!(session.pending.len(), 2, "only the newest two held whole");
+        assert_eq!(index.searcher().num_docs(), 0, "nothing committed yet");
+        // Paper 0 again, with votes: evicted, so the batch is committed and
+        // the paper found by its id.
+        let mut again = paper(0, "Paper 0");
+        again.upvotes = Some(7);
+        assert_eq!(session.upsert(again).unwrap(), Change::Updated);
+        assert_eq!(session.batch_len, 1, "committed before the update");
+        // Two more papers push paper 0 out of the window again; paper 0
+        // under its title only (no arXiv id) is then found by title key.
+        for i in 5..7 {
+            let title = format!("Paper {i}");
+            assert_eq!(session.upsert(paper(i, &title)).unwrap(), Change::Added);
+        }
+        let mut by_title = Paper {
+            title: "Paper 0".into(),
+            github_stars: Some(3),
+            sources: vec!["hf".into()],
+            ..Paper::default()
+        };
+        by_title.assign_id();
+        assert_eq!(session.upsert(by_title).unwrap(), Change::Updated);
+        assert_eq!(session.batch_len, 1, "committed before the update");
+        // A paper that shares a held paper's title but not its arXiv id is
+        // a new paper, and costs no commit (the held paper says so).
+        assert_eq!(session.upsert(paper(9, "Paper 6")).unwrap(), Change::Added);
+        assert_eq!(session.batch_len, 2);
+        session.finish().unwrap();
+        assert_eq!(index.count(), 8);
+        let searcher = index.searcher();
+        let load = |i: usize| {
+            let key = Term::from_field_text(index.fields.id, &format!("arxiv:2401.{i:05}"));
+            assert_eq!(searcher.doc_freq(&key).unwrap(), 1, "paper {i}");
+            let addr = find_term(&index, &searcher, &key).unwrap().unwrap();
+            index.load(&searcher, addr).unwrap()
+        };
+        let first = load(0);
+        assert_eq!((first.upvotes, first.github_stars), (Some(7), Some(3)));
+        assert_eq!(load(9).title, "Paper 6");
     }
 
     #[test]
