@@ -268,12 +268,18 @@ fn cmd_analyze(args: &[String]) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// The writer budget every tantivy engine gets unless told otherwise:
+/// papertrend's default, so that the bare loops index with the same memory.
+fn default_memory_mb() -> usize {
+    papertrend::config::IngestConfig::default().writer_memory_mb
+}
+
 /// `bench child KIND CORPUS OUT [MEMORY_MB]`: one ingest engine.
 fn cmd_child(args: &[String]) -> Result<(), BoxError> {
     let [kind, corpus, out, rest @ ..] = args else {
         return Err("usage: bench child parse|bare|bare-lean|sqlite CORPUS OUT [MEMORY_MB]".into());
     };
-    let memory: usize = rest.first().map_or(Ok(256), |m| m.parse())?;
+    let memory: usize = rest.first().map_or(Ok(default_memory_mb()), |m| m.parse())?;
     let (corpus, out) = (Path::new(corpus), Path::new(out));
     let n = match kind.as_str() {
         "parse" => engines::parse_only(corpus)?,
@@ -488,7 +494,7 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     let corpus = std::fs::canonicalize(&corpus)?;
     let n_queries: usize = a.value("--queries").map_or(Ok(200), str::parse)?;
     let passes: usize = a.value("--passes").map_or(Ok(3), str::parse)?;
-    let memory: usize = a.value("--memory-mb").map_or(Ok(256), str::parse)?;
+    let memory: usize = a.value("--memory-mb").map_or(Ok(default_memory_mb()), str::parse)?;
     let work = PathBuf::from(a.value("--work").unwrap_or("target/bench-work"));
     let no_sqlite = a.flag("--no-sqlite");
     if work.exists() {

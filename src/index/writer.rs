@@ -8,17 +8,24 @@
 //! new paper is added without a delete: deletes are applied to every
 //! segment at each commit, and a bulk import is all new papers.
 //!
+//! Batches: until a commit, lookups cannot see what a session wrote. The
+//! newest [`PENDING_PAPERS`] papers of the batch are held whole, and a
+//! later sighting of one is merged in memory; of the rest only the keys
+//! are held, and a sighting of one commits the batch first. Memory so does
+//! not grow with the batch, and a large batch writes large segments (with
+//! the default budget, about 200 000 papers each, left as they are).
+//!
 //! Segments: a session turns tantivy's merge policy off and merges only its
 //! own segments, each once, and keeps the lookup keys and fingerprints it
 //! wrote in memory. A lookup then searches only the segments that existed
 //! before the session, unless the key was written in this session. Once
-//! the session's new segments fill a run of about [`MERGE_MAX_BYTES`], they
-//! are merged in the background while the ingest goes on; at the end what
-//! is left is merged (runs of equal size, two at a time) and the default
-//! merge policy takes over again. A large ingest so pays for one rewrite
-//! of what it wrote and leaves a few segments to search (six for 1 M
-//! papers, where batched commits under the default policy left merge tiers
-//! behind).
+//! the session's new segments that are not full yet fill a run of about
+//! [`MERGE_MAX_BYTES`], they are merged in the background while the ingest
+//! goes on; at the end what is left is merged (runs of equal size, two at
+//! a time) and the default merge policy takes over again. A large ingest
+//! so rewrites little of what it wrote and leaves a few segments to search
+//! (five for 1 M papers, where batched commits under the default policy
+//! left merge tiers behind).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -317,8 +324,7 @@ impl Session<'_> {
             self.pending_titles.get(&tkey).cloned()
         };
         let held = |id: &String| self.pending.contains_key(id);
-        let id_evicted =
-            !held(&paper.id) && self.batch_keys.contains(&key_hash(f.id, &paper.id));
+        let id_evicted = !held(&paper.id) && self.batch_keys.contains(&key_hash(f.id, &paper.id));
         let title_evicted = !pending_id.as_ref().is_some_and(held)
             && self.batch_keys.contains(&key_hash(f.title_key, &tkey));
         if id_evicted || title_evicted {
@@ -654,9 +660,9 @@ impl Session<'_> {
         if !self.merging.is_empty() {
             return Ok(());
         }
-        // Full: within one commit's segments of the bound (a 1 M ingest
-        // commits about 80 MB at a time), so that merges write few, large
-        // segments.
+        // Full: near the bound (with the default budget a bulk import
+        // writes segments of about 300 MB, left alone), so that merges
+        // write few, large segments.
         let full = self.merge_max_bytes / 8 * 7;
         let (mut run, mut bytes) = (Vec::new(), 0);
         for (id, size) in self.unmerged()? {
