@@ -59,8 +59,8 @@ pub fn ingest_path(
     skips: &mut Vec<Skipped>,
 ) -> Result<()> {
     let name = path.display().to_string();
-    let reader: Box<dyn Read> = if name == "-" {
-        Box::new(std::io::stdin().lock())
+    let reader: Box<dyn Read + Send> = if name == "-" {
+        Box::new(std::io::stdin())
     } else {
         if path.is_dir() {
             return Err(Error::Usage(format!(
@@ -93,7 +93,7 @@ pub fn ingest_path(
 /// As [`run`].
 pub fn ingest_reader(
     session: &mut Session<'_>,
-    mut input: Box<dyn BufRead + '_>,
+    mut input: Box<dyn BufRead + Send + '_>,
     name: &str,
     format: Format,
     skips: &mut Vec<Skipped>,
@@ -114,27 +114,73 @@ pub fn ingest_reader(
     } else {
         format
     };
-    let mut emit = |event: Event| -> Result<()> {
-        match event {
-            Event::Paper(p) => {
-                session.upsert(*p)?;
+    // Reading, parsing and cleaning run on a thread of their own and hand
+    // the records over in order, in batches; this thread merges and writes
+    // them. A re-ingest (all lookups) so runs on two cores, and a first
+    // ingest keeps parsing while a commit flushes.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Event>>(QUEUED_BATCHES);
+    std::thread::scope(|scope| {
+        let origin = &origin;
+        let parser = scope.spawn(move || {
+            let mut batch = Vec::with_capacity(EVENTS_PER_BATCH);
+            let parsed = {
+                let mut emit = |event: Event| -> Result<()> {
+                    batch.push(event);
+                    if batch.len() == EVENTS_PER_BATCH {
+                        let full =
+                            std::mem::replace(&mut batch, Vec::with_capacity(EVENTS_PER_BATCH));
+                        // The receiver is gone only when writing failed; its
+                        // error is the one reported.
+                        tx.send(full)
+                            .map_err(|_| Error::Usage("ingest stopped".into()))?;
+                    }
+                    Ok(())
+                };
+                ingest::parse(format, &mut input, origin, &mut emit)
+            };
+            // What parsed before a bad record is still ingested.
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
             }
-            Event::Skip { line, reason } => {
-                session.stats.skipped += 1;
-                skips.push(Skipped {
-                    at: format!("{name}:{line}"),
-                    reason,
-                });
+            parsed
+        });
+        let mut written: Result<()> = Ok(());
+        'batches: for events in &rx {
+            for event in events {
+                match event {
+                    Event::Paper(p) => {
+                        if let Err(e) = session.upsert(*p) {
+                            written = Err(e.into());
+                            break 'batches;
+                        }
+                    }
+                    Event::Skip { line, reason } => {
+                        session.stats.skipped += 1;
+                        skips.push(Skipped {
+                            at: format!("{name}:{line}"),
+                            reason,
+                        });
+                    }
+                }
             }
         }
-        Ok(())
-    };
-    match ingest::parse(format, &mut input, &origin, &mut emit) {
-        Ok(()) => Ok(()),
-        Err(ParseStop::Parse(e)) => Err(e.into()),
-        Err(ParseStop::Sink(e)) => Err(e),
-    }
+        drop(rx);
+        let parsed = parser
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written?;
+        match parsed {
+            Ok(()) => Ok(()),
+            Err(ParseStop::Parse(e)) => Err(e.into()),
+            Err(ParseStop::Sink(e)) => Err(e),
+        }
+    })
 }
+
+/// Records handed from the parsing thread to the writing one at a time.
+const EVENTS_PER_BATCH: usize = 128;
+/// Batches parsed ahead of the writer at most.
+const QUEUED_BATCHES: usize = 4;
 
 /// Prints the summary line (always on `-v`; otherwise only when records
 /// were skipped, as warnings) — quiet on success for cron.
