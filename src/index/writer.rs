@@ -21,11 +21,11 @@
 //! before the session, unless the key was written in this session. Once
 //! the session's new segments that are not full yet fill a run of about
 //! [`MERGE_MAX_BYTES`], they are merged in the background while the ingest
-//! goes on; at the end what is left is merged (runs of equal size, two at
-//! a time) and the default merge policy takes over again. A large ingest
-//! so rewrites little of what it wrote and leaves a few segments to search
-//! (five for 1 M papers, where batched commits under the default policy
-//! left merge tiers behind).
+//! goes on; at the end what is left and small is merged (runs of equal
+//! size, two at a time) and the default merge policy takes over again. A
+//! large ingest so rewrites little of what it wrote and leaves a few
+//! segments to search (six for 1 M papers, where batched commits under the
+//! default policy left merge tiers behind).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 

@@ -262,6 +262,29 @@ fn input_in_the_wrong_format_is_an_error_and_keeps_the_index() {
 }
 
 #[test]
+fn records_and_skips_keep_their_order_across_the_parsing_threads_batches() {
+    // Generated records (not real data), many batches of 128 long: two
+    // malformed lines in the third batch, and line 900 repeats line 1.
+    let env = TestEnv::new();
+    let mut lines: Vec<String> = (0..1000)
+        .map(|i| {
+            serde_json::json!({"id": format!("x:{i}"), "title": format!("Paper {i}")}).to_string()
+        })
+        .collect();
+    lines[299] = "{\"id\": \"x:299\", \"title\": null}".into();
+    lines[300] = "{truncated".into();
+    lines[899] = lines[0].clone();
+    let path = env.write("many.jsonl", lines.join("\n") + "\n");
+    let out = env.cmd(["ingest"]).arg(&path).run();
+    out.code(3);
+    out.stderr_has("ingested: 997 added, 0 updated, 1 unchanged, 2 skipped");
+    let stderr = &out.stderr;
+    let at = |needle: &str| stderr.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    assert!(at("many.jsonl:300: skipped") < at("many.jsonl:301: skipped"));
+    assert_eq!(count_ids(&env), 997);
+}
+
+#[test]
 fn a_second_writer_gets_a_clear_lock_error_and_searches_keep_working() {
     let env = TestEnv::new();
     env.ingest(&["hf-text/seed.txt"]);
