@@ -800,11 +800,17 @@ fn find_term_in(
 mod tests {
     use super::*;
 
-    #[test]
-    fn segments_are_merged_while_ingesting_and_at_the_end_keeping_every_paper() {
+    /// A new index in a temporary folder (kept while the folder lives), and
+    /// the time its sessions run at.
+    fn empty_index() -> (tempfile::TempDir, Index, jiff::Timestamp) {
         let dir = tempfile::tempdir().unwrap();
         let index = Index::open(dir.path(), true).unwrap();
-        let now: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        (dir, index, "2026-01-01T00:00:00Z".parse().unwrap())
+    }
+
+    #[test]
+    fn segments_are_merged_while_ingesting_and_at_the_end_keeping_every_paper() {
+        let (_dir, index, now) = empty_index();
         // A commit after every paper: one segment each.
         let mut session = index.session(16, 1, now).unwrap();
         let paper = |i: usize| {
@@ -844,9 +850,7 @@ mod tests {
 
     #[test]
     fn a_paper_seen_again_after_it_left_the_pending_window_is_merged_not_duplicated() {
-        let dir = tempfile::tempdir().unwrap();
-        let index = Index::open(dir.path(), true).unwrap();
-        let now: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let (_dir, index, now) = empty_index();
         let mut session = index.session(16, 1000, now).unwrap();
         session.pending_max = 2;
         let paper = |i: usize, title: &str| {
