@@ -323,18 +323,8 @@ impl Session<'_> {
         } else {
             self.pending_titles.get(&tkey).cloned()
         };
-        let held = |id: &String| self.pending.contains_key(id);
-        let id_evicted = !held(&paper.id) && self.batch_keys.contains(&key_hash(f.id, &paper.id));
-        let title_evicted = !pending_id.as_ref().is_some_and(held)
-            && self.batch_keys.contains(&key_hash(f.title_key, &tkey));
-        if id_evicted || title_evicted {
-            // In the batch, but no longer held whole: commit, then look it
-            // up like any paper (at most one commit per `pending_max`
-            // papers, however the input repeats itself).
-            self.commit()?;
-        }
-        if let Some(pid) = pending_id
-            && let Some((existing, fps)) = self.pending.get(&pid)
+        if let Some(pid) = &pending_id
+            && let Some((existing, fps)) = self.pending.get(pid)
             && compatible(existing, &paper)
         {
             let (existing, mut fps) = (existing.clone(), fps.clone());
@@ -349,6 +339,16 @@ impl Session<'_> {
             || self.in_base_segments(&Term::from_field_u64(f.input_fp, fp))?
         {
             return Ok(self.count(Change::Unchanged));
+        }
+        let held = |id: &String| self.pending.contains_key(id);
+        let id_evicted = !held(&paper.id) && self.batch_keys.contains(&key_hash(f.id, &paper.id));
+        let title_evicted = !pending_id.as_ref().is_some_and(held)
+            && self.batch_keys.contains(&key_hash(f.title_key, &tkey));
+        if id_evicted || title_evicted {
+            // In the batch, but no longer held whole: commit, then look it
+            // up like any paper (at most one commit per `pending_max`
+            // papers, however the input repeats itself).
+            self.commit()?;
         }
         // 3. An existing paper with the same id or title? (A paper with an
         // arXiv id has the id `arxiv:<id>`, `Paper::assign_id`: its id is
@@ -870,6 +870,12 @@ mod tests {
         }
         assert_eq!(session.pending.len(), 2, "only the newest two held whole");
         assert_eq!(index.searcher().num_docs(), 0, "nothing committed yet");
+        // Paper 1 exactly as before: known by its fingerprint, no commit.
+        assert_eq!(
+            session.upsert(paper(1, "Paper 1")).unwrap(),
+            Change::Unchanged
+        );
+        assert_eq!(session.batch_len, 5, "no commit for an exact repeat");
         // Paper 0 again, with votes: evicted, so the batch is committed and
         // the paper found by its id.
         let mut again = paper(0, "Paper 0");
