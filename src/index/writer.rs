@@ -93,10 +93,11 @@ pub struct Session<'a> {
     /// by id (at most `pending_max`): a later sighting of one is merged in
     /// memory, as lookups cannot see the batch yet.
     pending: HashMap<String, (Paper, Vec<u64>)>,
-    /// The ids in `pending` by title key.
-    pending_titles: HashMap<String, String>,
-    /// The ids written to `pending`, oldest first (the eviction order).
-    pending_order: VecDeque<String>,
+    /// The ids in `pending` by the [`key_hash`] of their title key.
+    pending_titles: HashMap<u64, String>,
+    /// The ids written to `pending` with their `pending_titles` key,
+    /// oldest first (the eviction order).
+    pending_order: VecDeque<(String, u64)>,
     /// [`PENDING_PAPERS`], but for tests.
     pending_max: usize,
     /// [`key_hash`]es of the ids and title keys of every paper in the
@@ -317,11 +318,12 @@ impl Session<'_> {
     ) -> Result<Change, IndexError> {
         let tkey = title_key(&paper.title);
         let f = self.index.fields;
+        let title = key_hash(f.title_key, &tkey);
         // 1. Same paper still pending in this batch?
         let pending_id = if self.pending.contains_key(&paper.id) {
             Some(paper.id.clone())
         } else {
-            self.pending_titles.get(&tkey).cloned()
+            self.pending_titles.get(&title).cloned()
         };
         if let Some(pid) = &pending_id
             && let Some((existing, fps)) = self.pending.get(pid)
@@ -342,8 +344,8 @@ impl Session<'_> {
         }
         let held = |id: &String| self.pending.contains_key(id);
         let id_evicted = !held(&paper.id) && self.batch_keys.contains(&key_hash(f.id, &paper.id));
-        let title_evicted = !pending_id.as_ref().is_some_and(held)
-            && self.batch_keys.contains(&key_hash(f.title_key, &tkey));
+        let title_evicted =
+            !pending_id.as_ref().is_some_and(held) && self.batch_keys.contains(&title);
         if id_evicted || title_evicted {
             // In the batch, but no longer held whole: commit, then look it
             // up like any paper (at most one commit per `pending_max`
@@ -486,23 +488,19 @@ impl Session<'_> {
         self.writer
             .add_document(doc)
             .map_err(|e| self.index.engine_err(&e))?;
-        self.written_keys.insert(key_hash(f.id, &paper.id));
-        self.written_keys.insert(key_hash(f.title_key, &tkey));
+        let (id_key, title) = (key_hash(f.id, &paper.id), key_hash(f.title_key, &tkey));
+        self.written_keys.extend([id_key, title]);
         self.written_fps.extend(fps.iter().copied());
-        self.batch_keys.insert(key_hash(f.id, &paper.id));
-        self.batch_keys.insert(key_hash(f.title_key, &tkey));
+        self.batch_keys.extend([id_key, title]);
         self.batch_len += 1;
-        self.pending_titles.insert(tkey, paper.id.clone());
-        self.pending_order.push_back(paper.id.clone());
+        self.pending_titles.insert(title, paper.id.clone());
+        self.pending_order.push_back((paper.id.clone(), title));
         self.pending.insert(paper.id.clone(), (paper, fps));
         while self.pending.len() > self.pending_max
-            && let Some(id) = self.pending_order.pop_front()
+            && let Some((id, title)) = self.pending_order.pop_front()
         {
-            if let Some((old, _)) = self.pending.remove(&id) {
-                let tkey = title_key(&old.title);
-                if self.pending_titles.get(&tkey) == Some(&id) {
-                    self.pending_titles.remove(&tkey);
-                }
+            if self.pending.remove(&id).is_some() && self.pending_titles.get(&title) == Some(&id) {
+                self.pending_titles.remove(&title);
             }
         }
         if self.batch_len >= self.batch_size {
