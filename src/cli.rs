@@ -206,9 +206,18 @@ pub struct SearchArgs {
 /// `papertrend top`.
 #[derive(Debug, Args)]
 pub struct TopArgs {
-    /// Only papers dated since then: 7d, 12h, 2026-11-01 (default `rank.window`).
+    /// Only papers the reader could see since then: 7d, 12h, 2026-11-01
+    /// (default `rank.window`).
+    ///
+    /// A window longer than `rank.window` stretches the freshness half-life
+    /// by the same factor, so `--since 90d` is the best of those 90 days
+    /// rather than the newest few.
     #[arg(long, value_name = "WHEN")]
     pub since: Option<TimeBound>,
+    /// The freshness half-life for this listing: 2d, 30d (default
+    /// `rank.half_life`, stretched with a long `--since`).
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    pub half_life: Option<Span>,
     /// How many papers (default from config, `search.limit`).
     #[arg(short = 'n', long, value_name = "N")]
     pub limit: Option<usize>,
@@ -259,8 +268,9 @@ pub struct ExplainArgs {
     pub id: String,
     /// The digest day (YYYY-MM-DD, configured time zone); default today.
     ///
-    /// The paper is judged against that day's ranking: `rank.window` back
-    /// from the end of the day, `digest.limit` papers.
+    /// The paper is judged by the very selection that builds that day's
+    /// digest, seeing only what the index knew by the end of the day. For a
+    /// day already delivered, the digest that went out decides.
     #[arg(long, value_name = "DATE")]
     pub date: Option<jiff::civil::Date>,
     /// Print JSON.

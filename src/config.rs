@@ -301,6 +301,29 @@ pub struct DigestConfig {
     pub format: DigestFormat,
     /// Where `run` writes the digest when e-mail is off; default stdout.
     pub out: Option<PathBuf>,
+    /// How strongly a paper must match the reader (interests, negatives,
+    /// follows; before freshness) to enter the main list. Default 1.0: one
+    /// abstract match of a keyword of weight 1.
+    pub min_relevance: f32,
+    /// How many popular papers that match nothing the reader follows are
+    /// listed apart, under "Also popular". 0 turns the section off. Default 3.
+    pub also_popular: usize,
+    /// The upvotes a paper needs for "Also popular". Default 10.
+    pub also_popular_min_upvotes: u64,
+    /// How long a paper not yet mailed stays eligible, counted from when
+    /// the reader could first see it; its counts keep updating meanwhile.
+    /// Default `3d`.
+    pub eligible_for: Span,
+    /// At most this many papers in a catch-up digest that covers several
+    /// missed days (each day gets its share, at least 3). Default 30.
+    pub catch_up_limit: usize,
+    /// Spread across interests: each paper already picked for the same
+    /// interest multiplies a paper's score by this factor while the list is
+    /// filled. 1.0 turns spread off. Default 0.7.
+    pub spread: f32,
+    /// Whether a day with nothing new still sends (or prints) a digest.
+    /// Default false.
+    pub send_empty: bool,
 }
 
 impl Default for DigestConfig {
@@ -316,6 +339,13 @@ impl Default for DigestConfig {
             templates_dir: None,
             format: DigestFormat::Md,
             out: None,
+            min_relevance: 1.0,
+            also_popular: 3,
+            also_popular_min_upvotes: 10,
+            eligible_for: Span(jiff::SignedDuration::from_hours(72)),
+            catch_up_limit: 30,
+            spread: 0.7,
+            send_empty: false,
         }
     }
 }
@@ -754,6 +784,15 @@ impl Config {
         let d = &self.digest;
         if d.limit == 0 {
             return Err("`digest.limit` must be at least 1".into());
+        }
+        if !d.min_relevance.is_finite() || d.min_relevance < 0.0 {
+            return Err("`digest.min_relevance` must be a finite number >= 0".into());
+        }
+        if !(d.spread.is_finite() && d.spread > 0.0 && d.spread <= 1.0) {
+            return Err("`digest.spread` must be in (0, 1] (1 turns spread off)".into());
+        }
+        if d.eligible_for.seconds() < 0 {
+            return Err("`digest.eligible_for` must not be negative".into());
         }
         if jiff::tz::TimeZone::get(&d.timezone).is_err() {
             return Err(format!(

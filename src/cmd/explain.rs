@@ -1,18 +1,42 @@
-//! `papertrend explain ID [--date D]`: why a paper ranks where it does, or
-//! why it is not in that day's ranking.
+//! `papertrend explain ID [--date D]`: why a paper is, or is not, in a
+//! day's digest. It runs the digest's own selection
+//! ([`crate::digest::select`]), so it always agrees with `digest` and `run`;
+//! for a day already delivered, the archived digest that went out decides
+//! whether the paper was in it.
 
 use std::io::Write;
 
-use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
 
 use crate::Outcome;
 use crate::app::App;
 use crate::cli::ExplainArgs;
+use crate::digest::select::{self, Day, Verdict};
 use crate::error::{Error, Result};
 use crate::exit;
-use crate::index::rank::{Explanation, Verdict};
+use crate::ledger::{self, Ledger};
 use crate::output::sanitize_line;
-use crate::rank::Window;
+use crate::paper::Paper;
+use crate::rank::Score;
+use crate::rank::select::Section;
+
+/// `explain`'s answer (also its JSON).
+#[derive(Clone, Debug, Serialize)]
+pub struct Explanation {
+    /// The paper.
+    pub paper: Paper,
+    /// The digest day.
+    pub date: Date,
+    /// Its score at the digest's time, with the parts.
+    pub score: Score,
+    /// The one-line reason.
+    pub why: String,
+    /// Whether and why it is (not) in the digest.
+    pub verdict: Verdict,
+    /// Whether that day's digest was already delivered (its archive decided).
+    pub delivered: bool,
+}
 
 /// Explains one paper and prints the answer.
 ///
@@ -21,33 +45,42 @@ use crate::rank::Window;
 pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
     let index = app.open_index()?;
     let now = app.clock.now();
-    let tz = jiff::tz::TimeZone::get(&app.config.digest.timezone)
-        .map_err(|e| Error::Usage(format!("digest.timezone: {e}")))?;
-    let today = now.to_zoned_datetime(tz.clone()).date();
-    let date = args.date.unwrap_or(today);
-    // A past day is judged as of its end; today (or later) as of now.
-    let at = if date < today {
-        date.tomorrow()
-            .and_then(|d| d.to_zoned_datetime(tz))
-            .map(|z| z.timestamp())
-            .map_err(|e| Error::Usage(format!("--date {date}: {e}")))?
-    } else {
-        now
+    let date = match args.date {
+        Some(d) => d,
+        None => crate::digest::today(&app.config, now)?,
     };
-    let since = at
-        .checked_sub(app.config.rank.window.0)
-        .unwrap_or(Timestamp::MIN);
-    let limit = app.config.digest.limit;
-    let sent = already_sent(app, &index, &args.id, date)?;
-    let e = crate::rank::explain_paper(
+    let ledger = Ledger::load(&app.data)?;
+    let day = date.to_string();
+    let archived = match ledger.sent_on(&day) {
+        Some(_) => ledger::archived(&app.data, &day)?,
+        None => None,
+    };
+    // A delivered day is judged as it was built; another day as of now (or
+    // of its end, when past).
+    let at = archived.as_ref().map_or(now, |d| d.generated_at.min(now));
+    let sel = select::select(
         &index,
         &app.config,
-        at,
-        &args.id,
-        Window::Date(since),
-        limit,
-        sent,
+        &ledger,
+        &Day {
+            date,
+            now: at,
+            include_seen: false,
+        },
     )?;
+    let scored = crate::index::rank::score_paper(&index, &app.config, sel.until, &args.id)?;
+    let mut verdict = select::verdict(&sel, &ledger, &day, &scored.ranked, scored.excluded);
+    if let Some(d) = &archived {
+        verdict = as_delivered(d, &scored.ranked.paper.id, verdict);
+    }
+    let e = Explanation {
+        score: scored.ranked.score,
+        why: scored.ranked.why,
+        paper: scored.ranked.paper,
+        date,
+        verdict,
+        delivered: archived.is_some(),
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let io = |e: std::io::Error| Error::io("stdout", e);
@@ -55,58 +88,91 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
         serde_json::to_writer_pretty(&mut out, &e).map_err(|e| io(e.into()))?;
         writeln!(out).map_err(io)?;
     } else {
-        out.write_all(render(&e, date, since, limit).as_bytes())
-            .map_err(io)?;
+        out.write_all(render(&e).as_bytes()).map_err(io)?;
     }
     out.flush().map_err(io)?;
     Ok(Outcome::new(exit::OK))
 }
 
-/// `Some((digest day, sent at))` when a digest of a day before `date`
-/// already listed paper `id` (looked up in the digest ledger; the id may be
-/// any form `show` accepts). Digests never repeat a paper, so this is why a
-/// paper is missing from `date`'s digest even when it would rank.
-///
-/// # Errors
-/// When the ledger or the index cannot be read.
-pub fn already_sent(
-    app: &App,
-    index: &crate::index::Index,
-    id: &str,
-    date: jiff::civil::Date,
-) -> Result<Option<(jiff::civil::Date, Timestamp)>> {
-    let Some(paper) = index.get(id)? else {
-        return Ok(None);
+/// The verdict for a delivered day: the archived digest decides whether the
+/// paper was in it (and where); the selection rebuilt now only explains why
+/// not.
+fn as_delivered(d: &crate::digest::model::Digest, id: &str, rebuilt: Verdict) -> Verdict {
+    let day = |p: &crate::digest::model::DigestPaper| {
+        p.day
+            .as_deref()
+            .and_then(|s| s.parse().ok())
+            .or_else(|| d.date.parse().ok())
+            .unwrap_or_default()
     };
-    let ledger = crate::ledger::Ledger::load(&app.data)?;
-    let day = date.to_string();
-    Ok(ledger
-        .digests
-        .iter()
-        .filter(|d| d.date < day && d.papers.contains(&paper.id))
-        .min_by(|a, b| a.date.cmp(&b.date))
-        .and_then(|d| d.date.parse().ok().map(|when| (when, d.sent_at))))
+    for (list, section) in [
+        (&d.papers, Section::Main),
+        (&d.also_popular, Section::AlsoPopular),
+    ] {
+        if let Some(p) = list.iter().find(|p| p.id == id) {
+            let moved_for = match &rebuilt {
+                Verdict::Included { moved_for, .. } => moved_for.clone(),
+                _ => None,
+            };
+            return Verdict::Included {
+                section,
+                position: p.rank,
+                day: day(p),
+                moved_for,
+            };
+        }
+    }
+    match rebuilt {
+        // Counts moved since it was sent: it was below the cut-off then.
+        Verdict::Included { .. } => Verdict::BelowCutoff {
+            score: 0.0,
+            cutoff: d.papers.last().map_or(0.0, |p| p.score),
+            places: d.papers.len(),
+            moved_for: None,
+        },
+        other => other,
+    }
 }
 
-fn day(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%d").to_string()
+fn day(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn opt_day(t: Option<jiff::Timestamp>) -> String {
+    t.map_or_else(|| "never".into(), day)
 }
 
 /// The readable explanation.
-pub fn render(e: &Explanation, date: jiff::civil::Date, since: Timestamp, limit: usize) -> String {
+pub fn render(e: &Explanation) -> String {
     let p = &e.paper;
+    let date = e.date;
     let mut s = format!("{}  {}\n", p.id, sanitize_line(&p.title));
     let verdict = match &e.verdict {
-        Verdict::Included { position } => {
-            format!("in the top {limit} for {date}: #{position}")
+        Verdict::Included {
+            section,
+            position,
+            day: listed,
+            moved_for,
+        } => {
+            let list = match section {
+                Section::Main => "",
+                Section::AlsoPopular => " under \"Also popular\"",
+            };
+            let mut v = format!("in the digest for {date}{list}: #{position}");
+            if *listed != date {
+                v.push_str(&format!(" (listed under {listed})"));
+            }
+            if let Some(i) = moved_for {
+                v.push_str(&format!(
+                    "; placed after a lower score for spread (more papers on {:?} above)",
+                    sanitize_line(i)
+                ));
+            }
+            v
         }
         Verdict::Excluded { keyword, field } => format!(
-            "not in the ranking for {date}: excluded by \"{}\" in the {field}",
+            "not in the digest for {date}: excluded by \"{}\" in the {field}",
             sanitize_line(keyword)
-        ),
-        Verdict::BelowCutoff { score, cutoff, .. } => format!(
-            "not in the top {limit} for {date}: below the cut-off (score {score:.3} < {cutoff:.3}, \
-             the last paper taken)"
         ),
         Verdict::AlreadySent {
             date: sent,
@@ -114,10 +180,66 @@ pub fn render(e: &Explanation, date: jiff::civil::Date, since: Timestamp, limit:
         } => format!(
             "not in the digest for {date}: already sent in the digest of {sent} (at {sent_at})"
         ),
-        Verdict::OutsideWindow { date: d, .. } => format!(
-            "not in the ranking for {date}: outside the window (dated {}, window starts {})",
-            d.map_or_else(|| "never".into(), day),
-            day(since)
+        Verdict::NotYetSeen {
+            first_seen,
+            visible,
+            until,
+        } => format!(
+            "not in the digest for {date}: not seen yet by then (first seen {}, visible {}, \
+             digest covers up to {})",
+            opt_day(*first_seen),
+            opt_day(*visible),
+            day(*until)
+        ),
+        Verdict::OutsideWindow {
+            first_seen,
+            visible,
+            since,
+            fresh_from,
+        } => format!(
+            "not in the digest for {date}: neither new since the last digest (first seen {}, \
+             last digest covered up to {}) nor fresh (visible {}, eligible from {})",
+            opt_day(*first_seen),
+            opt_day(*since),
+            opt_day(*visible),
+            day(*fresh_from)
+        ),
+        Verdict::NotAMatch {
+            relevance,
+            min_relevance,
+        } => format!(
+            "not in the digest for {date}: does not match your interests enough (relevance \
+             {relevance:.2} < digest.min_relevance {min_relevance:.2}) and is not popular enough \
+             for \"Also popular\""
+        ),
+        Verdict::BelowCutoff {
+            score,
+            cutoff,
+            places,
+            moved_for,
+        } => {
+            let mut v = if e.delivered && *score == 0.0 {
+                format!(
+                    "not in the digest for {date}: below the cut-off when it was sent (last \
+                     score taken {cutoff:.3}, {places} places)"
+                )
+            } else {
+                format!(
+                    "not in the digest for {date}: below the cut-off (score {score:.3} < \
+                     {cutoff:.3}, the last paper taken; {places} places)"
+                )
+            };
+            if let Some(i) = moved_for {
+                v.push_str(&format!(
+                    "; it lost its place to spread: more papers on {:?} above",
+                    sanitize_line(i)
+                ));
+            }
+            v
+        }
+        Verdict::BeyondPool { score } => format!(
+            "not in the digest for {date}: below the best {} of its pool (score {score:.3})",
+            select::POOL_CAP
         ),
     };
     s.push_str(&format!("verdict: {verdict}\n"));

@@ -63,6 +63,14 @@ pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
         source_failures: failures,
     };
     let d = digest::build(&index, &app.config, &ledger, &request)?;
+    if d.is_empty() && !app.config.digest.send_empty {
+        // Nothing to read: no mail, and the watermark stays, so the next
+        // digest covers this day too.
+        app.info(&format!(
+            "nothing new for {day}: no digest sent (digest.send_empty = true sends one anyway)"
+        ));
+        return Ok(outcome);
+    }
     if app.config.mail.enabled {
         digest::mail(app, &mut ledger, &renderer, &d)?;
         app.info(&format!(

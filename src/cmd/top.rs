@@ -15,14 +15,14 @@ use crate::rank::{self, Window};
 pub fn run(app: &App, args: &TopArgs) -> Result<Outcome> {
     let index = app.open_index()?;
     let now = app.clock.now();
-    let since = match args.since {
-        Some(b) => b.resolve(now),
-        None => now
-            .checked_sub(app.config.rank.window.0)
-            .unwrap_or(jiff::Timestamp::MIN),
-    };
+    let default_since = now
+        .checked_sub(app.config.rank.window.0)
+        .unwrap_or(jiff::Timestamp::MIN);
+    let since = args.since.map_or(default_since, |b| b.resolve(now));
+    let config = with_half_life(&app.config, args.half_life, since, now);
     let limit = args.limit.unwrap_or(app.config.search.limit);
-    let outcome = rank::rank_papers(&index, &app.config, now, Window::Date(since), limit, None)?;
+    let window = Window::Visible { since, until: now };
+    let outcome = crate::index::rank::rank_papers(&index, &config, now, window, limit, None)?;
     let rows = rows(
         &outcome.ranked,
         args.explain || wants_json(args.output.chosen()),
@@ -36,6 +36,37 @@ pub fn run(app: &App, args: &TopArgs) -> Result<Outcome> {
         );
     }
     Ok(Outcome::new(exit::OK))
+}
+
+/// The config `top` ranks with: `--half-life` when given; else, for a
+/// window longer than `rank.window`, the half-life stretched by the same
+/// factor (the best of 90 days, not the newest few).
+fn with_half_life(
+    config: &crate::config::Config,
+    half_life: Option<crate::clock::Span>,
+    since: jiff::Timestamp,
+    now: jiff::Timestamp,
+) -> std::borrow::Cow<'_, crate::config::Config> {
+    let rank = &config.rank;
+    let wanted = match half_life {
+        Some(h) => Some(h),
+        None => {
+            let asked = (now.as_second() - since.as_second()) as f64;
+            let default = rank.window.seconds() as f64;
+            (default > 0.0 && asked > default).then(|| {
+                let secs = (rank.half_life.seconds() as f64 * asked / default) as i64;
+                crate::clock::Span(jiff::SignedDuration::from_secs(secs))
+            })
+        }
+    };
+    match wanted {
+        Some(h) if h.seconds() > 0 => {
+            let mut c = config.clone();
+            c.rank.half_life = h;
+            std::borrow::Cow::Owned(c)
+        }
+        _ => std::borrow::Cow::Borrowed(config),
+    }
 }
 
 fn wants_json(f: Option<OutputFormat>) -> bool {

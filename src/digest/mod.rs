@@ -81,55 +81,66 @@ pub struct Request {
     pub source_failures: Vec<String>,
 }
 
-/// Builds the digest of `req.date`: papers first seen after the watermark
-/// of the last digest delivered for an earlier day, up to the end of that
-/// day (or now, whichever is earlier), minus papers already sent.
+/// Builds the digest of `req.date` from the shared selection
+/// ([`select::select`]): the papers that match the reader (each missed day
+/// with its share), "also popular", rising topics and counts.
 ///
 /// # Errors
 /// An index or config failure.
 pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> Result<Digest> {
-    let date = req.date.to_string();
-    let until = end_of_day(config, req.date)?.min(req.now);
-    let window = select::Window {
-        since: ledger.watermark_before(&date),
-        until: Some(until),
-        skip: if req.include_seen {
-            Default::default()
-        } else {
-            ledger.sent_before(&date)
-        },
+    let day = select::Day {
+        date: req.date,
+        now: req.now,
+        include_seen: req.include_seen,
     };
+    let sel = select::select(index, config, ledger, &day)?;
     let dc = &config.digest;
-    let sel = select::select(index, config, req.now, &window, dc.limit)?;
     let opts = EntryOptions {
         max_authors: dc.max_authors,
         teaser_chars: dc.include_abstract_chars,
         fallback_terms: config.interests.keywords.keys().cloned().collect(),
     };
-    let papers: Vec<DigestPaper> = sel
-        .ranked
-        .iter()
-        .enumerate()
-        .map(|(i, r)| DigestPaper::from_ranked(i + 1, r, &opts))
-        .collect();
+    let several = sel.selection.days.len() > 1;
+    let entry = |p: &crate::rank::select::Pick| {
+        let mut e = DigestPaper::from_ranked(p.position, &p.ranked, &opts);
+        if several {
+            e.day = Some(p.day.to_string());
+        }
+        if let Some(i) = &p.moved_for {
+            e.why = format!(
+                "{} · placed after a lower score for spread (more on {i:?} above)",
+                e.why
+            );
+        }
+        e
+    };
+    let papers: Vec<DigestPaper> = sel.selection.main.iter().map(entry).collect();
+    let also_popular: Vec<DigestPaper> = sel.selection.also_popular.iter().map(entry).collect();
     let counts = Counts {
         new: sel.considered,
         passed: sel
             .considered
             .saturating_sub(sel.excluded + sel.already_sent),
+        matched: sel.selection.matched,
         already_sent: sel.already_sent,
         shown: papers.len(),
     };
-    let notices = notices(&counts, &req.source_failures, window.since.is_none());
+    let notices = notices(&counts, &req.source_failures, sel.since.is_none());
     Ok(Digest {
         schema_version: model::DIGEST_SCHEMA_VERSION,
-        date,
+        date: req.date.to_string(),
         timezone: dc.timezone.clone(),
         generated_at: req.now,
         title: model::one_line(&dc.title),
-        since: window.since,
-        until,
+        since: sel.since,
+        until: sel.until,
         papers,
+        also_popular,
+        days: if several {
+            sel.selection.days.iter().map(ToString::to_string).collect()
+        } else {
+            Vec::new()
+        },
         rising: sel
             .rising
             .into_iter()
@@ -157,6 +168,11 @@ fn notices(c: &Counts, failures: &[String], first: bool) -> Vec<String> {
         });
     } else if c.passed == 0 && c.already_sent == 0 {
         out.push(format!("0 of {} papers passed your filters", c.new));
+    } else if c.shown == 0 && c.passed > 0 && c.matched == 0 {
+        out.push(format!(
+            "none of the {} new papers matches your interests",
+            c.passed
+        ));
     } else if c.shown == 0 && c.already_sent > 0 {
         out.push(format!(
             "all {} new papers that passed your filters were in earlier digests",
@@ -200,7 +216,7 @@ fn sender(mail: &MailConfig) -> &str {
 
 /// The Message-ID of `digest` (stable: a retry carries the same id).
 fn message_id(digest: &Digest, mail: &MailConfig) -> String {
-    let ids: Vec<String> = digest.papers.iter().map(|p| p.id.clone()).collect();
+    let ids: Vec<String> = digest.paper_ids();
     crate::mail::message_id(&digest.date, digest.generated_at, &ids, sender(mail))
 }
 
@@ -313,7 +329,7 @@ pub fn mail(app: &App, ledger: &mut Ledger, renderer: &Renderer, digest: &Digest
         mail_from: built.mail_from.clone(),
         rcpt_to: built.rcpt_to.clone(),
         covered_until: digest.until,
-        papers: digest.papers.iter().map(|p| p.id.clone()).collect(),
+        papers: digest.paper_ids(),
         digest: digest.clone(),
     };
     ledger::put_pending(&app.data, &pending, &built.bytes)?;
@@ -343,7 +359,7 @@ pub fn print(
             sent_at: app.clock.now(),
             covered_until: digest.until,
             delivery: Delivery::Print,
-            papers: digest.papers.iter().map(|p| p.id.clone()).collect(),
+            papers: digest.paper_ids(),
         },
     )?;
     ledger::archive(&app.data, digest)

@@ -15,7 +15,7 @@ use crate::rank::Ranked;
 
 /// Version of the digest JSON (`digest --format json`); bumped on any
 /// incompatible change.
-pub const DIGEST_SCHEMA_VERSION: u32 = 1;
+pub const DIGEST_SCHEMA_VERSION: u32 = 2;
 
 /// One digest: the papers, the rising topics, the counts and the notices.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,14 +35,40 @@ pub struct Digest {
     pub since: Option<Timestamp>,
     /// Papers first seen up to this instant are covered.
     pub until: Timestamp,
-    /// The papers, best first.
+    /// The main list: papers that match the reader, best first (grouped by
+    /// `day` in a catch-up digest).
     pub papers: Vec<DigestPaper>,
+    /// "Also popular": popular papers that match nothing the reader
+    /// follows, listed apart.
+    #[serde(default)]
+    pub also_popular: Vec<DigestPaper>,
+    /// The reader's days this digest covers, oldest first (several after
+    /// missed days).
+    #[serde(default)]
+    pub days: Vec<String>,
     /// Rising topics in the corpus.
     pub rising: Vec<RisingTopic>,
     /// How many papers were seen, filtered and shown.
     pub counts: Counts,
     /// Plain sentences about what happened ("no new papers from any source").
     pub notices: Vec<String>,
+}
+
+impl Digest {
+    /// The ids of every paper listed (main list, then "also popular"): what
+    /// the ledger records as sent.
+    pub fn paper_ids(&self) -> Vec<String> {
+        self.papers
+            .iter()
+            .chain(&self.also_popular)
+            .map(|p| p.id.clone())
+            .collect()
+    }
+
+    /// Whether it lists no paper at all.
+    pub fn is_empty(&self) -> bool {
+        self.papers.is_empty() && self.also_popular.is_empty()
+    }
 }
 
 /// One paper in a digest.
@@ -56,6 +82,9 @@ pub struct DigestPaper {
     pub title: String,
     /// The landing page, when known (an http(s) URL).
     pub url: Option<String>,
+    /// The PDF, when known (an http(s) URL).
+    #[serde(default)]
+    pub pdf_url: Option<String>,
     /// The first authors.
     pub authors: Vec<String>,
     /// Whether more authors exist than are listed.
@@ -74,6 +103,9 @@ pub struct DigestPaper {
     pub matched_terms: Vec<String>,
     /// The trending score.
     pub score: f32,
+    /// The reader's day it is listed under (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub day: Option<String>,
 }
 
 /// A piece of a teaser: plain text, or a matched term to highlight.
@@ -99,10 +131,14 @@ pub struct RisingTopic {
 /// The counts line of a digest.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
-    /// Papers first seen since the last digest.
+    /// Papers considered: new since the last digest, or still fresh and
+    /// not yet sent.
     pub new: usize,
     /// Of those, how many passed the reader's filters.
     pub passed: usize,
+    /// Of those, how many match the reader (reach `min_relevance`).
+    #[serde(default)]
+    pub matched: usize,
     /// Papers left out because an earlier digest already listed them.
     pub already_sent: usize,
     /// Papers listed in this digest.
@@ -148,6 +184,11 @@ impl DigestPaper {
                     .as_deref()
                     .and_then(|a| safe_url(&format!("https://arxiv.org/abs/{a}")))
             }),
+            pdf_url: p.pdf_url.as_deref().and_then(safe_url).or_else(|| {
+                p.arxiv_id
+                    .as_deref()
+                    .and_then(|a| safe_url(&format!("https://arxiv.org/pdf/{a}")))
+            }),
             authors: p
                 .authors
                 .iter()
@@ -164,6 +205,7 @@ impl DigestPaper {
             teaser,
             matched_terms,
             score: (r.score.total * 1000.0).round() / 1000.0,
+            day: None,
         }
     }
 }

@@ -1,143 +1,180 @@
-//! What goes into a digest: the papers first seen inside the digest's window
-//! (after the watermark of the last sent digest, up to now), minus the papers
-//! an earlier digest already listed, ranked by [`crate::rank`].
+//! What goes into the digest of a day, and why any paper is or is not in
+//! it: the one selection that `digest`, `run` and `explain` share.
 //!
-//! This module does not rank: it asks the ranking for the window and passes
-//! an extra filter. A paper's identity is its `id` (the arXiv id without the
-//! version), so a v2 of a paper already sent is not new.
+//! The pool of a day's digest is every paper the index had seen by the end
+//! of that day (or now, when earlier) and that was visible by then, which is
+//! either **new** (first seen after the watermark of the last delivered
+//! digest: nothing is ever lost) or still **fresh** (visible within
+//! `[digest] eligible_for`: a paper not yet mailed gets another chance
+//! while its counts grow), minus the papers an earlier digest listed
+//! (nothing is repeated; a paper's identity is its id, so a v2 of a paper
+//! already sent is not new). The pool is scored by [`crate::rank`] and cut
+//! into lists by [`crate::rank::select`]; after missed days, each missed day
+//! gets its share.
 
 use std::cell::Cell;
 use std::collections::HashSet;
 
 use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
 
 use super::model::RisingTopic;
 use crate::config::Config;
 use crate::error::Result;
 use crate::index::Index;
+use crate::ledger::Ledger;
 use crate::paper::Paper;
-use crate::rank::{Ranked, Window as RankWindow};
+use crate::rank::select::{self as pick, Candidate, LeftOut, Rules, Section, Selection};
+use crate::rank::{Ranked, Window};
 
-/// The window and exclusions of one digest.
-#[derive(Clone, Debug, Default)]
-pub struct Window {
-    /// Papers first seen strictly after this are new; `None`: every paper.
+/// At most this many papers of a pool are scored in full (the best by the
+/// ranking's own order); the lists are cut from them.
+pub const POOL_CAP: usize = 2_000;
+
+/// A catch-up digest covers at most this many days; papers of older missed
+/// days count with the oldest of them.
+pub const MAX_DAYS: usize = 7;
+
+/// The inputs that decide a day's digest.
+#[derive(Clone, Debug)]
+pub struct Day {
+    /// The reader's day.
+    pub date: Date,
+    /// The clock.
+    pub now: Timestamp,
+    /// Whether papers listed by earlier digests may be listed again.
+    pub include_seen: bool,
+}
+
+/// A day's selection with its window and counts.
+#[derive(Clone, Debug)]
+pub struct DaySelection {
+    /// The lists and the reason for every candidate left out.
+    pub selection: Selection,
+    /// The last delivered digest's watermark (`None`: first digest).
     pub since: Option<Timestamp>,
-    /// Papers first seen after this are left for the next digest.
-    pub until: Option<Timestamp>,
-    /// Ids of papers already sent (empty with `--include-seen`).
-    pub skip: HashSet<String>,
-}
-
-impl Window {
-    /// Whether `p` belongs to this window and was not sent before.
-    fn admits(&self, p: &Paper) -> Admit {
-        let seen = p.first_seen.or(p.published);
-        if let (Some(since), Some(seen)) = (self.since, seen)
-            && seen <= since
-        {
-            return Admit::Outside;
-        }
-        if let (Some(until), Some(seen)) = (self.until, seen)
-            && seen > until
-        {
-            return Admit::Outside;
-        }
-        if self.skip.contains(&p.id) {
-            return Admit::AlreadySent;
-        }
-        Admit::Yes
-    }
-}
-
-enum Admit {
-    Yes,
-    Outside,
-    AlreadySent,
-}
-
-/// The ranking's answer for one digest.
-#[derive(Clone, Debug, Default)]
-pub struct Selection {
-    /// The papers, best first.
-    pub ranked: Vec<Ranked>,
-    /// Papers in the window (new since the last digest).
+    /// Papers first seen up to this instant are covered.
+    pub until: Timestamp,
+    /// Papers visible since this instant are still eligible.
+    pub fresh_from: Timestamp,
+    /// Papers in the pool.
     pub considered: usize,
-    /// Of those, papers the reader's filters removed.
+    /// Of those, papers an `exclude` entry removed.
     pub excluded: usize,
-    /// Papers dropped because an earlier digest listed them.
+    /// Papers left out because an earlier digest listed them.
     pub already_sent: usize,
     /// Rising topics.
     pub rising: Vec<RisingTopic>,
+    /// Ids of papers listed by earlier digests.
+    pub sent: HashSet<String>,
 }
 
-/// Ranks the papers of `window` for the reader and keeps the best `limit`.
+/// The reader's days a digest of `date` covers: the days after the last
+/// delivered digest's day, up to `date` (at most [`MAX_DAYS`]); just `date`
+/// for the first digest or after a digest yesterday.
+fn covered_days(ledger: &Ledger, date: Date) -> Vec<Date> {
+    let day = date.to_string();
+    let last = ledger
+        .digests
+        .iter()
+        .filter(|d| d.date.as_str() < day.as_str())
+        .filter_map(|d| d.date.parse::<Date>().ok())
+        .max();
+    let mut days = vec![date];
+    if let Some(last) = last {
+        let mut d = date;
+        while days.len() < MAX_DAYS {
+            match d.yesterday() {
+                Ok(y) if y > last => {
+                    days.push(y);
+                    d = y;
+                }
+                _ => break,
+            }
+        }
+    }
+    days.reverse();
+    days
+}
+
+/// The selection rules of `[digest]`.
+///
+/// A reader who follows nothing (no keywords, categories or authors) has
+/// nothing to match: the main list then ranks every paper, and there is no
+/// "also popular".
+pub fn rules(config: &Config) -> Rules {
+    let d = &config.digest;
+    let i = &config.interests;
+    let follows_nothing = i.keywords.is_empty() && i.categories.is_empty() && i.authors.is_empty();
+    Rules {
+        limit: d.limit,
+        catch_up_limit: d.catch_up_limit.max(d.limit),
+        min_relevance: if follows_nothing {
+            f32::NEG_INFINITY
+        } else {
+            d.min_relevance
+        },
+        spread: d.spread,
+        also_popular: if follows_nothing { 0 } else { d.also_popular },
+        also_popular_min_upvotes: d.also_popular_min_upvotes,
+    }
+}
+
+/// Selects the digest of `day`.
 ///
 /// # Errors
-/// An index failure.
-pub fn select(
-    index: &Index,
-    config: &Config,
-    now: Timestamp,
-    window: &Window,
-    limit: usize,
-) -> Result<Selection> {
+/// An index or config failure.
+pub fn select(index: &Index, config: &Config, ledger: &Ledger, day: &Day) -> Result<DaySelection> {
+    let date = day.date.to_string();
+    let until = super::end_of_day(config, day.date)?.min(day.now);
+    let since = ledger.watermark_before(&date);
+    let sent = if day.include_seen {
+        HashSet::new()
+    } else {
+        ledger.sent_before(&date)
+    };
+    let fresh_from = until
+        .checked_sub(config.digest.eligible_for.0)
+        .unwrap_or(Timestamp::MIN);
     let already_sent = Cell::new(0usize);
-    let filter = |p: &Paper| match window.admits(p) {
-        Admit::Yes => true,
-        Admit::Outside => false,
-        Admit::AlreadySent => {
+    let filter = |p: &Paper| {
+        if sent.contains(&p.id) {
             already_sent.set(already_sent.get() + 1);
             false
+        } else {
+            true
         }
     };
-    let mut selection = rank(index, config, now, window, limit, &filter)?;
-    selection.already_sent = already_sent.get();
-    Ok(selection)
-}
-
-/// The one call into ranking: the window as `FirstSeen(watermark)` (or
-/// every paper for the first digest), and `filter` for what ranking cannot
-/// know (the strict watermark, the day's end, papers already sent).
-fn rank(
-    index: &Index,
-    config: &Config,
-    now: Timestamp,
-    window: &Window,
-    limit: usize,
-    filter: &dyn Fn(&Paper) -> bool,
-) -> Result<Selection> {
-    // The ranking's window is inclusive; ours starts strictly after the
-    // watermark. Times have whole-second precision (`Clock::now`), so one
-    // second later is the first instant that is new. Without this, papers
-    // ingested in the same second a digest was built would be counted as
-    // new again by the next digest.
-    // Both ends go into the query (not only into `filter`), so a window that
-    // holds few papers of a large index costs a few loads, not a scan.
-    let since = window.since.map(|t| {
-        t.checked_add(jiff::SignedDuration::from_secs(1))
-            .unwrap_or(t)
-    });
-    let rank_window = if since.is_none() && window.until.is_none() {
-        RankWindow::All
-    } else {
-        RankWindow::FirstSeenBetween(since, window.until)
+    let window = Window::Pool {
+        new_after: since,
+        fresh_from,
+        until,
     };
-    let outcome = crate::rank::rank_papers(index, config, now, rank_window, limit, Some(filter))?;
-    let mut ranked = outcome.ranked;
-    // Equal scores in a stable order (by id), so the same index and clock
-    // always give the same digest, byte for byte.
-    ranked.sort_by(|a, b| {
-        b.score
-            .total
-            .total_cmp(&a.score.total)
-            .then_with(|| a.paper.id.cmp(&b.paper.id))
-    });
-    Ok(Selection {
-        ranked,
+    let outcome =
+        crate::index::rank::rank_papers(index, config, until, window, POOL_CAP, Some(&filter))?;
+    let tz = super::time_zone(config)?;
+    let days = covered_days(ledger, day.date);
+    let candidates: Vec<Candidate> = outcome
+        .ranked
+        .into_iter()
+        .map(|ranked| Candidate {
+            day: ranked
+                .paper
+                .effective_date()
+                .map_or(day.date, |t| t.to_zoned_datetime(tz.clone()).date()),
+            ranked,
+        })
+        .collect();
+    let selection = pick::select(candidates, &days, &rules(config));
+    Ok(DaySelection {
+        selection,
+        since,
+        until,
+        fresh_from,
         considered: outcome.considered,
         excluded: outcome.excluded,
-        already_sent: 0,
+        already_sent: already_sent.get(),
         rising: outcome
             .rising
             .into_iter()
@@ -147,5 +184,203 @@ fn rank(
                 baseline_count: t.baseline_count,
             })
             .collect(),
+        sent,
     })
+}
+
+/// Whether and why a paper is (not) in a day's digest.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Verdict {
+    /// It is in the digest.
+    Included {
+        /// `main` or `also_popular`.
+        section: Section,
+        /// Its 1-based position in that list.
+        position: usize,
+        /// The day it is listed under (a catch-up digest groups by day).
+        day: Date,
+        /// When spread placed it below a paper with a lower score: the
+        /// interest that already had papers above it.
+        moved_for: Option<String>,
+    },
+    /// An `[interests] exclude` entry removes it from every list.
+    Excluded {
+        /// The entry.
+        keyword: String,
+        /// Where it matched (`title` or `abstract`).
+        field: String,
+    },
+    /// An earlier digest listed it.
+    AlreadySent {
+        /// That digest's day.
+        date: String,
+        /// When it was delivered.
+        sent_at: Timestamp,
+    },
+    /// The index had not seen it (or it was not yet visible) by the
+    /// digest's end.
+    NotYetSeen {
+        /// When the index first saw it.
+        first_seen: Option<Timestamp>,
+        /// When the reader could first see it.
+        visible: Option<Timestamp>,
+        /// The digest's end.
+        until: Timestamp,
+    },
+    /// It is neither new since the last digest nor fresh any more.
+    OutsideWindow {
+        /// When the index first saw it.
+        first_seen: Option<Timestamp>,
+        /// When the reader could first see it.
+        visible: Option<Timestamp>,
+        /// The last digest's watermark.
+        since: Option<Timestamp>,
+        /// The start of the freshness window.
+        fresh_from: Timestamp,
+    },
+    /// It does not match the reader enough for the main list, and is not
+    /// popular enough for "also popular".
+    NotAMatch {
+        /// Its relevance (interests + negatives + follows).
+        relevance: f32,
+        /// `[digest] min_relevance`.
+        min_relevance: f32,
+    },
+    /// Its day's list was full with papers that scored higher (or spread
+    /// gave its place to another interest).
+    BelowCutoff {
+        /// Its score.
+        score: f32,
+        /// The last score taken that day.
+        cutoff: f32,
+        /// The places its day had.
+        places: usize,
+        /// The interest that already had papers above it, when spread cost
+        /// it its place.
+        moved_for: Option<String>,
+    },
+    /// Beyond the best [`POOL_CAP`] papers of the pool.
+    BeyondPool {
+        /// Its score.
+        score: f32,
+    },
+}
+
+/// The verdict on `paper` (scored as `ranked`; `excluded` from
+/// [`crate::index::rank::score_paper`]) in the selection `sel`, with the
+/// ledger for papers already sent.
+pub fn verdict(
+    sel: &DaySelection,
+    ledger: &Ledger,
+    day: &str,
+    ranked: &Ranked,
+    excluded: Option<(String, String)>,
+) -> Verdict {
+    let p = &ranked.paper;
+    if let Some(found) = sel.selection.find(&p.id) {
+        return match found {
+            Ok(pick) => Verdict::Included {
+                section: pick.section,
+                position: pick.position,
+                day: pick.day,
+                moved_for: pick.moved_for.clone(),
+            },
+            Err(LeftOut::NotAMatch {
+                relevance,
+                min_relevance,
+            }) => Verdict::NotAMatch {
+                relevance: *relevance,
+                min_relevance: *min_relevance,
+            },
+            Err(LeftOut::BelowCutoff {
+                score,
+                cutoff,
+                places,
+                moved_for,
+            }) => Verdict::BelowCutoff {
+                score: *score,
+                cutoff: *cutoff,
+                places: *places,
+                moved_for: moved_for.clone(),
+            },
+        };
+    }
+    if let Some((keyword, field)) = excluded {
+        return Verdict::Excluded { keyword, field };
+    }
+    if sel.sent.contains(&p.id)
+        && let Some(d) = ledger
+            .digests
+            .iter()
+            .filter(|d| d.date.as_str() < day && d.papers.contains(&p.id))
+            .min_by(|a, b| a.date.cmp(&b.date))
+    {
+        return Verdict::AlreadySent {
+            date: d.date.clone(),
+            sent_at: d.sent_at,
+        };
+    }
+    let visible = p.effective_date();
+    if p.first_seen.is_none_or(|t| t > sel.until) || visible.is_some_and(|t| t > sel.until) {
+        return Verdict::NotYetSeen {
+            first_seen: p.first_seen,
+            visible,
+            until: sel.until,
+        };
+    }
+    let new = match (sel.since, p.first_seen) {
+        (Some(w), Some(f)) => f > w,
+        _ => true,
+    };
+    let fresh = visible.is_some_and(|t| t >= sel.fresh_from);
+    if !new && !fresh {
+        return Verdict::OutsideWindow {
+            first_seen: p.first_seen,
+            visible,
+            since: sel.since,
+            fresh_from: sel.fresh_from,
+        };
+    }
+    Verdict::BeyondPool {
+        score: ranked.score.total,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{Delivery, SentDigest};
+
+    fn sent(date: &str) -> SentDigest {
+        SentDigest {
+            date: date.into(),
+            message_id: format!("<{date}@x>"),
+            sent_at: "2025-11-01T07:00:00Z"
+                .parse()
+                .unwrap_or(Timestamp::UNIX_EPOCH),
+            covered_until: "2025-11-01T07:00:00Z"
+                .parse()
+                .unwrap_or(Timestamp::UNIX_EPOCH),
+            delivery: Delivery::Mail,
+            papers: vec![],
+        }
+    }
+
+    #[test]
+    fn a_digest_after_missed_days_covers_each_of_them() {
+        let d = |s: &str| s.parse::<Date>().unwrap_or_default();
+        let mut ledger = Ledger::default();
+        assert_eq!(covered_days(&ledger, d("2025-11-05")), [d("2025-11-05")]);
+        ledger.digests.push(sent("2025-11-04"));
+        assert_eq!(covered_days(&ledger, d("2025-11-05")), [d("2025-11-05")]);
+        ledger.digests.push(sent("2025-11-01"));
+        ledger.digests.retain(|x| x.date == "2025-11-01");
+        assert_eq!(
+            covered_days(&ledger, d("2025-11-04")),
+            [d("2025-11-02"), d("2025-11-03"), d("2025-11-04")]
+        );
+        // At most MAX_DAYS.
+        assert_eq!(covered_days(&ledger, d("2025-11-30")).len(), MAX_DAYS);
+    }
 }

@@ -25,8 +25,8 @@ use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::ColumnValues;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, EnableScoring, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, Term};
@@ -35,7 +35,7 @@ use super::{Index, IndexError, SearchQuery, schema, to_datetime};
 use crate::config::Config;
 use crate::error::Error;
 use crate::paper::Paper;
-use crate::rank::{self, Clause, Counts, Plan, RankOutcome, Ranked, Score, Target, Topic, Window};
+use crate::rank::{self, Clause, Counts, Plan, RankOutcome, Ranked, Target, Topic, Window};
 use crate::trends::{self, Candidate};
 
 /// At most this many window papers are read to find trend candidates (the
@@ -119,23 +119,48 @@ impl Index {
 
     /// Papers in `window` (scored 0).
     fn window_query(&self, window: Window) -> BoxQuery {
-        let range = |field: Field, t: Timestamp| -> BoxQuery {
-            Box::new(RangeQuery::new(
-                Bound::Included(Term::from_field_date(field, to_datetime(t))),
-                Bound::Unbounded,
-            ))
-        };
-        let q = match window {
-            Window::Date(t) => range(self.fields.date, t),
-            Window::FirstSeen(t) => range(self.fields.first_seen, t),
-            Window::FirstSeenBetween(since, until) => {
-                let f = self.fields.first_seen;
-                let bound = |t: Option<Timestamp>| {
-                    t.map_or(Bound::Unbounded, |t| {
-                        Bound::Included(Term::from_field_date(f, to_datetime(t)))
-                    })
+        let f = self.fields;
+        let between =
+            |field: Field, since: Bound<Timestamp>, until: Bound<Timestamp>| -> BoxQuery {
+                let term = |t: Timestamp| Term::from_field_date(field, to_datetime(t));
+                let map = |b: Bound<Timestamp>| match b {
+                    Bound::Included(t) => Bound::Included(term(t)),
+                    Bound::Excluded(t) => Bound::Excluded(term(t)),
+                    Bound::Unbounded => Bound::Unbounded,
                 };
-                Box::new(RangeQuery::new(bound(since), bound(until)))
+                Box::new(RangeQuery::new(map(since), map(until)))
+            };
+        let q: BoxQuery = match window {
+            Window::Visible { since, until } => {
+                between(f.date, Bound::Included(since), Bound::Included(until))
+            }
+            Window::Pool {
+                new_after,
+                fresh_from,
+                until,
+            } => {
+                let fresh = between(f.date, Bound::Included(fresh_from), Bound::Unbounded);
+                let either: BoxQuery = match new_after {
+                    Some(w) => Box::new(BooleanQuery::new(vec![
+                        (
+                            Occur::Should,
+                            between(f.first_seen, Bound::Excluded(w), Bound::Unbounded),
+                        ),
+                        (Occur::Should, fresh),
+                    ])),
+                    None => Box::new(AllQuery),
+                };
+                Box::new(BooleanQuery::new(vec![
+                    (
+                        Occur::Must,
+                        between(f.first_seen, Bound::Unbounded, Bound::Included(until)),
+                    ),
+                    (
+                        Occur::Must,
+                        between(f.date, Bound::Unbounded, Bound::Included(until)),
+                    ),
+                    (Occur::Must, either),
+                ]))
             }
             Window::All => Box::new(AllQuery),
         };
@@ -186,13 +211,21 @@ impl Index {
                 )
             })
             .collect();
+        // Momentum counts a paper's best rising topic only: its clauses go
+        // into one disjunction that scores the maximum (`rank::score` agrees).
+        let mut momentum: Vec<BoxQuery> = Vec::new();
         for (c, q) in plan.clauses.iter().zip(clause_queries) {
             if let Some(q) = q {
-                clauses.push((
-                    Occur::Should,
-                    Box::new(ConstScoreQuery::new(q.box_clone(), c.weight)),
-                ));
+                let weighted: BoxQuery = Box::new(ConstScoreQuery::new(q.box_clone(), c.weight));
+                if c.kind == rank::ClauseKind::Momentum {
+                    momentum.push(weighted);
+                } else {
+                    clauses.push((Occur::Should, weighted));
+                }
             }
+        }
+        if !momentum.is_empty() {
+            clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(momentum))));
         }
         if let Some(x) = self.exclude_query(plan) {
             clauses.push((Occur::MustNot, x));
@@ -388,7 +421,18 @@ fn ranked_paper(
     let fresh = paper.effective_date().map_or(0.0, |d| {
         rank::freshness(rank::age_days(d, now), config.rank.half_life.days())
     });
-    let score = rank::score(plan, matched, counts, fresh, &config.rank);
+    let mut score = rank::score(plan, matched, counts, fresh, &config.rank);
+    if let (Some(part), Some(d)) = (
+        score.parts.iter_mut().find(|p| p.name == "freshness"),
+        paper.effective_date(),
+    ) {
+        part.detail.push(format!(
+            "age {:.1} d from {} (when you could first see it: the later of arXiv v1 and the \
+             first listing by a source)",
+            rank::age_days(d, now).max(0.0),
+            d.strftime("%Y-%m-%d %H:%M UTC")
+        ));
+    }
     Ranked {
         why: rank::why_line(&score, counts),
         matched_terms: rank::matched_terms(&score),
@@ -643,78 +687,27 @@ pub fn rank_search(
     })
 }
 
-/// Why a paper is, or is not, in a ranking.
-#[derive(Clone, Debug, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum Verdict {
-    /// It is in the ranking, at this 1-based position.
-    Included {
-        /// 1-based position.
-        position: usize,
-    },
-    /// An exclude keyword removed it.
-    Excluded {
-        /// The `[interests] exclude` entry.
-        keyword: String,
-        /// Where it matched (`title` or `abstract`).
-        field: String,
-    },
-    /// It scores below the last paper taken.
-    BelowCutoff {
-        /// Its score.
-        score: f32,
-        /// The score of the last paper taken.
-        cutoff: f32,
-        /// How many papers were taken.
-        limit: usize,
-    },
-    /// An earlier digest already sent it.
-    AlreadySent {
-        /// The digest's day.
-        date: jiff::civil::Date,
-        /// When that digest was sent.
-        sent_at: Timestamp,
-    },
-    /// It is dated (or first seen) before the window starts.
-    OutsideWindow {
-        /// The date the window uses for it.
-        date: Option<Timestamp>,
-        /// The window's start.
-        window_start: Timestamp,
-    },
+/// One paper scored for the reader, and the exclude keyword that removes
+/// it from every ranking, if any.
+#[derive(Clone, Debug)]
+pub struct Scored {
+    /// The paper with its score, parts and "why" line.
+    pub ranked: Ranked,
+    /// `(exclude entry, field)` when an `[interests] exclude` entry matches.
+    pub excluded: Option<(String, String)>,
 }
 
-/// `explain ID`: the paper's score and parts, and its verdict.
-#[derive(Clone, Debug, Serialize)]
-pub struct Explanation {
-    /// The paper.
-    pub paper: Paper,
-    /// Its score for the configured interests (even when not included).
-    pub score: Score,
-    /// The one-line reason.
-    pub why: String,
-    /// Whether and why it is (not) in the ranking.
-    pub verdict: Verdict,
-}
-
-/// Explains where paper `id` ranks in `window` with `limit` results, or why
-/// it is not there.
-///
-/// `already_sent` is the hook for the digest ledger: `Some((digest day,
-/// sent at))` when an earlier digest listed the paper. Checks run in this
-/// order: excluded, outside the window, already sent, below the cut-off.
+/// Scores paper `id` (any form `show` accepts) at `now` exactly as the
+/// ranking would, whether or not it is in any window.
 ///
 /// # Errors
 /// [`Error::Usage`] when no paper has that id; an index failure.
-pub fn explain_paper(
+pub fn score_paper(
     index: &Index,
     config: &Config,
     now: Timestamp,
     id: &str,
-    window: Window,
-    limit: usize,
-    already_sent: Option<(jiff::civil::Date, Timestamp)>,
-) -> Result<Explanation, Error> {
+) -> Result<Scored, Error> {
     let Some(paper) = index.get(id)? else {
         return Err(Error::Usage(format!(
             "no paper with id {:?} in the index",
@@ -736,7 +729,6 @@ pub fn explain_paper(
     let matched = index.matched_clauses(&searcher, &clause_queries, &[addr])?;
     let m = matched.into_iter().next().unwrap_or_default();
     let ranked = ranked_paper(paper, &plan, &m, config, now);
-    // Excluded: which keyword, where.
     let f = index.fields;
     let mut excluded = None;
     'outer: for kw in &plan.excludes {
@@ -755,41 +747,7 @@ pub fn explain_paper(
             }
         }
     }
-    let outside = match window {
-        Window::Date(t) => Some((ranked.paper.effective_date(), t)),
-        Window::FirstSeen(t) | Window::FirstSeenBetween(Some(t), _) => {
-            Some((ranked.paper.first_seen, t))
-        }
-        Window::FirstSeenBetween(None, _) | Window::All => None,
-    }
-    .filter(|(d, t)| d.is_none_or(|d| d < *t));
-    let verdict = if let Some((keyword, field)) = excluded {
-        Verdict::Excluded { keyword, field }
-    } else if let Some((date, window_start)) = outside {
-        Verdict::OutsideWindow { date, window_start }
-    } else if let Some((date, sent_at)) = already_sent {
-        Verdict::AlreadySent { date, sent_at }
-    } else {
-        let outcome = rank_papers(index, config, now, window, limit, None)?;
-        match outcome
-            .ranked
-            .iter()
-            .position(|r| r.paper.id == ranked.paper.id)
-        {
-            Some(i) => Verdict::Included { position: i + 1 },
-            None => Verdict::BelowCutoff {
-                score: ranked.score.total,
-                cutoff: outcome.ranked.last().map_or(0.0, |r| r.score.total),
-                limit,
-            },
-        }
-    };
-    Ok(Explanation {
-        paper: ranked.paper,
-        score: ranked.score,
-        why: ranked.why,
-        verdict,
-    })
+    Ok(Scored { ranked, excluded })
 }
 
 /// A paper similar to another, with its similarity score.

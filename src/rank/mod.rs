@@ -12,15 +12,16 @@
 //!              + code_bonus if the paper ships code)
 //! ```
 //!
-//! `interest`, `negative`, `follow` and `momentum` are sums of the weights of
-//! the [`Clause`]s a paper matches. Invariant: the `points` of a score's parts
+//! `interest`, `negative` and `follow` are sums of the weights of the
+//! [`Clause`]s a paper matches; `momentum` is the weight of its best rising
+//! topic, capped below any real interest match (see [`Plan::new`]). Invariant: the `points` of a score's parts
 //! sum to its `total` (up to float rounding), so `--explain` adds up.
 //!
 //! This module does no I/O and does not know tantivy.
 
 mod plan;
+pub mod select;
 
-pub use crate::index::rank::{Explanation, Verdict, explain_paper, rank_papers};
 pub use plan::{Clause, ClauseKind, Plan, Target};
 
 use jiff::Timestamp;
@@ -91,21 +92,33 @@ pub struct Ranked {
     pub matched_terms: Vec<String>,
 }
 
-/// Which papers a ranking considers.
+/// Which papers a ranking considers. Every window is bounded on both sides:
+/// a paper dated after its end is not in it, so a view "as of" a past date
+/// sees only what existed then.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Window {
-    /// Papers dated (published, else first seen) at or after this instant:
-    /// what `top --since` uses.
-    Date(Timestamp),
-    /// Papers first seen at or after this instant: what the digest uses.
-    FirstSeen(Timestamp),
-    /// Papers first seen in `[since, until]` (either end open when `None`):
-    /// the digest's window between its watermark and the end of its day.
-    FirstSeenBetween(Option<Timestamp>, Option<Timestamp>),
+    /// Papers whose visible date (see [`crate::paper::Paper::effective_date`])
+    /// is in `[since, until]`: what `top` uses.
+    Visible {
+        /// The start.
+        since: Timestamp,
+        /// The end (the clock, for `top`).
+        until: Timestamp,
+    },
+    /// The digest's pool: papers first seen and visible by `until` that are
+    /// new (first seen after `new_after`, the last delivered digest's
+    /// watermark) or still fresh (visible at or after `fresh_from`).
+    Pool {
+        /// The watermark; `None` for the first digest (every paper is new).
+        new_after: Option<Timestamp>,
+        /// Papers visible since this instant stay eligible.
+        fresh_from: Timestamp,
+        /// The end of the digest's day, or the clock when earlier.
+        until: Timestamp,
+    },
     /// Every paper.
     All,
 }
-
 /// A rising topic: a term or phrase whose share of recent papers is high
 /// against the baseline window.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -206,7 +219,12 @@ pub fn score(plan: &Plan, matched: &[bool], counts: Counts, fresh: f32, cfg: &Ra
             ClauseKind::Follow => 2,
             ClauseKind::Momentum => 3,
         };
-        sums[slot] += clause.weight;
+        if clause.kind == ClauseKind::Momentum {
+            // Momentum counts its best topic only (capped; see `Plan::new`).
+            sums[slot] = sums[slot].max(clause.weight);
+        } else {
+            sums[slot] += clause.weight;
+        }
         details[slot].push(clause.detail());
         matches.push(Match {
             part: names[slot].to_string(),
@@ -268,17 +286,24 @@ pub fn score(plan: &Plan, matched: &[bool], counts: Counts, fresh: f32, cfg: &Ra
 /// 42 upvotes · code · rising: "vision transformers"`.
 pub fn why_line(score: &Score, counts: Counts) -> String {
     let mut pieces = Vec::new();
-    // One item per term and field, in plan order (the digest's snapshots
-    // rely on this form).
+    // One item per term, naming every field it matched in, in plan order:
+    // `"agents" (title, abstract), "reasoning" (title)`.
     let listed = |part: &str| -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
+        let mut terms: Vec<(&str, Vec<&str>)> = Vec::new();
         for m in score.matches.iter().filter(|m| m.part == part) {
-            let item = format!("\"{}\" ({})", m.term, m.field);
-            if !out.contains(&item) {
-                out.push(item);
+            match terms.iter_mut().find(|(t, _)| *t == m.term) {
+                Some((_, fields)) => {
+                    if !fields.contains(&m.field.as_str()) {
+                        fields.push(&m.field);
+                    }
+                }
+                None => terms.push((&m.term, vec![&m.field])),
             }
         }
-        out
+        terms
+            .into_iter()
+            .map(|(t, f)| format!("\"{t}\" ({})", f.join(", ")))
+            .collect()
     };
     let interest = listed("interest");
     if !interest.is_empty() {
@@ -292,11 +317,12 @@ pub fn why_line(score: &Score, counts: Counts) -> String {
     if !negative.is_empty() {
         pieces.push(format!("demoted by {}", negative.join(", ")));
     }
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     if counts.upvotes > 0 {
-        pieces.push(format!("{} upvotes", counts.upvotes));
+        pieces.push(plural(counts.upvotes, "upvote", "upvotes"));
     }
     if counts.stars > 0 {
-        pieces.push(format!("{} stars", counts.stars));
+        pieces.push(plural(counts.stars, "star", "stars"));
     }
     if counts.has_code {
         pieces.push("code".into());

@@ -157,18 +157,38 @@ impl Plan {
             }
         }
         let best = rising.iter().map(|t| t.score).fold(0.0f32, f32::max);
-        if cfg.momentum_weight != 0.0 && best > 0.0 {
+        // Momentum never outweighs a real interest match: a paper counts only
+        // its best rising topic, and that is capped at half the smallest
+        // interest clause.
+        let smallest_interest = clauses
+            .iter()
+            .filter(|c| c.kind == ClauseKind::Interest && c.weight > 0.0)
+            .map(|c| c.weight)
+            .fold(f32::INFINITY, f32::min);
+        let cap = if smallest_interest.is_finite() {
+            cfg.momentum_weight.min(smallest_interest / 2.0)
+        } else {
+            cfg.momentum_weight
+        };
+        if cap > 0.0 && best > 0.0 {
             for t in rising.iter().filter(|t| t.score > 0.0) {
                 let share = t.score / best;
                 clauses.push(Clause {
                     kind: ClauseKind::Momentum,
                     label: t.phrase.clone(),
                     target: Target::Text,
-                    weight: cfg.momentum_weight * share,
-                    how: format!(
-                        "momentum_weight {} x rise {:.2}/{:.2}",
-                        cfg.momentum_weight, t.score, best
-                    ),
+                    weight: cap * share,
+                    how: if cap < cfg.momentum_weight {
+                        format!(
+                            "momentum capped at {cap:.2} (half the smallest interest) x rise {:.2}/{:.2}",
+                            t.score, best
+                        )
+                    } else {
+                        format!(
+                            "momentum_weight {} x rise {:.2}/{:.2}",
+                            cfg.momentum_weight, t.score, best
+                        )
+                    },
                 });
             }
         }

@@ -188,6 +188,20 @@ fn why_line_names_matches_counts_and_rising_topics() {
          · rising: \"vision transformers\""
     );
     assert_eq!(matched_terms(&s), ["in-context learning", "retrieval"]);
+    // A term found in two fields is named once, with both fields.
+    let both: Vec<bool> = plan
+        .clauses
+        .iter()
+        .map(|c| c.label == "retrieval" && c.kind == ClauseKind::Interest)
+        .collect();
+    let one = Counts {
+        upvotes: 1,
+        ..Counts::default()
+    };
+    assert_eq!(
+        why_line(&score(&plan, &both, one, 1.0, &cfg()), one),
+        "matches \"retrieval\" (title, abstract) · 1 upvote"
+    );
     let none = score(
         &plan,
         &vec![false; plan.clauses.len()],

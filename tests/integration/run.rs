@@ -19,7 +19,8 @@ fn the_demo_run_prints_the_markdown_digest_once_a_day() {
     );
     assert!(out.stdout.contains("## 1. "));
     assert!(
-        out.stdout.contains("189 new since the last digest"),
+        out.stdout
+            .contains("10 picked for you from 189 papers in the index"),
         "{}",
         out.stdout
     );
@@ -57,7 +58,7 @@ fn the_next_day_lists_only_new_papers_and_a_missing_source_is_partial() {
         "{}",
         day1.stdout
     );
-    assert!(day1.stdout.contains("189 new since the last digest"));
+    assert!(day1.stdout.contains("189 considered"), "{}", day1.stdout);
     // Day 3 (a missed day): the new file's papers, none of the seed's.
     std::fs::copy(fixture("hf-json/2026-01-02.json"), &later).unwrap();
     env.set_now("2026-11-29T08:00:00Z");
@@ -68,7 +69,7 @@ fn the_next_day_lists_only_new_papers_and_a_missing_source_is_partial() {
         "{}",
         day3.stdout
     );
-    assert!(!day3.stdout.contains("189 new"), "{}", day3.stdout);
+    assert!(!day3.stdout.contains("189 considered"), "{}", day3.stdout);
     let titles1: Vec<&str> = day1
         .stdout
         .lines()
@@ -81,15 +82,19 @@ fn the_next_day_lists_only_new_papers_and_a_missing_source_is_partial() {
             "{title} was already in day 1's digest"
         );
     }
-    // Day 4: nothing new at all, said plainly.
+    // Day 4: nothing new at all: no digest (cron stays quiet), and `-v`
+    // says why.
     env.set_now("2026-11-30T08:00:00Z");
     let day4 = env.cmd(["run", "--config"]).arg(&cfg).run();
     day4.success();
+    assert_eq!(day4.stdout, "");
+    let day4 = env.cmd(["-v", "run", "--config"]).arg(&cfg).run();
+    assert_eq!(day4.stdout, "");
     assert!(
-        day4.stdout
-            .contains("no new papers from any source since the last digest"),
+        day4.stderr
+            .contains("nothing new for 2026-11-30: no digest sent"),
         "{}",
-        day4.stdout
+        day4.stderr
     );
 }
 

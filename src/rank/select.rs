@@ -1,0 +1,472 @@
+//! Selection: from scored candidates to the lists a reader sees. Pure: the
+//! candidates come in scored (by [`super::score`]), the lists go out with the
+//! reason for every paper left out, so `digest`, `run` and `explain` share
+//! one answer.
+//!
+//! The rules, in order:
+//! 1. **Relevance** is what the reader's own signals add up to before
+//!    freshness: interests + negatives + follows. A paper enters the main list
+//!    only when it reaches `min_relevance`.
+//! 2. **Days**: a catch-up selection covers several days; each day gets its
+//!    share of the total (at least [`MIN_PER_DAY`]), so no missed day is
+//!    crowded out by another.
+//! 3. **Spread**: within a day, papers are taken greedily by score, each
+//!    score multiplied by `spread` once for every paper already taken for
+//!    the same primary interest (the one that adds most to its relevance).
+//!    A paper that a lower-scored paper overtook this way is marked as moved.
+//! 4. **Also popular**: papers below `min_relevance` with at least
+//!    `also_popular_min_upvotes`, best score first, at most `also_popular`,
+//!    in a section of their own, never in the main list.
+//!
+//! Invariant: every candidate ends in exactly one of the main list, the
+//! "also popular" list, or [`Selection::left_out`] with its reason.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::{Ranked, Score};
+
+/// Each day of a catch-up digest gets at least this many places.
+pub const MIN_PER_DAY: usize = 3;
+
+/// The knobs of a selection (from `[digest]`, or `top`'s flags).
+#[derive(Clone, Debug)]
+pub struct Rules {
+    /// Main-list size of a one-day selection.
+    pub limit: usize,
+    /// Total main-list size of a selection over several days.
+    pub catch_up_limit: usize,
+    /// Relevance a paper needs for the main list.
+    pub min_relevance: f32,
+    /// Score factor per paper already taken for the same interest (1: off).
+    pub spread: f32,
+    /// Size of the "also popular" section (0: off).
+    pub also_popular: usize,
+    /// Upvotes a paper needs for "also popular".
+    pub also_popular_min_upvotes: u64,
+}
+
+/// A candidate: a scored paper and the day it belongs to (the reader's day
+/// it became visible, clamped into the selection's days).
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    /// The scored paper.
+    pub ranked: Ranked,
+    /// Its day.
+    pub day: Date,
+}
+
+/// Which list a picked paper is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// The main list: papers that match the reader.
+    Main,
+    /// "Also popular": popular papers that match nothing the reader follows.
+    AlsoPopular,
+}
+
+/// A picked paper.
+#[derive(Clone, Debug)]
+pub struct Pick {
+    /// The scored paper.
+    pub ranked: Ranked,
+    /// Its day.
+    pub day: Date,
+    /// Its list.
+    pub section: Section,
+    /// Its 1-based position within its list (across days, in day order).
+    pub position: usize,
+    /// When spread placed it below a paper with a lower score: the interest
+    /// that already had papers above it.
+    pub moved_for: Option<String>,
+}
+
+/// Why a candidate is not in any list.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum LeftOut {
+    /// Its relevance is below `min_relevance` and it is not popular enough
+    /// (or the "also popular" section is full).
+    NotAMatch {
+        /// Its relevance.
+        relevance: f32,
+        /// The minimum.
+        min_relevance: f32,
+    },
+    /// Its day's list was full with papers that scored higher.
+    BelowCutoff {
+        /// Its score.
+        score: f32,
+        /// The score of the last paper taken that day.
+        cutoff: f32,
+        /// How many places its day had.
+        places: usize,
+        /// When spread cost it its place: the interest already well covered.
+        moved_for: Option<String>,
+    },
+}
+
+/// The outcome of [`select`].
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// The main list, in day order, best first within a day.
+    pub main: Vec<Pick>,
+    /// "Also popular".
+    pub also_popular: Vec<Pick>,
+    /// Every other candidate, by id.
+    pub left_out: HashMap<String, LeftOut>,
+    /// The days covered, oldest first.
+    pub days: Vec<Date>,
+    /// Candidates that reached `min_relevance`.
+    pub matched: usize,
+}
+
+impl Selection {
+    /// Where paper `id` is: its pick, or why it was left out (`None` when it
+    /// was not a candidate).
+    pub fn find(&self, id: &str) -> Option<Result<&Pick, &LeftOut>> {
+        self.main
+            .iter()
+            .chain(&self.also_popular)
+            .find(|p| p.ranked.paper.id == id)
+            .map(Ok)
+            .or_else(|| self.left_out.get(id).map(Err))
+    }
+}
+
+/// What the reader's own signals add up to, before freshness: interests,
+/// negatives and follows (the part values, not the points).
+pub fn relevance(score: &Score) -> f32 {
+    ["interest", "negative", "follow", "profile"]
+        .iter()
+        .filter_map(|n| score.part(n))
+        .map(|p| p.value)
+        .sum()
+}
+
+/// The interest (or followed name) that adds most to a paper's relevance:
+/// the unit spread works on. `None` when nothing matched.
+pub fn primary_interest(score: &Score) -> Option<String> {
+    let mut by_term: Vec<(String, f32)> = Vec::new();
+    for m in score
+        .matches
+        .iter()
+        .filter(|m| m.part == "interest" || m.part == "follow")
+    {
+        match by_term.iter_mut().find(|(t, _)| *t == m.term) {
+            Some((_, w)) => *w += m.weight,
+            None => by_term.push((m.term.clone(), m.weight)),
+        }
+    }
+    by_term
+        .into_iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(t, _)| t)
+}
+
+/// How many main-list places each of `days` days gets.
+pub fn places_per_day(rules: &Rules, days: usize) -> usize {
+    if days <= 1 {
+        rules.limit
+    } else {
+        (rules.catch_up_limit / days)
+            .min(rules.limit)
+            .max(MIN_PER_DAY)
+    }
+}
+
+/// Orders by score, best first, ties by id (the same input always gives the
+/// same order).
+fn by_score(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+    b.score
+        .total
+        .total_cmp(&a.score.total)
+        .then_with(|| a.paper.id.cmp(&b.paper.id))
+}
+
+/// Selects the main list and "also popular" from `candidates`, covering
+/// `days` (oldest first; a candidate of another day is counted in the
+/// nearest one).
+pub fn select(mut candidates: Vec<Candidate>, days: &[Date], rules: &Rules) -> Selection {
+    let mut days = days.to_vec();
+    days.sort_unstable();
+    days.dedup();
+    if days.is_empty() {
+        days.extend(candidates.iter().map(|c| c.day).max());
+    }
+    let (Some(&first), Some(&last)) = (days.first(), days.last()) else {
+        return Selection::default();
+    };
+    for c in &mut candidates {
+        c.day = c.day.clamp(first, last);
+        if !days.contains(&c.day) {
+            // A day between two covered days that is not covered itself
+            // counts with the next covered day.
+            c.day = days.iter().copied().find(|d| *d >= c.day).unwrap_or(last);
+        }
+    }
+    candidates.sort_by(|a, b| by_score(&a.ranked, &b.ranked));
+    let places = places_per_day(rules, days.len());
+    let mut out = Selection {
+        days: days.clone(),
+        ..Selection::default()
+    };
+    let (matching, rest): (Vec<Candidate>, Vec<Candidate>) = candidates
+        .into_iter()
+        .partition(|c| relevance(&c.ranked.score) >= rules.min_relevance);
+    out.matched = matching.len();
+    for day in &days {
+        let pool: Vec<&Candidate> = matching.iter().filter(|c| c.day == *day).collect();
+        let taken = spread_pick(&pool, places, rules.spread);
+        let cutoff = taken
+            .last()
+            .map_or(0.0, |(i, _)| pool[*i].ranked.score.total);
+        let mut is_taken = vec![false; pool.len()];
+        for (i, moved_for) in &taken {
+            is_taken[*i] = true;
+            out.main.push(Pick {
+                ranked: pool[*i].ranked.clone(),
+                day: *day,
+                section: Section::Main,
+                position: out.main.len() + 1,
+                moved_for: moved_for.clone(),
+            });
+        }
+        for (i, c) in pool.iter().enumerate().filter(|(i, _)| !is_taken[*i]) {
+            // It would have had a place by score alone: spread cost it.
+            let moved_for = if i < places {
+                primary_interest(&c.ranked.score)
+            } else {
+                None
+            };
+            out.left_out.insert(
+                c.ranked.paper.id.clone(),
+                LeftOut::BelowCutoff {
+                    score: c.ranked.score.total,
+                    cutoff,
+                    places,
+                    moved_for,
+                },
+            );
+        }
+    }
+    for c in rest {
+        let popular = c.ranked.paper.upvotes.unwrap_or(0) >= rules.also_popular_min_upvotes
+            && rules.also_popular_min_upvotes > 0;
+        if popular && out.also_popular.len() < rules.also_popular {
+            out.also_popular.push(Pick {
+                position: out.also_popular.len() + 1,
+                ranked: c.ranked,
+                day: c.day,
+                section: Section::AlsoPopular,
+                moved_for: None,
+            });
+        } else {
+            out.left_out.insert(
+                c.ranked.paper.id.clone(),
+                LeftOut::NotAMatch {
+                    relevance: relevance(&c.ranked.score),
+                    min_relevance: rules.min_relevance,
+                },
+            );
+        }
+    }
+    out
+}
+
+/// Takes up to `places` of `pool` (sorted best first) greedily, each score
+/// multiplied by `spread` per paper already taken for the same primary
+/// interest. Returns the indices taken, in order, each with the interest
+/// spread moved it down for (when a lower-scored paper went before it).
+fn spread_pick(pool: &[&Candidate], places: usize, spread: f32) -> Vec<(usize, Option<String>)> {
+    let primary: Vec<Option<String>> = pool
+        .iter()
+        .map(|c| primary_interest(&c.ranked.score))
+        .collect();
+    let mut taken_per: HashMap<&str, i32> = HashMap::new();
+    let mut taken: Vec<(usize, Option<String>)> = Vec::new();
+    let mut used = vec![false; pool.len()];
+    while taken.len() < places {
+        let mut best: Option<(usize, f32)> = None;
+        for (i, c) in pool.iter().enumerate().filter(|(i, _)| !used[*i]) {
+            let n = primary[i]
+                .as_deref()
+                .and_then(|p| taken_per.get(p))
+                .copied()
+                .unwrap_or(0);
+            let adjusted = c.ranked.score.total * spread.powi(n);
+            if best.is_none_or(|(_, s)| adjusted > s) {
+                best = Some((i, adjusted));
+            }
+        }
+        let Some((i, _)) = best else { break };
+        used[i] = true;
+        if let Some(p) = &primary[i] {
+            *taken_per.entry(p.as_str()).or_insert(0) += 1;
+        }
+        taken.push((i, None));
+    }
+    // A taken paper was moved when some paper with a lower score (a higher
+    // index) was taken before it.
+    let order: Vec<usize> = taken.iter().map(|(i, _)| *i).collect();
+    for (k, (i, moved_for)) in taken.iter_mut().enumerate() {
+        if order[..k].iter().any(|j| j > i) {
+            *moved_for = primary[*i].clone();
+        }
+    }
+    taken
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paper::Paper;
+    use crate::rank::{Match, Part};
+
+    fn cand(id: &str, total: f32, terms: &[(&str, f32)], upvotes: u64, day: Date) -> Candidate {
+        let interest: f32 = terms.iter().map(|t| t.1).sum();
+        let score = Score {
+            total,
+            parts: vec![Part {
+                name: "interest".into(),
+                value: interest,
+                points: interest,
+                detail: vec![],
+            }],
+            matches: terms
+                .iter()
+                .map(|(t, w)| Match {
+                    part: "interest".into(),
+                    term: (*t).into(),
+                    field: "title".into(),
+                    weight: *w,
+                })
+                .collect(),
+        };
+        Candidate {
+            ranked: Ranked {
+                paper: Paper {
+                    id: id.into(),
+                    upvotes: Some(upvotes),
+                    ..Paper::default()
+                },
+                score,
+                why: String::new(),
+                matched_terms: vec![],
+            },
+            day,
+        }
+    }
+
+    fn rules(limit: usize) -> Rules {
+        Rules {
+            limit,
+            catch_up_limit: 30,
+            min_relevance: 1.0,
+            spread: 0.7,
+            also_popular: 2,
+            also_popular_min_upvotes: 10,
+        }
+    }
+
+    fn ids(picks: &[Pick]) -> Vec<&str> {
+        picks.iter().map(|p| p.ranked.paper.id.as_str()).collect()
+    }
+
+    const D: Date = jiff::civil::date(2025, 11, 3);
+
+    #[test]
+    fn papers_that_match_nothing_never_fill_the_main_list() {
+        let c = vec![
+            cand("a", 5.0, &[("agents", 2.0)], 0, D),
+            cand("off-topic", 9.0, &[], 3, D),
+            cand("popular", 8.0, &[], 80, D),
+        ];
+        let s = select(c, &[D], &rules(10));
+        assert_eq!(ids(&s.main), ["a"]);
+        assert_eq!(ids(&s.also_popular), ["popular"]);
+        assert!(matches!(
+            s.left_out.get("off-topic"),
+            Some(LeftOut::NotAMatch { .. })
+        ));
+    }
+
+    #[test]
+    fn spread_lets_a_second_interest_in_and_says_who_moved() {
+        let c = vec![
+            cand("a1", 10.0, &[("agents", 2.0)], 0, D),
+            cand("a2", 9.0, &[("agents", 2.0)], 0, D),
+            cand("a3", 8.0, &[("agents", 2.0)], 0, D),
+            cand("d1", 6.0, &[("diffusion", 2.0)], 0, D),
+        ];
+        let s = select(c, &[D], &rules(3));
+        // a3 (8 × 0.7² = 3.9) loses its place to d1 (6).
+        assert_eq!(ids(&s.main), ["a1", "a2", "d1"]);
+        assert_eq!(s.main[2].moved_for, None);
+        match s.left_out.get("a3") {
+            Some(LeftOut::BelowCutoff { moved_for, .. }) => {
+                assert_eq!(moved_for.as_deref(), Some("agents"));
+            }
+            other => panic!("a3: {other:?}"),
+        }
+        let off = select(
+            vec![
+                cand("a1", 10.0, &[("agents", 2.0)], 0, D),
+                cand("a2", 9.0, &[("agents", 2.0)], 0, D),
+                cand("d1", 6.0, &[("diffusion", 2.0)], 0, D),
+            ],
+            &[D],
+            &Rules {
+                spread: 1.0,
+                ..rules(2)
+            },
+        );
+        assert_eq!(ids(&off.main), ["a1", "a2"]);
+    }
+
+    #[test]
+    fn each_missed_day_gets_its_share() {
+        let d2 = D.tomorrow().unwrap();
+        let mut c = Vec::new();
+        for i in 0..10 {
+            c.push(cand(
+                &format!("big{i}"),
+                20.0 - i as f32,
+                &[("agents", 2.0)],
+                0,
+                d2,
+            ));
+        }
+        c.push(cand("old", 2.0, &[("agents", 2.0)], 0, D));
+        let r = Rules {
+            catch_up_limit: 8,
+            spread: 1.0,
+            ..rules(10)
+        };
+        let s = select(c, &[D, d2], &r);
+        assert_eq!(places_per_day(&r, 2), 4);
+        assert_eq!(s.main.len(), 5);
+        assert_eq!(s.main[0].ranked.paper.id, "old");
+        assert_eq!(s.main[0].day, D);
+        assert!(s.main[1..].iter().all(|p| p.day == d2));
+        assert_eq!(
+            s.main.iter().map(|p| p.position).collect::<Vec<_>>(),
+            [1, 2, 3, 4, 5]
+        );
+    }
+
+    #[test]
+    fn every_candidate_lands_somewhere() {
+        let mut c = Vec::new();
+        for i in 0..20 {
+            let terms: &[(&str, f32)] = if i % 3 == 0 { &[] } else { &[("x", 1.5)] };
+            c.push(cand(&format!("p{i}"), i as f32, terms, i * 3, D));
+        }
+        let s = select(c, &[D], &rules(5));
+        assert_eq!(s.main.len() + s.also_popular.len() + s.left_out.len(), 20);
+        assert!(s.main.iter().all(|p| relevance(&p.ranked.score) >= 1.0));
+    }
+}
