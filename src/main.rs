@@ -3,8 +3,9 @@
 use clap::Parser;
 
 /// mimalloc instead of the system allocator: ingest allocates millions of
-/// small strings on the main thread, and glibc kept the writer's freed
-/// buffers resident through the final merge (see BENCHMARKS.md).
+/// small strings on the main thread, and glibc keeps the writer's freed
+/// buffers resident through the final merges, which map their inputs on
+/// top (see "Levers tried" in BENCHMARKS.md).
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

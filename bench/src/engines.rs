@@ -187,7 +187,7 @@ pub fn bare_tantivy(
         let title = text(&r.title);
         if kind == Bare::Full {
             doc.add_text(f.id, format!("arxiv:{}", r.id.0));
-            // papertrend no longer writes `arxiv_id` (its `id` says it).
+            // papertrend does not write `arxiv_id` (its `id` says it).
             doc.add_text(full.title_key, title.to_lowercase());
         } else {
             doc.add_text(f.id, &r.id.0);

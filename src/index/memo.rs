@@ -1,10 +1,10 @@
 //! The English word splitter, with a memo in front of per-word normalisation.
 //!
-//! Snowball stemming was a third of the CPU of indexing (a `perf` profile of
-//! a 100 k ingest: `frostem` functions at 36 % of samples). Word frequencies
-//! follow Zipf's law, so most words of an abstract were seen a few hundred
-//! words earlier: [`MemoWords`] remembers what each raw word normalised to
-//! and runs the normaliser only for new words.
+//! Snowball stemming is by far the costliest step of the English analyzer,
+//! and it would run on every word of every text. Word frequencies follow
+//! Zipf's law, so most words of an abstract were seen a few hundred words
+//! earlier: [`MemoWords`] remembers what each raw word normalised to and
+//! runs the normaliser only for new words.
 //!
 //! It yields exactly the tokens of the tantivy chain it replaces,
 //! `SimpleTokenizer` → `RemoveLongFilter` → normalising filters (the stems on
@@ -16,20 +16,17 @@
 //! memo is capped and simply stops growing when full: the words common
 //! enough to pay off are the ones seen first.
 //!
-//! Why one tokenizer instead of a splitter and a memo filter: a second
-//! `perf` profile of a 1 M ingest still put 20 % of all samples in
-//! splitting and looking words up (each word copied twice, hashed with
-//! SipHash, and compared through two boxed strings: cache misses, with the
-//! postings arena evicting the table). Here ASCII bytes are classified by
-//! a table, a word's key is loaded straight from the text (`Word`) and
-//! hashed with one multiply.
+//! Why one tokenizer instead of a splitter and a memo filter: a separate
+//! filter would copy each word twice, hash it with SipHash and compare it
+//! through boxed strings, all on every word of every text. Here ASCII bytes
+//! are classified by a table, a word's key is loaded straight from the text
+//! (`Word`) and hashed with one multiply.
 //!
 //! Why the memo is a table of cache lines: the postings arena of the
 //! indexing thread keeps evicting it, so what a lookup costs is the cache
-//! lines it touches. With a general hash map and the normal forms in a
-//! string of their own, a hit touched three (control bytes, key, form;
-//! `perf annotate` put 58 % of the tokenizer's samples on those loads).
-//! A `Slot` holds the key and its normal form in one line, found by
+//! lines it touches. A general hash map with the normal forms in a string
+//! of their own touches three (control bytes, key, form), each a likely
+//! miss. A `Slot` holds the key and its normal form in one line, found by
 //! linear probing.
 
 use tantivy::tokenizer::{RawTokenizer, TextAnalyzer, TextAnalyzerBuilder};
@@ -52,8 +49,8 @@ impl Word {
     const MAX: usize = 23;
 
     /// The word `text[start..end]`, loaded 8 bytes at a time (building
-    /// it through a byte array, the load right after the copy stalled:
-    /// 13 % of the tokenizer's samples).
+    /// it through a byte array would stall the load right after the copy
+    /// on store forwarding).
     fn from_text(text: &[u8], start: usize, end: usize) -> Option<Self> {
         let len = end - start;
         if len > Self::MAX {

@@ -20,8 +20,8 @@ pub const INDEX_VERSION: u32 = 1;
 
 /// Stable identity (`arxiv:…`, `title:…`, any source id). Raw, the upsert key.
 pub const ID: &str = "id";
-/// arXiv id without version. Raw. No longer written: a paper with an arXiv
-/// id has the id `arxiv:<id>`, so this term only repeated `id` (one more
+/// arXiv id without version. Raw. Not written: a paper with an arXiv id
+/// has the id `arxiv:<id>`, so this term would only repeat `id` (one more
 /// unique term per paper to index and merge). Kept in the schema so that
 /// indexes of layout 1 that have it keep opening.
 pub const ARXIV_ID: &str = "arxiv_id";

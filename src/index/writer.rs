@@ -18,14 +18,14 @@
 //! Segments: a session turns tantivy's merge policy off and merges only its
 //! own segments, each once, and keeps the lookup keys and fingerprints it
 //! wrote in memory. A lookup then searches only the segments that existed
-//! before the session, unless the key was written in this session. Once
+//! before the session, unless the session wrote the key itself. Once
 //! the session's new segments that are not full yet fill a run of about
 //! [`MERGE_MAX_BYTES`], they are merged in the background while the ingest
 //! goes on; at the end what is left and small is merged (runs of equal
 //! size, two at a time) and the default merge policy takes over again. A
 //! large ingest so rewrites little of what it wrote and leaves a few
-//! segments to search (six for 1 M papers, where batched commits under the
-//! default policy left merge tiers behind).
+//! segments to search (about six for 1 M papers), where batched commits
+//! under the default policy would leave merge tiers behind.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -84,10 +84,10 @@ pub struct Session<'a> {
     searcher: Searcher,
     /// Segments that existed when the session started.
     base: HashSet<SegmentId>,
-    /// [`key_hash`]es of the lookup keys of every paper written in this
-    /// session (committed or not).
+    /// [`key_hash`]es of the lookup keys of every paper the session wrote
+    /// (committed or not).
     written_keys: HashSet<u64>,
-    /// The input fingerprints of every paper written in this session.
+    /// The input fingerprints of every paper the session wrote.
     written_fps: HashSet<u64>,
     /// The most recently written papers of the uncommitted batch, whole,
     /// by id (at most `pending_max`): a later sighting of one is merged in
@@ -112,7 +112,7 @@ pub struct Session<'a> {
     batch_size: usize,
     /// [`MERGE_MAX_BYTES`], but for tests.
     merge_max_bytes: u64,
-    /// Merges of this session's segments under way, oldest first, with the
+    /// Merges of the session's segments under way, oldest first, with the
     /// segments each reads.
     merging: VecDeque<(Vec<SegmentId>, Merging)>,
     /// The segments those merges wrote.
@@ -227,7 +227,7 @@ fn merges_at_once() -> usize {
 }
 
 /// The default merge policy, but never building segments past about
-/// [`MERGE_MAX_BYTES`] (measured as 200 k papers of about 1.5 KB each).
+/// [`MERGE_MAX_BYTES`] (about 200 k papers of about 1.5 KB each).
 fn merge_policy() -> LogMergePolicy {
     let mut p = LogMergePolicy::default();
     p.set_max_docs_before_merge(200_000);
@@ -256,8 +256,8 @@ fn segment_bytes(index: &Index, meta: &tantivy::index::SegmentMeta) -> u64 {
 /// runs as the bound allows, rounded up to a multiple of `at_once` when
 /// there are several. The final merges run `at_once` at a time and each
 /// round waits for its slowest merge, so equal runs keep every core busy
-/// (runs filled up to the bound in turn left a small last run, and a
-/// 1 M-record ingest merged at 1.2 cores of 2).
+/// (runs filled up to the bound in turn leave a small last run, and one
+/// core idle while the others finish).
 fn balanced_runs(sizes: &[u64], max_bytes: u64, at_once: usize) -> Vec<std::ops::Range<usize>> {
     let total: u64 = sizes.iter().sum();
     let mut runs = total.div_ceil(max_bytes.max(1)).max(1);
@@ -510,7 +510,7 @@ impl Session<'_> {
     }
 
     /// Finds a live document whose raw `field` equals `value`: in every
-    /// segment when this session wrote that key, else only in the segments
+    /// segment when the session wrote that key, else only in the segments
     /// from before the session.
     fn find(&self, field: Field, value: &str) -> Result<Option<DocAddress>, IndexError> {
         if value.is_empty() {
@@ -561,7 +561,7 @@ impl Session<'_> {
     }
 
     /// Commits what is pending and makes it visible to lookups; starts a
-    /// merge of this session's segments once they fill a run (see
+    /// merge of the session's segments once they fill a run (see
     /// `merge_while_ingesting`).
     ///
     /// # Errors
@@ -631,7 +631,7 @@ impl Session<'_> {
         Ok(())
     }
 
-    /// This session's segments that no merge of it wrote or is reading,
+    /// The session's segments that no merge of it wrote or is reading,
     /// with their sizes.
     fn unmerged(&self) -> Result<Vec<(SegmentId, u64)>, IndexError> {
         let busy: HashSet<SegmentId> = self
@@ -654,11 +654,12 @@ impl Session<'_> {
             .collect())
     }
 
-    /// Once this session's unmerged segments fill a run of about
+    /// Once the session's unmerged segments fill a run of about
     /// [`MERGE_MAX_BYTES`], merges them while the ingest goes on, one merge
-    /// at a time. A merge ends by syncing what it wrote, and merges left to
-    /// the end left the cores idle while a few hundred megabytes reached
-    /// the disk; under way during the ingest, that wait overlaps indexing.
+    /// at a time. A merge ends by syncing what it wrote; merges left to the
+    /// end would leave the cores idle while a few hundred megabytes reach
+    /// the disk, while under way during the ingest that wait overlaps
+    /// indexing.
     fn merge_while_ingesting(&mut self) -> Result<(), IndexError> {
         self.reap(false)?;
         if !self.merging.is_empty() {
@@ -685,7 +686,7 @@ impl Session<'_> {
         Ok(())
     }
 
-    /// Commits, merges what is left of this session's small segments
+    /// Commits, merges what is left of the session's small segments
     /// (under a quarter of [`MERGE_MAX_BYTES`]; in runs of about
     /// [`MERGE_MAX_BYTES`], as many at once as `merges_at_once`), lets the
     /// default merge policy run, waits for it and releases the writer lock.
@@ -919,8 +920,9 @@ mod tests {
             runs.iter().map(ExactSizeIterator::len).collect()
         };
         // 1 M records: 41 segments of 40 MB, 320 MB per merge at most.
-        // Filled in turn that was five runs of 8 and one of 1 (the sixth
-        // merge ran beside nothing); balanced, six runs of six or seven.
+        // Filled in turn that would be five runs of 8 and one of 1 (the
+        // sixth merge running beside nothing); balanced, six runs of six
+        // or seven.
         let runs = balanced_runs(&[40; 41], 320, 2);
         assert_eq!(runs.len(), 6);
         assert!(
