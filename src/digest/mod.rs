@@ -241,14 +241,35 @@ pub fn message(renderer: &Renderer, digest: &Digest, mail: &MailConfig) -> Resul
 /// An I/O error.
 pub fn write_output(out: Option<&std::path::Path>, text: &str) -> Result<()> {
     match out {
-        Some(path) => crate::state::write_atomic(path, text.as_bytes())
-            .map_err(|e| Error::io(path.display(), e)),
+        Some(path) => write_public(path, text.as_bytes()).map_err(|e| Error::io(path.display(), e)),
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
             lock.write_all(text.as_bytes())
                 .and_then(|()| lock.flush())
                 .map_err(|e| Error::io("stdout", e))
+        }
+    }
+}
+
+/// Writes a file the reader asked for, atomically (a temporary file beside
+/// it, then a rename), created with the default mode so the umask decides
+/// who may read it. (State files stay private: [`crate::state::write_atomic`].)
+fn write_public(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
         }
     }
 }

@@ -82,6 +82,9 @@ pub struct DigestPaper {
     pub title: String,
     /// The landing page, when known (an http(s) URL).
     pub url: Option<String>,
+    /// The abstract page: arXiv's for an arXiv paper, else the landing page.
+    #[serde(default)]
+    pub abs_url: Option<String>,
     /// The PDF, when known (an http(s) URL).
     #[serde(default)]
     pub pdf_url: Option<String>,
@@ -184,6 +187,11 @@ impl DigestPaper {
                     .as_deref()
                     .and_then(|a| safe_url(&format!("https://arxiv.org/abs/{a}")))
             }),
+            abs_url: p
+                .arxiv_id
+                .as_deref()
+                .and_then(|a| safe_url(&format!("https://arxiv.org/abs/{a}")))
+                .or_else(|| p.url.as_deref().and_then(safe_url)),
             pdf_url: p.pdf_url.as_deref().and_then(safe_url).or_else(|| {
                 p.arxiv_id
                     .as_deref()

@@ -1,9 +1,10 @@
 //! What goes into the digest of a day, and why any paper is or is not in
 //! it: the one selection that `digest`, `run` and `explain` share.
 //!
-//! The pool of a day's digest is every paper the index had seen by the end
-//! of that day (or now, when earlier) and that was visible by then, which is
-//! either **new** (first seen after the watermark of the last delivered
+//! The pool of a day's digest is every paper visible by the end of that day
+//! (or now, when earlier; "visible" is when the reader could first see it,
+//! so a view of a past day sees only what existed then), which is either
+//! **new** (first seen after the watermark of the last delivered
 //! digest: nothing is ever lost) or still **fresh** (visible within
 //! `[digest] eligible_for`: a paper not yet mailed gets another chance
 //! while its counts grow), minus the papers an earlier digest listed
@@ -218,8 +219,7 @@ pub enum Verdict {
         /// When it was delivered.
         sent_at: Timestamp,
     },
-    /// The index had not seen it (or it was not yet visible) by the
-    /// digest's end.
+    /// It was not visible yet by the digest's end.
     NotYetSeen {
         /// When the index first saw it.
         first_seen: Option<Timestamp>,
@@ -322,7 +322,7 @@ pub fn verdict(
         };
     }
     let visible = p.effective_date();
-    if p.first_seen.is_none_or(|t| t > sel.until) || visible.is_some_and(|t| t > sel.until) {
+    if visible.is_none_or(|t| t > sel.until) {
         return Verdict::NotYetSeen {
             first_seen: p.first_seen,
             visible,

@@ -150,11 +150,10 @@ impl Index {
                     ])),
                     None => Box::new(AllQuery),
                 };
+                // Known by `until` means visible by then: a backfilled
+                // listing is known from its listing date on, not from when
+                // this index happened to read it.
                 Box::new(BooleanQuery::new(vec![
-                    (
-                        Occur::Must,
-                        between(f.first_seen, Bound::Unbounded, Bound::Included(until)),
-                    ),
                     (
                         Occur::Must,
                         between(f.date, Bound::Unbounded, Bound::Included(until)),

@@ -105,8 +105,7 @@ pub enum Window {
         /// The end (the clock, for `top`).
         until: Timestamp,
     },
-    /// The digest's pool: papers first seen and visible by `until` that are
-    /// new (first seen after `new_after`, the last delivered digest's
+    /// The digest's pool: papers visible by `until` that are new (first seen after `new_after`, the last delivered digest's
     /// watermark) or still fresh (visible at or after `fresh_from`).
     Pool {
         /// The watermark; `None` for the first digest (every paper is new).

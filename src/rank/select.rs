@@ -173,8 +173,8 @@ pub fn places_per_day(rules: &Rules, days: usize) -> usize {
         rules.limit
     } else {
         (rules.catch_up_limit / days)
-            .min(rules.limit)
             .max(MIN_PER_DAY)
+            .min(rules.limit)
     }
 }
 

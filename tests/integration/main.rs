@@ -20,6 +20,9 @@ mod hostile;
 mod fetch;
 // `digest`: every format against committed snapshots (fixed clock), escaping, wrapping.
 mod digest;
+// The digest as a reader sees it: matches only, "Also popular", catch-up days,
+// empty days, time travel, links and wording.
+mod digest_reader;
 // Mail over a real SMTP server on loopback (aiosmtpd): TLS, AUTH, 550/451, outbox.
 mod mail;
 // SMTP faults (silent server, drop after DATA, one recipient refused, SIGKILL
