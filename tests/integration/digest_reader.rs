@@ -261,7 +261,8 @@ fn r18_every_format_links_abstract_and_pdf_and_counts_in_words() {
             "{name}: no abstract link"
         );
         assert!(!out.contains(" 1 upvotes"), "{name}: 1 upvotes");
-        assert!(out.contains("papertrend config path"), "{name}: no footer");
+        let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("papertrend config path"), "{name}: no footer");
     }
     // 2511.06428 has exactly one upvote.
     assert!(
