@@ -385,7 +385,7 @@ fn ranked_paper(
     now: Timestamp,
 ) -> Ranked {
     let counts = Counts::of(&paper);
-    let fresh = paper.effective_date().map_or(0.0, |d| {
+    let fresh = paper.visible_date().map_or(0.0, |d| {
         rank::freshness(rank::age_days(d, now), config.rank.half_life.days())
     });
     let score = rank::score(plan, matched, counts, fresh, &config.rank);
@@ -756,7 +756,7 @@ pub fn explain_paper(
         }
     }
     let outside = match window {
-        Window::Date(t) => Some((ranked.paper.effective_date(), t)),
+        Window::Date(t) => Some((ranked.paper.visible_date(), t)),
         Window::FirstSeen(t) | Window::FirstSeenBetween(Some(t), _) => {
             Some((ranked.paper.first_seen, t))
         }
