@@ -264,7 +264,7 @@ fn highlight(text: &str, ranges: &[(usize, usize)], style: Style) -> String {
 
 /// The paper's date as `YYYY-MM-DD`, or `-`.
 pub fn date_of(p: &Paper) -> String {
-    p.effective_date()
+    p.visible_date()
         .map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d").to_string())
 }
 

@@ -44,6 +44,12 @@ pub struct Paper {
     pub updated: Option<Timestamp>,
     /// When this index first saw the paper.
     pub first_seen: Option<Timestamp>,
+    /// When a followed source first listed the paper (a Hugging Face daily
+    /// list, an arXiv RSS announcement), when known. Left out of the JSON
+    /// while unknown, so records and fingerprints of sources that never list
+    /// stay as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listed: Option<Timestamp>,
     /// Hugging Face upvotes, when the source has them.
     pub upvotes: Option<u64>,
     /// Number of comments, when the source has them.
@@ -83,9 +89,15 @@ impl Paper {
             .unwrap_or(0)
     }
 
-    /// The date used for age: `published`, else `first_seen`.
-    pub fn effective_date(&self) -> Option<Timestamp> {
-        self.published.or(self.first_seen)
+    /// When the reader could first see the paper, the date ages, windows
+    /// and trends count from: the later of `published` (arXiv v1) and
+    /// `listed` (first listed by a followed source) when both are known,
+    /// else whichever is known, else `first_seen`.
+    pub fn visible_date(&self) -> Option<Timestamp> {
+        match (self.published, self.listed) {
+            (Some(p), Some(l)) => Some(p.max(l)),
+            (p, l) => p.or(l).or(self.first_seen),
+        }
     }
 
     /// Fills `id` from the arXiv id or the title when the source gave none.
@@ -127,6 +139,7 @@ impl Paper {
         self.published = min_opt(self.published, other.published);
         self.updated = max_opt(self.updated, other.updated);
         self.first_seen = min_opt(self.first_seen, other.first_seen);
+        self.listed = min_opt(self.listed, other.listed);
         let take_opt = |a: &mut Option<String>, b: &Option<String>| {
             if b.is_some() && (a.is_none() || theirs > mine || (theirs == mine && b > a)) {
                 a.clone_from(b);
@@ -347,5 +360,39 @@ mod tests {
         x.merge(&a);
         x.merge(&c);
         assert_eq!(x, before);
+    }
+
+    #[test]
+    fn visible_date_is_the_later_of_published_and_listed() {
+        let t = |s: &str| Some(s.parse::<Timestamp>().unwrap());
+        let mut p = Paper {
+            first_seen: t("2025-12-03T07:00:00Z"),
+            ..Paper::default()
+        };
+        assert_eq!(p.visible_date(), p.first_seen);
+        p.published = t("2025-11-23T17:09:34Z");
+        assert_eq!(p.visible_date(), p.published);
+        p.listed = t("2025-12-02T02:55:07Z");
+        assert_eq!(p.visible_date(), p.listed, "featured 9 days after arXiv");
+        p.published = t("2025-12-05T00:00:00Z");
+        assert_eq!(p.visible_date(), p.published, "listed before v1 (RSS)");
+        p.published = None;
+        assert_eq!(p.visible_date(), p.listed);
+    }
+
+    #[test]
+    fn merge_keeps_the_earliest_listing() {
+        let mut a = sighting("hf-json", 3, "2026-01-02T00:00:00Z");
+        a.listed = a.counts_observed_at;
+        let mut b = sighting("arxiv-rss", 0, "2026-01-01T00:00:00Z");
+        b.listed = b.counts_observed_at;
+        let c = sighting("arxiv-atom", 0, "2026-01-03T00:00:00Z");
+        let (mut x, mut y) = (a.clone(), c.clone());
+        x.merge(&b);
+        x.merge(&c);
+        y.merge(&a);
+        y.merge(&b);
+        assert_eq!(x.listed, b.listed);
+        assert_eq!(x, y);
     }
 }

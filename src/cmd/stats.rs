@@ -48,7 +48,7 @@ pub fn run(app: &App, args: &StatsArgs) -> Result<Outcome> {
         s.with_arxiv_id += u64::from(p.arxiv_id.is_some());
         s.with_code += u64::from(p.code_url.is_some());
         s.dated += u64::from(p.published.is_some());
-        if let Some(d) = p.effective_date() {
+        if let Some(d) = p.visible_date() {
             s.oldest = Some(s.oldest.map_or(d, |o| o.min(d)));
             s.newest = Some(s.newest.map_or(d, |n| n.max(d)));
         }

@@ -8,7 +8,7 @@ use crate::app::App;
 use crate::cli::TrendsArgs;
 use crate::error::{Error, Result};
 use crate::exit;
-use crate::index::rank::TrendReport;
+use crate::index::trends::TrendReport;
 use crate::output::sanitize_line;
 
 /// Computes and prints the trends report.
@@ -22,7 +22,7 @@ pub fn run(app: &App, args: &TrendsArgs) -> Result<Outcome> {
     let window = args.window.unwrap_or(t.window);
     let baseline = args.baseline.unwrap_or(t.baseline);
     let limit = args.limit.unwrap_or(t.limit);
-    let report = crate::index::rank::trends(&index, &app.config, now, window, baseline, limit)?;
+    let report = crate::index::trends::trends(&index, &app.config, now, window, baseline, limit)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let io = |e: std::io::Error| Error::io("stdout", e);

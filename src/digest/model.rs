@@ -92,7 +92,7 @@ pub struct DigestPaper {
     pub authors: Vec<String>,
     /// Whether more authors exist than are listed.
     pub et_al: bool,
-    /// The paper's date (`YYYY-MM-DD`; `published`, else `first_seen`).
+    /// The paper's visible date (`YYYY-MM-DD`; [`crate::paper::Paper::visible_date`]).
     pub date: Option<String>,
     /// Hugging Face upvotes, when known.
     pub upvotes: Option<u64>,
@@ -204,9 +204,7 @@ impl DigestPaper {
                 .map(|a| one_line(a))
                 .collect(),
             et_al: p.authors.len() > opts.max_authors.max(1),
-            date: p
-                .effective_date()
-                .map(|t| t.strftime("%Y-%m-%d").to_string()),
+            date: p.visible_date().map(|t| t.strftime("%Y-%m-%d").to_string()),
             upvotes: p.upvotes,
             code_url: p.code_url.as_deref().and_then(safe_url),
             why: one_line(&r.why),

@@ -162,7 +162,7 @@ pub fn select(index: &Index, config: &Config, ledger: &Ledger, day: &Day) -> Res
         .map(|ranked| Candidate {
             day: ranked
                 .paper
-                .effective_date()
+                .visible_date()
                 .map_or(day.date, |t| t.to_zoned_datetime(tz.clone()).date()),
             ranked,
         })
@@ -321,7 +321,7 @@ pub fn verdict(
             sent_at: d.sent_at,
         };
     }
-    let visible = p.effective_date();
+    let visible = p.visible_date();
     if visible.is_none_or(|t| t > sel.until) {
         return Verdict::NotYetSeen {
             first_seen: p.first_seen,

@@ -19,7 +19,7 @@ pub enum SortBy {
     /// BM25 relevance (title weighted above abstract).
     #[default]
     Relevance,
-    /// Newest first (`published`, else `first_seen`).
+    /// Newest first (by the visible date, [`crate::paper::Paper::visible_date`]).
     Date,
     /// The trending score of `top`, applied to the query's matches.
     Trend,

@@ -37,7 +37,8 @@ pub const KEYWORDS: &str = "keywords";
 pub const AUTHORS: &str = "authors";
 /// Categories, lowercased, raw (multi-valued).
 pub const CATEGORIES: &str = "categories";
-/// `published`, else `first_seen`: the date ages and windows use.
+/// The visible date ([`crate::paper::Paper::visible_date`]): the date ages,
+/// windows and trends use.
 pub const DATE: &str = "date";
 /// When this index first saw the paper.
 pub const FIRST_SEEN: &str = "first_seen";

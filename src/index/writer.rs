@@ -471,7 +471,7 @@ impl Session<'_> {
         for c in &paper.categories {
             doc.add_text(f.categories, c.to_ascii_lowercase());
         }
-        if let Some(d) = paper.effective_date() {
+        if let Some(d) = paper.visible_date() {
             doc.add_date(f.date, to_datetime(d));
         }
         if let Some(d) = paper.first_seen {

@@ -12,9 +12,9 @@
 //! * `<category>` elements are kept in order (the feed does not mark the
 //!   primary one; RDF feeds carry it in the title, `(arXiv:… [cs.LG])`);
 //! * `<pubDate>` (RFC 2822) is the announcement date: it becomes `published`
-//!   for announce types `new` and `cross` (the day a paper is first listed),
-//!   and `updated` otherwise (`replace`, `replace-cross`, unknown), leaving
-//!   `published` empty.
+//!   and `listed` for announce types `new` and `cross` (the day a paper is
+//!   first listed), and `updated` otherwise (`replace`, `replace-cross`,
+//!   unknown), leaving `published` and `listed` empty.
 //!
 //! Invariants: as for Atom, the feed is read whole (bounded) and checked for
 //! well-formedness before anything is emitted; entities other than the XML
@@ -123,6 +123,7 @@ fn item(it: &Node, rdf: bool) -> Result<Paper, String> {
         abstract_text: clean_latex(abstract_text),
         authors,
         published: date.filter(|_| first_listing),
+        listed: date.filter(|_| first_listing),
         updated: date.filter(|_| !first_listing),
         ..Paper::default()
     };
@@ -286,6 +287,7 @@ mod tests {
                     Some(announced),
                     "{id}: new items are published"
                 );
+                assert_eq!(p.listed, Some(announced), "{id}: and listed");
                 assert_eq!(p.updated, None);
                 assert!(!p.authors.is_empty() && !p.categories.is_empty());
                 assert_eq!(p.sources, ["arxiv-rss"]);
@@ -378,6 +380,7 @@ mod tests {
             p.published, None,
             "a replacement is not a first publication"
         );
+        assert_eq!(p.listed, None, "nor a first listing");
         assert_eq!(p.updated, Some("2026-04-27T04:00:00Z".parse().unwrap()));
         assert_eq!(split_description("plain text"), (None, "plain text"));
     }

@@ -16,8 +16,10 @@
 //!   never the arXiv date: in the 2024 layout it is when the paper was put on
 //!   the daily list, in the 2025+ layout it is a US-Eastern wall-clock time
 //!   mislabelled as UTC.
-//! * `counts_observed_at` is `paper.submittedOnDailyAt`, else (for nested
-//!   items) the item-level `publishedAt`, else `None`.
+//! * `listed` (when the paper was put on the daily list) and
+//!   `counts_observed_at` are `paper.submittedOnDailyAt`, else (for nested
+//!   items of the 2024 layout, which lacks it) the item-level `publishedAt`,
+//!   else `None`. A bare paper from the search API is not a listing.
 //! * Counts (`upvotes`, `numComments`, `githubStars`) may be integers, floats
 //!   or numeric strings: floats are rounded and negatives clamped to 0.
 //! * Identity: `arxiv:<id>` when the id is an arXiv id, else the title-derived
@@ -229,13 +231,17 @@ fn convert(entry: &Value) -> Result<Paper, String> {
         .or_else(|| text(&[item], "githubRepo"))
         .map(repo_url)
         .or_else(|| find_code_url(&abstract_text));
-    let observed = field(&both, "submittedOnDailyAt")
-        .and_then(timestamp)
-        .or_else(|| {
-            nested
-                .and_then(|_| item.get("publishedAt"))
-                .and_then(timestamp)
-        });
+    // When the paper was put on the daily list: `paper.submittedOnDailyAt`
+    // (2025+), else the item-level `publishedAt` of the 2024 layout (which
+    // has no `submittedOnDailyAt`; in the 2025+ layout that field is a
+    // mislabelled US-Eastern time and is never read).
+    let daily = field(&both, "submittedOnDailyAt").and_then(timestamp);
+    let listed = match daily {
+        Some(t) => Some(t),
+        None => nested
+            .and_then(|_| item.get("publishedAt"))
+            .and_then(timestamp),
+    };
 
     let mut p = Paper {
         schema_version: SCHEMA_VERSION,
@@ -256,7 +262,8 @@ fn convert(entry: &Value) -> Result<Paper, String> {
             .map(|a| format!("https://arxiv.org/pdf/{a}")),
         arxiv_id,
         sources: vec![SOURCE.to_string()],
-        counts_observed_at: observed,
+        counts_observed_at: listed,
+        listed,
         ..Paper::default()
     };
     if p.arxiv_id.is_none()
@@ -372,7 +379,7 @@ mod tests {
         Some(s.parse().unwrap())
     }
 
-    const FIXTURES: [(&str, &str); 4] = [
+    const FIXTURES: [(&str, &str); 5] = [
         (
             "2025-11-12",
             include_str!("../../fixtures/hf-json/2025-11-12.json"),
@@ -388,6 +395,10 @@ mod tests {
         (
             "2026-01-20",
             include_str!("../../fixtures/hf-json/2026-01-20.json"),
+        ),
+        (
+            "2025-12-02",
+            include_str!("../../fixtures/hf-json/2025-12-02.json"),
         ),
     ];
 
@@ -416,7 +427,7 @@ mod tests {
             }
             total += papers.len();
         }
-        assert_eq!(total, 8 + 3 + 12 + 4);
+        assert_eq!(total, 8 + 3 + 12 + 4 + 28);
     }
 
     #[test]
@@ -431,6 +442,10 @@ mod tests {
                 assert_ne!(p.published, item_level, "{name} {}", p.id);
                 let daily = ts(item["paper"]["submittedOnDailyAt"].as_str().unwrap());
                 assert_eq!(p.counts_observed_at, daily, "{name} {}", p.id);
+                // Listed on the daily list at `submittedOnDailyAt`, never at
+                // the mislabelled item-level time.
+                assert_eq!(p.listed, daily, "{name} {}", p.id);
+                assert_ne!(p.listed, item_level, "{name} {}", p.id);
             }
         }
     }
@@ -565,6 +580,10 @@ mod tests {
         assert_eq!(p.authors, ["Ann Lee", "Bo Chen"]);
         assert_eq!(p.published, ts("2024-05-31T17:59:01Z"));
         assert_eq!(p.counts_observed_at, ts("2024-06-03T08:12:00Z"));
+        // The 2024 layout has no `submittedOnDailyAt`: the item-level
+        // `publishedAt` is when the paper was put on the daily list.
+        assert_eq!(p.listed, ts("2024-06-03T08:12:00Z"));
+        assert_eq!(p.visible_date(), ts("2024-06-03T08:12:00Z"));
         assert_eq!(
             (p.upvotes, p.comments, p.github_stars),
             (Some(27), Some(2), None)
@@ -586,6 +605,7 @@ mod tests {
         assert_eq!(papers[0].published, ts("2024-02-01T00:00:00Z"));
         // A bare paper's own publishedAt is not an observation time.
         assert_eq!(papers[0].counts_observed_at, None);
+        assert_eq!(papers[0].listed, None, "a search result is not a listing");
         for key in ["data", "papers", "items"] {
             let wrapped = format!(r#"{{"status": "ok", "{key}": {bare}}}"#);
             let (papers, _) = ok(&wrapped);

@@ -116,4 +116,26 @@ mod tests {
         assert_eq!(skips.iter().map(|s| s.0).collect::<Vec<_>>(), [2, 3, 4]);
         assert!(skips[1].1.contains("titel"), "{}", skips[1].1);
     }
+
+    #[test]
+    fn listed_round_trips_and_old_records_without_it_still_parse() {
+        let (papers, skips) = run(
+            "{\"id\":\"a\",\"title\":\"A\",\"published\":\"2025-11-23T17:09:34Z\",\"listed\":\"2025-12-02T02:55:07Z\"}\n{\"id\":\"b\",\"title\":\"B\",\"published\":\"2025-11-23T17:09:34Z\"}",
+        );
+        assert!(skips.is_empty(), "{skips:?}");
+        let listed: jiff::Timestamp = "2025-12-02T02:55:07Z".parse().unwrap();
+        assert_eq!(papers[0].listed, Some(listed));
+        assert_eq!(papers[0].visible_date(), Some(listed));
+        assert_eq!(papers[1].listed, None);
+        assert_eq!(papers[1].visible_date(), papers[1].published);
+        // Unknown `listed` is left out of the record, so older records and
+        // their fingerprints are unchanged.
+        let json = serde_json::to_string(&papers[1]).unwrap();
+        assert!(!json.contains("listed"), "{json}");
+        assert!(
+            serde_json::to_string(&papers[0])
+                .unwrap()
+                .contains("\"listed\":\"2025-12-02T02:55:07Z\"")
+        );
+    }
 }

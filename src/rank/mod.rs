@@ -97,7 +97,7 @@ pub struct Ranked {
 /// sees only what existed then.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Window {
-    /// Papers whose visible date (see [`crate::paper::Paper::effective_date`])
+    /// Papers whose visible date (see [`crate::paper::Paper::visible_date`])
     /// is in `[since, until]`: what `top` uses.
     Visible {
         /// The start.

@@ -32,5 +32,7 @@ mod mail_faults;
 mod run;
 // `top`, `search --sort trend`, `explain`, `similar`: the ranking on real dated days.
 mod top;
+// The visible date: the later of arXiv v1 and the first listing.
+mod dates;
 // `trends`: rising phrases against a baseline; "no baseline" on the seed.
 mod trends;

@@ -64,8 +64,10 @@ fn part(r: &Value, name: &str) -> f64 {
         .unwrap()
 }
 
+/// The visible date: the later of `published` and `listed`.
 fn date(r: &Value) -> String {
-    r["published"].as_str().unwrap()[..10].to_string()
+    let day = |k: &str| r[k].as_str().map(|s| s[..10].to_string());
+    day("published").max(day("listed")).unwrap()
 }
 
 const NO_MOMENTUM: &str = "[rank]\nmomentum_weight = 0.0\n";
@@ -191,12 +193,12 @@ fn negative_keywords_demote_and_excludes_remove() {
     let before = top(&env, &format!("{NO_MOMENTUM}{base}"), &[]);
     let demoted = top(
         &env,
-        &format!("{NO_MOMENTUM}{base}negative = {{ multiplex = 1.0 }}\n"),
+        &format!("{NO_MOMENTUM}{base}negative = {{ multiplex = 2.0 }}\n"),
         &[],
     );
     let p = find(&demoted, id);
     // Title (x2) and abstract (x1) both mention it.
-    assert_eq!(part(p, "negative"), -3.0);
+    assert_eq!(part(p, "negative"), -6.0);
     assert!(p["score"].as_f64() < find(&before, id)["score"].as_f64());
     assert!(position(&demoted, id) > position(&before, id));
     assert!(
