@@ -326,10 +326,17 @@ pub fn why_line(score: &Score, counts: Counts) -> String {
     if counts.has_code {
         pieces.push("code".into());
     }
+    // The two strongest rising topics it has (momentum counts the best one).
+    let mut topics: Vec<&Match> = score
+        .matches
+        .iter()
+        .filter(|m| m.part == "momentum")
+        .collect();
+    topics.sort_by(|a, b| b.weight.total_cmp(&a.weight));
     let mut rising: Vec<String> = Vec::new();
-    for m in score.matches.iter().filter(|m| m.part == "momentum") {
+    for m in topics {
         let item = format!("\"{}\"", m.term);
-        if !rising.contains(&item) {
+        if !rising.contains(&item) && rising.len() < 2 {
             rising.push(item);
         }
     }
