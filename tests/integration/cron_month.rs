@@ -487,7 +487,7 @@ fn r15_a_month_of_cron_mails_each_day_with_news_once_and_explain_agrees() {
             .map(|i| &recorded[&format!("arxiv:{}", i["paper"]["id"].as_str().unwrap())])
             .filter(|p| interest_of(&p.text).is_some())
             .collect();
-        matching.sort_by(|a, b| b.upvotes.cmp(&a.upvotes));
+        matching.sort_by_key(|p| std::cmp::Reverse(p.upvotes)); // stable: ties keep the file order
         wanted.extend(matching.into_iter().take(3).map(|p| (day.clone(), p)));
     }
     let missed: Vec<&(String, &Recorded)> = wanted
