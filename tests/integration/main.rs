@@ -36,3 +36,6 @@ mod top;
 mod dates;
 // `trends`: rising phrases against a baseline; "no baseline" on the seed.
 mod trends;
+// A month of Hugging Face daily lists replayed through `run` at 07:00 with
+// missed days and same-day retries, mailed to a real SMTP server (#15).
+mod cron_month;

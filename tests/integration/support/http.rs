@@ -3,7 +3,9 @@
 //! Binds `127.0.0.1:0` on a std thread (one more thread per connection, so a
 //! slow body never blocks other sources). Routes map an exact request target
 //! (`/api/daily_papers?date=2026-11-27`) to a scripted sequence of replies;
-//! the last reply repeats. Unknown targets get a 404 and are recorded. Every
+//! the last reply repeats. A handler ([`Server::handler`]) answers targets
+//! no route matches, for replies that change with the test's own state (a
+//! replayed day's clock). Other targets get a 404 and are recorded. Every
 //! request is recorded with its headers and arrival time. On drop it asserts
 //! that every route was hit and no connection handler panicked.
 
@@ -73,9 +75,13 @@ impl Request {
     }
 }
 
+/// Answers a target that no route matches.
+pub type Handler = Arc<dyn Fn(&str) -> Reply + Send + Sync>;
+
 #[derive(Default)]
 struct Shared {
     routes: HashMap<String, VecDeque<Reply>>,
+    handler: Option<Handler>,
     hits: HashMap<String, usize>,
     requests: Vec<Request>,
 }
@@ -133,6 +139,13 @@ impl Server {
         sh.routes
             .insert(target.to_string(), replies.into_iter().collect());
         sh.hits.insert(target.to_string(), 0);
+        self
+    }
+
+    /// Answers every target no route matches with `f` (called under the
+    /// server's lock, so one request at a time).
+    pub fn handler(&self, f: impl Fn(&str) -> Reply + Send + Sync + 'static) -> &Self {
+        self.shared.lock().unwrap().handler = Some(Arc::new(f));
         self
     }
 
@@ -221,7 +234,10 @@ fn serve(conn: TcpStream, shared: &Mutex<Shared>) {
                 *sh.hits.entry(target).or_default() += 1;
                 r
             }
-            None => Reply::new(404, format!("no route for {target}\n")),
+            None => match &sh.handler {
+                Some(f) => f(&target),
+                None => Reply::new(404, format!("no route for {target}\n")),
+            },
         }
     };
     write_reply(conn, &reply);
