@@ -114,14 +114,18 @@ fn hf_url(base: &str, day: Date) -> String {
 
 /// The days an hf-daily source fetches on `today`: from the last committed
 /// day (fetched again, since a day's list fills up during the day) through
-/// today, at most `catch_up` days; the whole window on the first run.
+/// today. After a gap of up to `catch_up` days the last day is still read
+/// again (its list grew after the last fetch); on the first run, or after a
+/// longer gap, the last `catch_up` days.
 pub(crate) fn hf_days(last: Option<Date>, today: Date, catch_up: u32) -> Vec<Date> {
-    let back = i64::from(catch_up.max(1)) - 1;
-    let earliest = today
-        .checked_sub(jiff::Span::new().days(back))
-        .unwrap_or(today);
+    let days_back = |n: i64| {
+        today
+            .checked_sub(jiff::Span::new().days(n))
+            .unwrap_or(today)
+    };
+    let earliest = days_back(i64::from(catch_up.max(1)) - 1);
     let start = match last {
-        Some(d) if d > earliest => d.min(today),
+        Some(d) if d >= days_back(i64::from(catch_up.max(1))) => d.min(today),
         _ => earliest,
     };
     let mut days = Vec::new();
@@ -354,6 +358,11 @@ mod tests {
         let first = hf_days(None, today, 3);
         assert_eq!(first, vec![d("2026-11-25"), d("2026-11-26"), today]);
         assert_eq!(hf_days(Some(d("2026-01-01")), today, 2).len(), 2);
+        // Two days off: the last (partly fetched) day is read again too.
+        assert_eq!(
+            hf_days(Some(d("2026-11-24")), today, 3),
+            vec![d("2026-11-24"), d("2026-11-25"), d("2026-11-26"), today]
+        );
         // A cursor in the future (clock moved back) still fetches today.
         assert_eq!(hf_days(Some(d("2026-12-01")), today, 7), vec![today]);
     }
