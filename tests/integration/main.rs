@@ -31,3 +31,5 @@ mod run;
 mod top;
 // `trends`: rising phrases against a baseline; "no baseline" on the seed.
 mod trends;
+// Issue #18: the first run, the terminal at 80 columns, one voice, bulk ingest.
+mod r18;

@@ -274,7 +274,7 @@ fn show_prints_one_record_and_unknown_ids_fail() {
     assert!(out.stdout.contains(first["title"].as_str().unwrap()));
     env.cmd(["show", "arxiv:0000.00000"])
         .run()
-        .code(1)
+        .code(2)
         .stderr_has("no paper with id");
 }
 
