@@ -60,7 +60,13 @@ fn card(paper: &Paper, width: usize) -> String {
         if v.is_empty() {
             return;
         }
-        for (i, l) in wrap(&sanitize_line(v), room).iter().enumerate() {
+        // Links stay whole, so a terminal can still open them.
+        let lines = if matches!(k, "code" | "url" | "pdf") {
+            vec![sanitize_line(v)]
+        } else {
+            wrap(&sanitize_line(v), room)
+        };
+        for (i, l) in lines.iter().enumerate() {
             let k = if i == 0 { k } else { "" };
             card.push_str(&format!("{k:<LABEL$} {l}\n"));
         }
