@@ -273,7 +273,11 @@ fn show_prints_one_record_and_unknown_ids_fail() {
     out.success();
     // The card wraps long values under themselves.
     let flat = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains(first["title"].as_str().unwrap()), "{}", out.stdout);
+    assert!(
+        flat.contains(first["title"].as_str().unwrap()),
+        "{}",
+        out.stdout
+    );
     env.cmd(["show", "arxiv:0000.00000"])
         .run()
         .code(2)
