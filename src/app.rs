@@ -27,6 +27,9 @@ pub struct App {
     pub color: bool,
     /// Whether stdout is a terminal.
     pub stdout_tty: bool,
+    /// The width terminal output is laid out for, in display columns:
+    /// `--width`, else `COLUMNS`, else the terminal's, else 80.
+    pub width: usize,
     /// Whether stderr is a terminal (progress bars only then).
     pub stderr_tty: bool,
     /// -v count.
@@ -73,6 +76,12 @@ impl App {
         let stdout_tty = std::io::stdout().is_terminal();
         #[allow(clippy::disallowed_methods)] // app.rs is where the environment is read
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        #[allow(clippy::disallowed_methods)] // app.rs is where the environment is read
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c > 0);
+        let width = crate::output::terminal_width(cli.width.or(columns), stdout_tty);
         let color = match cli.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -85,6 +94,7 @@ impl App {
             clock,
             color,
             stdout_tty,
+            width,
             stderr_tty: std::io::stderr().is_terminal(),
             verbose: cli.verbose,
             quiet: cli.quiet,
@@ -114,6 +124,15 @@ impl App {
                 "papertrend: warning: {}",
                 crate::output::sanitize_terminal(msg)
             );
+        }
+    }
+
+    /// Prints a line for a person watching: on stderr when it is a terminal
+    /// or `-v` was given, never with `-q` (cron, whose stderr is no
+    /// terminal, stays quiet).
+    pub fn note(&self, msg: &str) {
+        if (self.stderr_tty || self.verbose > 0) && !self.quiet {
+            eprintln!("papertrend: {}", crate::output::sanitize_terminal(msg));
         }
     }
 

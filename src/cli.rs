@@ -43,6 +43,11 @@ pub struct Cli {
     /// Less output: only errors.
     #[arg(short = 'q', long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Lay terminal output out for COLS columns.
+    ///
+    /// Default: $COLUMNS, else the terminal's width, else 80.
+    #[arg(long, global = true, value_name = "COLS")]
+    pub width: Option<usize>,
     /// When to use colour.
     ///
     /// auto: on a terminal unless NO_COLOR is set; always; never.
@@ -102,7 +107,8 @@ pub enum Command {
 /// Output formats of listing commands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// Aligned columns (default on a terminal).
+    /// For reading: rank, title, date and id, wrapped to the width
+    /// (default on a terminal).
     Table,
     /// One JSON array.
     Json,
@@ -119,13 +125,16 @@ pub enum OutputFormat {
 pub struct FormatArgs {
     /// Output format.
     ///
-    /// table: aligned columns (default on a terminal); json: one array;
+    /// table: for reading (default on a terminal); json: one array;
     /// jsonl: one record per line (default when piped); md: Markdown; csv.
     #[arg(short = 'f', long, value_name = "FORMAT")]
     pub format: Option<OutputFormat>,
     /// Short for --format json.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// In a table, also show the score and the full id, and wrap long titles.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 impl FormatArgs {
@@ -142,9 +151,14 @@ impl FormatArgs {
 /// `papertrend ingest`.
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Files to ingest; - reads standard input.
+    /// Files to ingest (gzip is read transparently); - reads standard input.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
+    /// Ingest every file under a directory argument, recursively.
+    ///
+    /// Hidden files and folders are skipped; the files are read in name order.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
     /// Format of the input.
     ///
     /// auto: detect from the content; hf-text: Hugging Face Papers page dump;
@@ -241,9 +255,12 @@ pub struct TrendsArgs {
     /// How many topics (default `trends.limit`).
     #[arg(short = 'n', long, value_name = "N")]
     pub limit: Option<usize>,
-    /// Print JSON.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format (default table, also when piped: the report).
+    ///
+    /// table: the report; json: the whole report; jsonl: one topic per
+    /// line; md: a Markdown table; csv: one topic per row.
+    #[command(flatten)]
+    pub output: FormatArgs,
 }
 
 /// `papertrend similar`.

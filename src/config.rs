@@ -17,8 +17,27 @@ use crate::ingest::Format;
 /// The environment variable naming the config file.
 pub const CONFIG_ENV: &str = "PAPERTREND_CONFIG";
 
-/// The documented reference configuration, embedded for `config init`.
+/// The documented reference configuration and demo, embedded for
+/// `config init` (which writes [`init_text`]).
 pub const EXAMPLE: &str = include_str!("../config.example.toml");
+
+/// The demo's own data dir line in [`EXAMPLE`]: `config init` comments it out.
+const DEMO_DATA_DIR: &str = "data_dir = \"demo-data\"\n";
+/// The demo's source in [`EXAMPLE`]: `config init` comments it out.
+const DEMO_SOURCE: &str = "[[sources]]\nname = \"seed\"\nkind = \"file\"\n\
+    path = \"fixtures/hf-text/seed.txt\"\n\
+    format = \"auto\"    # auto, hf-text, hf-json, arxiv-atom, arxiv-rss, arxiv-oai, jsonl\n\
+    enabled = true     # a disabled source is fetched only when named (`fetch seed`)\n";
+
+/// What `config init` writes: [`EXAMPLE`] without the demo's data dir and
+/// source, so the reader's own runs use the default data dir and no source
+/// until one is chosen (each kind is there as a commented example).
+pub fn init_text() -> String {
+    let comment = |block: &str| -> String { block.lines().map(|l| format!("# {l}\n")).collect() };
+    EXAMPLE
+        .replacen(DEMO_DATA_DIR, "# data_dir = \"/var/lib/papertrend\"\n", 1)
+        .replacen(DEMO_SOURCE, &comment(DEMO_SOURCE), 1)
+}
 
 /// A configuration problem, worded for the user.
 #[derive(Debug, thiserror::Error)]
@@ -170,9 +189,13 @@ impl Default for SearchConfig {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Interests {
-    /// Keywords and phrases with weights (`"in-context learning" = 3.0`).
+    /// Keywords and phrases with weights (`"in-context learning" = 3.0`),
+    /// or a list of them (`["agents", "retrieval"]`, weight 1.0 each).
+    #[serde(deserialize_with = "weights")]
     pub keywords: BTreeMap<String, f32>,
-    /// Terms that demote a paper by their weight (`survey = 1.0`).
+    /// Terms that demote a paper by their weight (`survey = 1.0`), or a
+    /// list of them (weight 1.0 each).
+    #[serde(deserialize_with = "weights")]
     pub negative: BTreeMap<String, f32>,
     /// Terms that remove a paper from `top` and the digest.
     pub exclude: Vec<String>,
@@ -180,6 +203,41 @@ pub struct Interests {
     pub categories: Vec<String>,
     /// Authors to follow; a paper by one gets `rank.author_bonus`.
     pub authors: Vec<String>,
+}
+
+/// Reads `{ "a" = 2.0, … }` as it is and `["a", …]` as weight 1.0 each.
+fn weights<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, f32>, D::Error> {
+    struct Weights;
+    impl<'de> serde::de::Visitor<'de> for Weights {
+        type Value = BTreeMap<String, f32>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of terms or a table of term = weight")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(term) = seq.next_element::<String>()? {
+                out.insert(term, 1.0);
+            }
+            Ok(out)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((term, weight)) = map.next_entry::<String, f32>()? {
+                out.insert(term, weight);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(Weights)
 }
 
 /// `[rank]`: the weights of the trending formula (see the README).
@@ -607,23 +665,9 @@ fn suggest(msg: &str) -> Option<String> {
         .split('`')
         .skip(1)
         .step_by(2)
-        .map(|k| (edit_distance(bad, k), k))
+        .map(|k| (strsim::levenshtein(bad, k), k))
         .min()?;
     (best.0 <= 3).then(|| format!("did you mean `{}`?", best.1))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 impl Config {
@@ -660,26 +704,10 @@ impl Config {
             reason,
             hint: None,
         };
-        if self.ingest.batch_size == 0 {
-            return Err(bad("`ingest.batch_size` must be at least 1".into()));
-        }
-        if self.ingest.writer_memory_mb < 16 {
-            return Err(bad("`ingest.writer_memory_mb` must be at least 16".into()));
-        }
+        self.validate_limits().map_err(bad)?;
+        self.validate_weights().map_err(bad)?;
         if self.rank.half_life.seconds() <= 0 {
             return Err(bad("`rank.half_life` must be positive".into()));
-        }
-        for (k, w) in self
-            .interests
-            .keywords
-            .iter()
-            .chain(&self.interests.negative)
-        {
-            if !w.is_finite() {
-                return Err(bad(format!(
-                    "interest weight for {k:?} must be a finite number"
-                )));
-            }
         }
         let f = &self.fetch;
         for (key, span) in [
@@ -695,9 +723,6 @@ impl Config {
             return Err(bad(
                 "`fetch.backoff` must be >= 0 and `fetch.max_backoff` at least as long".into(),
             ));
-        }
-        if f.concurrency == 0 {
-            return Err(bad("`fetch.concurrency` must be at least 1".into()));
         }
         self.validate_digest_and_mail().map_err(bad)?;
         let mut names = std::collections::HashSet::new();
@@ -755,12 +780,6 @@ impl Config {
                     s.name
                 )));
             }
-            if s.max_pages == Some(0) || s.catch_up_days == Some(0) {
-                return Err(bad(format!(
-                    "source {:?}: `max_pages` and `catch_up_days` must be at least 1",
-                    s.name
-                )));
-            }
             // arXiv's API terms ask for at least 3 s between calls; only a
             // mirror or a test server may be asked faster.
             if s.kind == SourceKind::ArxivApi
@@ -779,12 +798,125 @@ impl Config {
     }
 }
 
+/// The largest value each count in the config may take, so a typo
+/// (`digest.limit = 4294967296000`) is a clear error instead of an aborted
+/// run. `(key, least, most)`; documented in config.example.toml.
+pub const LIMITS: &[(&str, u64, u64)] = &[
+    ("ingest.batch_size", 1, 10_000_000),
+    ("ingest.writer_memory_mb", 16, 4_000),
+    ("search.limit", 1, 1_000),
+    ("trends.limit", 1, 1_000),
+    ("trends.min_count", 1, 1_000_000),
+    ("digest.limit", 1, 1_000),
+    ("digest.include_abstract_chars", 0, 100_000),
+    ("digest.max_authors", 1, 1_000),
+    ("digest.topics", 0, 100),
+    ("digest.also_popular", 0, 100),
+    ("digest.catch_up_limit", 1, 1_000),
+    ("fetch.retries", 0, 20),
+    ("fetch.concurrency", 1, 64),
+    ("sources.max_pages", 1, 1_000),
+    ("sources.catch_up_days", 1, 366),
+];
+
 impl Config {
+    /// Checks every count against [`LIMITS`].
+    fn validate_limits(&self) -> Result<(), String> {
+        let as_u64 = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        let mut values = vec![
+            ("ingest.batch_size", as_u64(self.ingest.batch_size)),
+            (
+                "ingest.writer_memory_mb",
+                as_u64(self.ingest.writer_memory_mb),
+            ),
+            ("search.limit", as_u64(self.search.limit)),
+            ("trends.limit", as_u64(self.trends.limit)),
+            ("trends.min_count", as_u64(self.trends.min_count)),
+            ("digest.limit", as_u64(self.digest.limit)),
+            (
+                "digest.include_abstract_chars",
+                as_u64(self.digest.include_abstract_chars),
+            ),
+            ("digest.max_authors", as_u64(self.digest.max_authors)),
+            ("digest.topics", as_u64(self.digest.topics)),
+            ("digest.also_popular", as_u64(self.digest.also_popular)),
+            ("digest.catch_up_limit", as_u64(self.digest.catch_up_limit)),
+            ("fetch.retries", u64::from(self.fetch.retries)),
+            ("fetch.concurrency", as_u64(self.fetch.concurrency)),
+        ];
+        for s in &self.sources {
+            values.extend(s.max_pages.map(|n| ("sources.max_pages", u64::from(n))));
+            values.extend(
+                s.catch_up_days
+                    .map(|n| ("sources.catch_up_days", u64::from(n))),
+            );
+        }
+        for (key, value) in values {
+            if let Some(&(_, least, most)) = LIMITS.iter().find(|l| l.0 == key)
+                && !(least..=most).contains(&value)
+            {
+                return Err(format!(
+                    "`{key}` is {value}; it must be between {least} and {most}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every weight must be a finite number (`nan` and `inf` are TOML
+    /// floats, and either makes every score NaN).
+    fn validate_weights(&self) -> Result<(), String> {
+        let r = &self.rank;
+        let weights = [
+            ("search.title_boost", self.search.title_boost),
+            ("rank.title_weight", r.title_weight),
+            ("rank.abstract_weight", r.abstract_weight),
+            ("rank.popularity_weight", r.popularity_weight),
+            ("rank.upvotes_weight", r.upvotes_weight),
+            ("rank.comments_weight", r.comments_weight),
+            ("rank.stars_weight", r.stars_weight),
+            ("rank.code_bonus", r.code_bonus),
+            ("rank.momentum_weight", r.momentum_weight),
+            ("rank.category_bonus", r.category_bonus),
+            ("rank.author_bonus", r.author_bonus),
+        ];
+        for (key, w) in weights {
+            if !w.is_finite() {
+                return Err(format!("`{key}` is {w}; it must be a finite number"));
+            }
+        }
+        if self.search.title_boost <= 0.0 {
+            return Err("`search.title_boost` must be greater than 0".into());
+        }
+        for (k, w) in self
+            .interests
+            .keywords
+            .iter()
+            .chain(&self.interests.negative)
+        {
+            if !w.is_finite() {
+                return Err(format!(
+                    "interest weight for {k:?} is {w}; it must be a finite number"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The enabled `file` sources whose file does not exist, as
+    /// `(name, path)`: `config check` reports them, since a missing local
+    /// file is a mistake in the config, not a failure that fixes itself.
+    pub fn missing_files(&self) -> Vec<(&str, &Path)> {
+        self.sources
+            .iter()
+            .filter(|s| s.enabled && s.kind == SourceKind::File)
+            .filter_map(|s| Some((s.name.as_str(), s.path.as_deref()?)))
+            .filter(|(_, p)| !p.exists())
+            .collect()
+    }
+
     fn validate_digest_and_mail(&self) -> Result<(), String> {
         let d = &self.digest;
-        if d.limit == 0 {
-            return Err("`digest.limit` must be at least 1".into());
-        }
         if !d.min_relevance.is_finite() || d.min_relevance < 0.0 {
             return Err("`digest.min_relevance` must be a finite number >= 0".into());
         }
@@ -849,6 +981,60 @@ mod tests {
         let config = parse(EXAMPLE, "config.example.toml").unwrap();
         assert!(!config.interests.keywords.is_empty());
         assert!(!config.sources.is_empty());
+    }
+
+    #[test]
+    fn init_text_has_no_demo_data_dir_and_no_source() {
+        // See: #18
+        let demo = parse(EXAMPLE, "config.example.toml").unwrap();
+        assert_eq!(demo.data_dir.as_deref(), Some(Path::new("demo-data")));
+        assert_eq!(demo.sources.len(), 1);
+        let init = parse(&init_text(), "config.toml").unwrap();
+        assert_eq!(init.data_dir, None);
+        assert!(init.sources.is_empty());
+        assert_eq!(init.interests.keywords, demo.interests.keywords);
+    }
+
+    #[test]
+    fn r18_keywords_may_be_a_list() {
+        // See: #18
+        let c = parse(
+            "[interests]\nkeywords = [\"reasoning\", \"agents\"]\nnegative = [\"survey\"]\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(c.interests.keywords.get("agents"), Some(&1.0));
+        assert_eq!(c.interests.keywords.len(), 2);
+        assert_eq!(c.interests.negative.get("survey"), Some(&1.0));
+        let c = parse("[interests]\nkeywords = { agents = 2.5 }\n", "c.toml").unwrap();
+        assert_eq!(c.interests.keywords.get("agents"), Some(&2.5));
+        let err = parse("[interests]\nkeywords = \"agents\"\n", "c.toml").unwrap_err();
+        assert!(
+            err.to_string().contains("a list of terms or a table"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn r18_nan_weights_and_huge_limits_are_refused() {
+        // See: #18
+        let err = parse("[search]\ntitle_boost = nan\n", "c.toml").unwrap_err();
+        assert!(
+            err.to_string().contains("`search.title_boost` is NaN"),
+            "{err}"
+        );
+        let err = parse("[rank]\nauthor_bonus = inf\n", "c.toml").unwrap_err();
+        assert!(err.to_string().contains("rank.author_bonus"), "{err}");
+        let err = parse("[interests]\nkeywords = { a = -inf }\n", "c.toml").unwrap_err();
+        assert!(err.to_string().contains("finite"), "{err}");
+        let err = parse("[digest]\nlimit = 4294967296000\n", "c.toml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c.toml: `digest.limit` is 4294967296000; it must be between 1 and 1000"
+        );
+        let err = parse("[fetch]\nconcurrency = 0\n", "c.toml").unwrap_err();
+        assert!(err.to_string().contains("between 1 and 64"), "{err}");
+        parse("[digest]\nlimit = 1000\n", "c.toml").unwrap();
     }
 
     #[test]

@@ -116,3 +116,88 @@ pub fn report(err: &Error) -> u8 {
     }
     err.exit_code()
 }
+
+/// Prints a command-line parsing error in the documented one-line form
+/// (`papertrend: error: …` and a `hint:` line) and returns its exit code;
+/// `--help` and `--version` print as clap renders them and exit 0.
+pub fn report_clap(err: &clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        // Help goes to stdout (stderr for a bare `papertrend`), as clap does.
+        let _ = err.print();
+        return if err.use_stderr() {
+            exit::USAGE
+        } else {
+            exit::OK
+        };
+    }
+    let (msg, hint) = clap_message(&err.render().to_string());
+    eprintln!("papertrend: error: {}", crate::output::sanitize_line(&msg));
+    if let Some(hint) = hint {
+        eprintln!("hint: {}", crate::output::sanitize_line(&hint));
+    }
+    exit::USAGE
+}
+
+/// Folds clap's rendered error (`error: …`, indented detail lines, a
+/// `tip:`, a usage line, "For more information, try '--help'.") into one
+/// message and one hint: the tip, else the usage.
+fn clap_message(rendered: &str) -> (String, Option<String>) {
+    let mut msg = Vec::new();
+    let (mut tip, mut usage) = (None, None);
+    let mut in_message = true;
+    for line in rendered.lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            in_message = false;
+        } else if let Some(rest) = t.strip_prefix("tip:") {
+            tip.get_or_insert_with(|| rest.trim().to_string());
+        } else if let Some(rest) = t.strip_prefix("Usage:") {
+            usage.get_or_insert_with(|| format!("usage: {}", rest.trim()));
+        } else if t.starts_with("For more information") {
+        } else if in_message {
+            msg.push(t.strip_prefix("error:").unwrap_or(t).trim().to_string());
+        }
+    }
+    let msg = msg.join(" ");
+    let msg = msg.strip_suffix(':').unwrap_or(&msg).to_string();
+    (msg, tip.or(usage))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_errors_fold_into_one_line_and_a_hint() {
+        let (msg, hint) = clap_message(
+            "error: invalid value 'soon' for '--since <WHEN>': not a span\n\n\
+             For more information, try '--help'.\n",
+        );
+        assert_eq!(msg, "invalid value 'soon' for '--since <WHEN>': not a span");
+        assert_eq!(hint, None);
+        let (msg, hint) = clap_message(
+            "error: the following required arguments were not provided:\n  <PATH>...\n\n\
+             Usage: papertrend ingest <PATH>...\n\nFor more information, try '--help'.\n",
+        );
+        assert_eq!(
+            msg,
+            "the following required arguments were not provided: <PATH>..."
+        );
+        assert_eq!(hint.as_deref(), Some("usage: papertrend ingest <PATH>..."));
+        let (msg, hint) = clap_message(
+            "error: unrecognized subcommand 'serch'\n\n  tip: a similar subcommand exists: \
+             'search'\n\nUsage: papertrend [OPTIONS] <COMMAND>\n",
+        );
+        assert_eq!(msg, "unrecognized subcommand 'serch'");
+        assert_eq!(
+            hint.as_deref(),
+            Some("a similar subcommand exists: 'search'")
+        );
+    }
+}

@@ -70,6 +70,16 @@ pub fn run(cli: &Cli) -> error::Result<Outcome> {
         }
         _ => app::App::new(cli)?,
     };
+    // The daily job without a config would print an empty digest every day.
+    if matches!(cli.command, Command::Run(_)) && app.config_path.is_none() {
+        let at = config::locate(cli.config.as_deref()).0.map_or_else(
+            || "the config path".to_string(),
+            |p| p.display().to_string(),
+        );
+        return Err(error::Error::Usage(format!(
+            "no config at {at}; run `papertrend config init`"
+        )));
+    }
     match &cli.command {
         Command::Ingest(a) => cmd::ingest::run(&app, a),
         Command::Fetch(a) => cmd::fetch::run(&app, a),

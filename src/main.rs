@@ -10,7 +10,10 @@ use clap::Parser;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    let cli = papertrend::cli::Cli::parse();
+    let cli = match papertrend::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return std::process::ExitCode::from(papertrend::error::report_clap(&err)),
+    };
     match papertrend::run(&cli) {
         Ok(outcome) => outcome.exit_code(),
         Err(err) => std::process::ExitCode::from(papertrend::error::report(&err)),

@@ -82,25 +82,62 @@ impl<'a> Row<'a> {
 pub struct Style {
     /// Whether to use ANSI colour and bold.
     pub color: bool,
-    /// Terminal width in columns.
+    /// Terminal width in display columns.
     pub width: usize,
+    /// Whether to show the score and the full id (`--wide`).
+    pub wide: bool,
+}
+
+/// The looks of terminal output, by role.
+#[derive(Clone, Copy, Debug)]
+enum Look {
+    /// Titles.
+    Title,
+    /// Rank, date, id and score.
+    Meta,
+    /// The one-line reason of `top`.
+    Why,
+    /// A matched term in a snippet.
+    Match,
 }
 
 impl Style {
-    fn paint(&self, code: &str, s: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
+    fn paint(&self, look: Look, s: &str) -> String {
+        use anstyle::{AnsiColor, Style as Ansi};
+        if !self.color || s.is_empty() {
+            return s.to_string();
         }
+        let ansi = match look {
+            Look::Title => Ansi::new().bold(),
+            Look::Meta => Ansi::new().dimmed(),
+            Look::Why => Ansi::new().fg_color(Some(AnsiColor::Cyan.into())),
+            Look::Match => Ansi::new().bold().fg_color(Some(AnsiColor::Yellow.into())),
+        };
+        format!("{ansi}{s}{ansi:#}")
     }
 }
 
-/// The terminal width (`COLUMNS`, else the tty, else 100).
-pub fn terminal_width() -> usize {
-    terminal_size::terminal_size()
-        .map_or(100, |(w, _)| usize::from(w.0))
-        .clamp(40, 200)
+/// The default width when neither `--width`, `COLUMNS` nor a terminal says
+/// otherwise.
+pub const DEFAULT_WIDTH: usize = 80;
+/// The narrowest width honoured; anything narrower is laid out at this.
+pub const MIN_WIDTH: usize = 40;
+/// The widest width honoured.
+pub const MAX_WIDTH: usize = 1000;
+
+/// The output width in display columns: `forced` (`--width` or `COLUMNS`,
+/// chosen by `App`), else the terminal's width when stdout is a terminal,
+/// else [`DEFAULT_WIDTH`]; clamped to [`MIN_WIDTH`]..=[`MAX_WIDTH`].
+pub fn terminal_width(forced: Option<usize>, stdout_tty: bool) -> usize {
+    forced
+        .or_else(|| {
+            stdout_tty
+                .then(terminal_size::terminal_size)
+                .flatten()
+                .map(|(w, _)| usize::from(w.0))
+        })
+        .unwrap_or(DEFAULT_WIDTH)
+        .clamp(MIN_WIDTH, MAX_WIDTH)
 }
 
 /// Writes rows in `format` to `out`.
@@ -125,29 +162,7 @@ pub fn write_rows(
                 writeln!(out).map_err(io)?;
             }
         }
-        OutputFormat::Csv => {
-            writeln!(
-                out,
-                "rank,score,id,date,title,authors,categories,upvotes,url"
-            )
-            .map_err(io)?;
-            for (i, r) in rows.iter().enumerate() {
-                let p = r.paper;
-                let cells = [
-                    (i + 1).to_string(),
-                    r.score.map(|s| format!("{s:.4}")).unwrap_or_default(),
-                    p.id.clone(),
-                    date_of(p),
-                    p.title.clone(),
-                    p.authors.join("; "),
-                    p.categories.join(" "),
-                    p.upvotes.map(|u| u.to_string()).unwrap_or_default(),
-                    p.url.clone().unwrap_or_default(),
-                ];
-                let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-                writeln!(out, "{}", line.join(",")).map_err(io)?;
-            }
-        }
+        OutputFormat::Csv => write_csv(&mut *out, rows).map_err(io)?,
         OutputFormat::Md => {
             for (i, r) in rows.iter().enumerate() {
                 let p = r.paper;
@@ -176,90 +191,294 @@ pub fn write_rows(
     out.flush().map_err(io)
 }
 
-fn write_table(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let id_w = rows
-        .iter()
-        .map(|r| r.paper.id.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(28);
-    let has_score = rows.iter().any(|r| r.score.is_some());
+/// CSV with a header row, through the `csv` crate (quoting by RFC 4180).
+fn write_csv(out: &mut dyn Write, rows: &[Row<'_>]) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "rank",
+        "score",
+        "id",
+        "date",
+        "title",
+        "authors",
+        "categories",
+        "upvotes",
+        "url",
+    ])?;
     for (i, r) in rows.iter().enumerate() {
         let p = r.paper;
-        let score = r
-            .score
-            .filter(|_| has_score)
-            .map(|s| format!("{s:>7.2} "))
-            .unwrap_or_default();
-        let prefix = format!(
-            "{:>3}. {score}{:<10} {:<id_w$} ",
-            i + 1,
+        let cells = [
+            (i + 1).to_string(),
+            r.score.map(|s| format!("{s:.4}")).unwrap_or_default(),
+            p.id.clone(),
             date_of(p),
-            truncate(&p.id, id_w)
-        );
-        let room = style.width.saturating_sub(prefix.chars().count()).max(20);
-        writeln!(
-            out,
-            "{}{}",
-            style.paint("2", &prefix),
-            style.paint("1", &truncate(&sanitize_line(&p.title), room))
-        )?;
-        let indent = "     ";
-        if let Some(w) = &r.why {
+            p.title.clone(),
+            p.authors.join("; "),
+            p.categories.join(" "),
+            p.upvotes.map(|u| u.to_string()).unwrap_or_default(),
+            p.url.clone().unwrap_or_default(),
+        ];
+        w.write_record(cells.iter().map(|c| csv_cell(c)))?;
+    }
+    w.flush()
+}
+
+/// The indent of every line under a result's title.
+const INDENT: &str = "     ";
+
+/// The terminal listing: per paper, the rank and title on the first line,
+/// then (dimmed) the date and the short id, then the reason, the snippet
+/// and the explain lines, each wrapped to the width under the title.
+fn write_table(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Result<()> {
+    let body = style.width.saturating_sub(INDENT.len()).max(20);
+    for (i, r) in rows.iter().enumerate() {
+        let p = r.paper;
+        let title = sanitize_line(&p.title);
+        let title_lines = if style.wide {
+            wrap(&title, body)
+        } else {
+            vec![truncate(&title, body)]
+        };
+        for (j, line) in title_lines.iter().enumerate() {
+            let lead = if j == 0 {
+                format!("{:>3}. ", i + 1)
+            } else {
+                INDENT.to_string()
+            };
             writeln!(
                 out,
-                "{indent}{}",
-                style.paint(
-                    "36",
-                    &truncate(&sanitize_line(w), style.width.saturating_sub(5))
-                )
+                "{}{}",
+                style.paint(Look::Meta, &lead),
+                style.paint(Look::Title, line)
             )?;
         }
-        if let Some(s) = &r.snippet {
-            writeln!(out, "{indent}{}", highlight(s, &r.snippet_ranges, style))?;
+        let mut meta = vec![date_of(p)];
+        if style.wide {
+            meta.push(sanitize_line(&p.id));
+            if let Some(s) = r.score {
+                meta.push(format!("score {s:.2}"));
+            }
+        } else {
+            meta.push(truncate(&sanitize_line(short_id(&p.id)), body / 2));
         }
-        // `top --explain`: one line per contributing detail of each part.
-        let parts = r.explain.as_ref().and_then(|e| e.get("parts"));
-        for part in parts.and_then(|p| p.as_array()).into_iter().flatten() {
-            let name = part["name"].as_str().unwrap_or_default();
-            let points = if name == "freshness" {
-                format!("x{:.3}", part["value"].as_f64().unwrap_or(0.0))
+        writeln!(
+            out,
+            "{INDENT}{}",
+            style.paint(Look::Meta, &meta.join(" · "))
+        )?;
+        if let Some(w) = &r.why {
+            for line in wrap(&sanitize_line(w), body) {
+                writeln!(out, "{INDENT}{}", style.paint(Look::Why, &line))?;
+            }
+        }
+        if let Some(s) = &r.snippet {
+            for line in snippet_lines(s, &r.snippet_ranges, &p.abstract_text, body, style) {
+                writeln!(out, "{INDENT}{line}")?;
+            }
+        }
+        write_explain(out, r, style)?;
+    }
+    Ok(())
+}
+
+/// `top --explain`: one entry per contributing detail of each part, the
+/// detail wrapped under itself.
+fn write_explain(out: &mut dyn Write, r: &Row<'_>, style: Style) -> io::Result<()> {
+    let parts = r.explain.as_ref().and_then(|e| e.get("parts"));
+    for part in parts.and_then(|p| p.as_array()).into_iter().flatten() {
+        let name = part["name"].as_str().unwrap_or_default();
+        let points = if name == "freshness" {
+            format!("x{:.3}", part["value"].as_f64().unwrap_or(0.0))
+        } else {
+            format!("{:+.3}", part["points"].as_f64().unwrap_or(0.0))
+        };
+        let details = part["detail"].as_array().into_iter().flatten();
+        for (i, d) in details.enumerate() {
+            let d = sanitize_line(d.as_str().unwrap_or_default());
+            let head = if i == 0 {
+                format!("{INDENT}  {name:<10} {points:>7}  ")
             } else {
-                format!("{:+.3}", part["points"].as_f64().unwrap_or(0.0))
+                format!("{INDENT}  {:<10} {:>7}  ", "", "")
             };
-            let details = part["detail"].as_array().into_iter().flatten();
-            for (i, d) in details.enumerate() {
-                let d = sanitize_line(d.as_str().unwrap_or_default());
-                let line = if i == 0 {
-                    format!("{indent}  {name:<10} {points:>7}  {d}")
+            let room = style.width.saturating_sub(head.len()).max(20);
+            for (j, line) in wrap(&d, room).iter().enumerate() {
+                let lead = if j == 0 {
+                    head.clone()
                 } else {
-                    format!("{indent}  {:<10} {:>7}  {d}", "", "")
+                    " ".repeat(head.len())
                 };
-                writeln!(out, "{}", style.paint("2", &truncate(&line, style.width)))?;
+                writeln!(out, "{}", style.paint(Look::Meta, &format!("{lead}{line}")))?;
             }
         }
     }
     Ok(())
 }
 
-/// Paints the highlighted byte ranges of a snippet (bold yellow) after
-/// sanitising the text.
-fn highlight(text: &str, ranges: &[(usize, usize)], style: Style) -> String {
-    let mut out = String::new();
-    let mut at = 0;
-    for &(s, e) in ranges {
-        if s < at || e > text.len() || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
-            continue;
+/// An id as shown in a listing: `arxiv:` dropped (`show 2401.01234` finds
+/// it), every other id whole.
+pub fn short_id(id: &str) -> &str {
+    id.strip_prefix("arxiv:").unwrap_or(id)
+}
+
+/// A snippet cut at word boundaries, with "…" where it does not start or
+/// end with the abstract, wrapped to `width` columns, matches highlighted.
+fn snippet_lines(
+    text: &str,
+    ranges: &[(usize, usize)],
+    abstract_text: &str,
+    width: usize,
+    style: Style,
+) -> Vec<String> {
+    let (mut from, mut to) = (0, text.len());
+    let (mut head, mut tail) = (false, false);
+    if let Some(at) = abstract_text.find(text) {
+        let before = abstract_text[..at].chars().next_back();
+        let after = abstract_text[at + text.len()..].chars().next();
+        head = before.is_some();
+        tail = after.is_some();
+        // A fragment that starts or ends inside a word loses that piece.
+        if before.is_some_and(char::is_alphanumeric) {
+            from = text.find(char::is_whitespace).map_or(0, |i| i + 1);
         }
-        out.push_str(&sanitize_line(&text[at..s]));
-        out.push_str(&style.paint("1;33", &sanitize_line(&text[s..e])));
-        at = e;
+        if after.is_some_and(char::is_alphanumeric) {
+            to = text.rfind(char::is_whitespace).unwrap_or(text.len());
+        }
+        if from >= to {
+            (from, to) = (0, text.len());
+        }
     }
-    out.push_str(&sanitize_line(&text[at..]));
-    out
+    let shifted: Vec<(usize, usize)> = ranges
+        .iter()
+        .filter(|&&(s, e)| s >= from && e <= to && s < e)
+        .map(|&(s, e)| (s - from, e - from))
+        .collect();
+    let (clean, ranges) = clean_with_ranges(text[from..to].trim_end(), &shifted);
+    let clean_trimmed = clean.trim_start();
+    let lead = clean.len() - clean_trimmed.len();
+    let mut body = String::new();
+    if head {
+        body.push('…');
+    }
+    let offset = body.len();
+    body.push_str(clean_trimmed);
+    if tail {
+        body.push('…');
+    }
+    let ranges: Vec<(usize, usize)> = ranges
+        .iter()
+        .filter(|&&(s, _)| s >= lead)
+        .map(|&(s, e)| (s - lead + offset, e - lead + offset))
+        .collect();
+    wrap_ranges(&body, width)
+        .into_iter()
+        .map(|(s, e)| {
+            let mut line = String::new();
+            let mut at = s;
+            for &(hs, he) in &ranges {
+                let (hs, he) = (hs.max(s), he.min(e));
+                if hs < at || hs >= he {
+                    continue;
+                }
+                line.push_str(&body[at..hs]);
+                line.push_str(&style.paint(Look::Match, &body[hs..he]));
+                at = he;
+            }
+            line.push_str(&body[at..e]);
+            line
+        })
+        .collect()
+}
+
+/// Sanitises `text` for one terminal line and moves the byte ranges with it.
+fn clean_with_ranges(text: &str, ranges: &[(usize, usize)]) -> (String, Vec<(usize, usize)>) {
+    let mut clean = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut buf = [0u8; 4];
+    for (i, c) in text.char_indices() {
+        map.push((i, clean.len()));
+        clean.push_str(&sanitize_line(c.encode_utf8(&mut buf)));
+    }
+    map.push((text.len(), clean.len()));
+    let at = |raw: usize| {
+        map.binary_search_by_key(&raw, |&(r, _)| r)
+            .ok()
+            .map(|i| map[i].1)
+    };
+    let moved = ranges
+        .iter()
+        .filter_map(|&(s, e)| Some((at(s)?, at(e)?)))
+        .filter(|(s, e)| s < e)
+        .collect();
+    (clean, moved)
+}
+
+/// Display width of `s` in terminal columns (CJK counts two).
+pub fn width_of(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+fn char_width(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// Wraps one line of text into lines of at most `width` display columns,
+/// breaking between words; a word wider than a line is split.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    wrap_ranges(text, width)
+        .into_iter()
+        .map(|(s, e)| text[s..e].to_string())
+        .collect()
+}
+
+/// [`wrap`] as byte ranges of `text`, without the spaces between lines.
+fn wrap_ranges(text: &str, width: usize) -> Vec<(usize, usize)> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    // The open line: start, end, and its width.
+    let mut line: Option<(usize, usize, usize)> = None;
+    for (start, word) in words(text) {
+        let w = width_of(word);
+        let end = start + word.len();
+        match line {
+            Some((s, _, lw)) if lw + 1 + w <= width => line = Some((s, end, lw + 1 + w)),
+            _ => {
+                if let Some((s, e, _)) = line.take() {
+                    lines.push((s, e));
+                }
+                if w <= width {
+                    line = Some((start, end, w));
+                } else {
+                    // Split an over-long word (a URL, or CJK text without
+                    // spaces) at character boundaries.
+                    let (mut s, mut lw) = (start, 0);
+                    for (i, c) in word.char_indices() {
+                        let cw = char_width(c);
+                        if lw + cw > width && lw > 0 {
+                            lines.push((s, start + i));
+                            (s, lw) = (start + i, 0);
+                        }
+                        lw += cw;
+                    }
+                    line = Some((s, end, lw));
+                }
+            }
+        }
+    }
+    if let Some((s, e, _)) = line {
+        lines.push((s, e));
+    }
+    lines
+}
+
+/// The words of `text` with their byte offsets.
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split(char::is_whitespace)
+        .scan(0, move |at, w| {
+            let start = *at;
+            *at += w.len() + 1;
+            Some((start, w))
+        })
+        .filter(|(_, w)| !w.is_empty())
 }
 
 /// The paper's date as `YYYY-MM-DD`, or `-`.
@@ -277,27 +496,42 @@ pub fn authors_short(authors: &[String], n: usize) -> String {
     }
 }
 
-/// Truncates to `max` characters with an ellipsis.
+/// Truncates to `max` display columns with "…", cutting at the last word
+/// boundary when one is in the second half of the line.
 pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    if width_of(s) <= max {
         return s.to_string();
     }
-    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-    t.push('…');
-    t
+    let room = max.saturating_sub(1);
+    let (mut end, mut w) = (0, 0);
+    for (i, c) in s.char_indices() {
+        let cw = char_width(c);
+        if w + cw > room {
+            break;
+        }
+        w += cw;
+        end = i + c.len_utf8();
+    }
+    let cut = &s[..end];
+    // Prefer a word boundary, unless that throws away more than half.
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i)
+            if !s[end..].starts_with(char::is_whitespace) && width_of(&cut[..i]) * 2 >= room =>
+        {
+            &cut[..i]
+        }
+        _ => cut,
+    };
+    format!("{}…", cut.trim_end())
 }
 
+/// Defuses one CSV cell: control characters are dropped (CSV often lands on
+/// a terminal), and cells starting with = + - @ are prefixed so spreadsheets
+/// do not run them. Quoting is the `csv` writer's.
 fn csv_cell(s: &str) -> String {
-    // Control characters are dropped (CSV often lands on a terminal), and
-    // cells starting with = + - @ are prefixed so spreadsheets do not run them.
     let s = sanitize_terminal(s);
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s
     }
@@ -333,9 +567,49 @@ mod tests {
 
     #[test]
     fn csv_cells_are_quoted_and_defused() {
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        let paper = Paper {
+            id: "x:1".into(),
+            title: "say \"hi\", =SUM(A1)".into(),
+            authors: vec!["=cmd".into()],
+            ..Paper::default()
+        };
+        let mut out = Vec::new();
+        write_csv(&mut out, &[Row::new(&paper)]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text.lines().nth(1),
+            Some("1,,x:1,'-,\"say \"\"hi\"\", =SUM(A1)\",'=cmd,,,")
+        );
         assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+    }
+
+    #[test]
+    fn wrapping_counts_display_columns_and_breaks_between_words() {
+        assert_eq!(
+            wrap("the quick brown fox jumps", 10),
+            ["the quick", "brown fox", "jumps"]
+        );
+        // Each CJK character is two columns wide.
+        assert_eq!(wrap("深度学习模型", 4), ["深度", "学习", "模型"]);
+        assert_eq!(
+            truncate("Towards Mixed-Modal Retrieval", 20),
+            "Towards Mixed-Modal…"
+        );
+        assert_eq!(truncate("深度学习模型", 7), "深度学…");
+        assert!(width_of(&truncate("深度学习模型的研究", 8)) <= 8);
+    }
+
+    #[test]
+    fn snippets_are_cut_at_words_with_ellipses() {
+        let style = Style {
+            color: false,
+            width: 80,
+            wide: false,
+        };
+        let abs = "We study retrieval for agents. Agents reason over documents.";
+        let frag = &abs[5..45];
+        let lines = snippet_lines(frag, &[], abs, 80, style);
+        assert_eq!(lines, ["…retrieval for agents. Agents reason…"]);
     }
 
     #[test]

@@ -12,7 +12,8 @@ use crate::exit;
 /// Runs a config action.
 ///
 /// # Errors
-/// `init` when the file exists or cannot be written.
+/// `init` when the file exists or cannot be written; `check` when an
+/// enabled `file` source names a file that does not exist.
 pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -26,6 +27,23 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
             writeln!(out, "{shown}").map_err(io)?;
         }
         ConfigAction::Check => {
+            if let Some((name, path)) = app.config.missing_files().first() {
+                let file = app
+                    .config_path
+                    .as_ref()
+                    .map_or_else(|| "config".to_string(), |p| p.display().to_string());
+                return Err(config::ConfigError::Invalid {
+                    path: file,
+                    line: None,
+                    reason: format!("source {name:?}: {} does not exist", path.display()),
+                    hint: Some(
+                        "fix its `path` (relative paths start at the config file's folder), \
+                         or set `enabled = false`"
+                            .into(),
+                    ),
+                }
+                .into());
+            }
             let text = toml::to_string(&app.config)
                 .map_err(|e| Error::Other(format!("cannot show config: {e}")))?;
             let from = app.config_path.as_ref().map_or_else(
@@ -54,9 +72,15 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
                     path.display()
                 )));
             }
-            crate::state::write_atomic(&path, config::EXAMPLE.as_bytes())
+            crate::state::write_atomic(&path, config::init_text().as_bytes())
                 .map_err(|e| Error::io(path.display(), e))?;
-            writeln!(out, "wrote {}", path.display()).map_err(io)?;
+            writeln!(
+                out,
+                "wrote {}\nnext: set your interests and uncomment a source in it, then run \
+                 `papertrend config check`",
+                path.display()
+            )
+            .map_err(io)?;
         }
     }
     Ok(Outcome::new(exit::OK))

@@ -1,7 +1,7 @@
 //! `papertrend ingest PATH|- ...`
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::Outcome;
 use crate::app::App;
@@ -11,32 +11,104 @@ use crate::exit;
 use crate::index::{IngestStats, Session};
 use crate::ingest::{self, Event, Format, Origin, ParseStop};
 
-/// Ingests every path, then prints the one-line summary to stderr.
+/// Ingests every path (a directory with `-r`: every file under it), then
+/// prints the one-line summary to stderr (on a terminal or with `-v`).
+///
+/// A file that cannot be read or is not a supported format is skipped with
+/// its error and the rest go on (exit 3, PARTIAL); when no file could be
+/// ingested at all, the error is the command's.
 ///
 /// # Errors
-/// A file that cannot be read or is not in the declared format (the index
-/// keeps everything committed before it), or an index failure.
+/// A directory without `-r`, an index failure, or every file failing.
 pub fn run(app: &App, args: &IngestArgs) -> Result<Outcome> {
+    let started = std::time::Instant::now();
+    let paths = expand(&args.paths, args.recursive)?;
     let index = app.open_index_for_write()?;
     let cfg = &app.config.ingest;
     let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, app.clock.now())?;
     let mut skips = Vec::new();
-    let mut result = Ok(());
-    for path in &args.paths {
-        if let Err(e) = ingest_path(app, &mut session, path, args.format, &mut skips) {
-            result = Err(e);
-            break;
+    let mut failed: Vec<Error> = Vec::new();
+    let mut fatal = None;
+    for path in &paths {
+        match ingest_path(app, &mut session, path, args.format, &mut skips) {
+            Ok(()) => {}
+            // The file's own fault: skip it, go on with the rest.
+            Err(e @ (Error::Parse(_) | Error::Io { .. } | Error::Usage(_))) => failed.push(e),
+            Err(e) => {
+                fatal = Some(e);
+                break;
+            }
         }
     }
     // Whatever parsed before a failure is committed, never lost.
     let stats = session.finish()?;
-    result?;
-    report(app, &stats, &skips);
-    Ok(Outcome::new(if skips.is_empty() {
+    if let Some(e) = fatal {
+        return Err(e);
+    }
+    if failed.len() == paths.len()
+        && let Some(last) = failed.pop()
+    {
+        for e in &failed {
+            app.warn(&format!("{e}; skipped"));
+        }
+        return Err(last);
+    }
+    for e in &failed {
+        app.warn(&format!("{e}; skipped"));
+    }
+    report(app, &stats, &skips, failed.len(), started.elapsed());
+    Ok(Outcome::new(if skips.is_empty() && failed.is_empty() {
         exit::OK
     } else {
         exit::PARTIAL
     }))
+}
+
+/// The files to ingest: each path as given, a directory (with `recursive`)
+/// replaced by the files under it in name order, hidden entries skipped.
+///
+/// # Errors
+/// A directory without `recursive`, or one that cannot be listed.
+fn expand(paths: &[PathBuf], recursive: bool) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() != "-" && path.is_dir() {
+            if !recursive {
+                return Err(Error::Usage(format!(
+                    "{}: is a directory; pass -r to ingest every file under it",
+                    path.display()
+                )));
+            }
+            walk(path, &mut out)?;
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let io = |e| Error::io(dir.display(), e);
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .map_err(io)?;
+    entries.sort();
+    for p in entries {
+        let hidden = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
 }
 
 /// A skipped record: where and why.
@@ -64,7 +136,7 @@ pub fn ingest_path(
     } else {
         if path.is_dir() {
             return Err(Error::Usage(format!(
-                "{name}: is a directory; pass the files inside it"
+                "{name}: is a directory; pass the files inside it (or -r)"
             )));
         }
         Box::new(std::fs::File::open(path).map_err(|e| Error::io(&name, e))?)
@@ -93,7 +165,7 @@ pub fn ingest_path(
 /// As [`run`].
 pub fn ingest_reader(
     session: &mut Session<'_>,
-    mut input: Box<dyn BufRead + Send + '_>,
+    input: Box<dyn BufRead + Send + '_>,
     name: &str,
     format: Format,
     skips: &mut Vec<Skipped>,
@@ -101,6 +173,7 @@ pub fn ingest_reader(
     let origin = Origin {
         path: name.to_string(),
     };
+    let mut input = ingest::gunzip(input).map_err(|e| Error::io(name, e))?;
     let format = if format == Format::Auto {
         let head = input.fill_buf().map_err(|e| Error::io(name, e))?.to_vec();
         if head.is_empty() {
@@ -108,7 +181,7 @@ pub fn ingest_reader(
                 .error(Format::Auto, None, "empty input: nothing to ingest")
                 .into());
         }
-        ingest::detect(&head, name).ok_or_else(|| {
+        ingest::detect(&head, name.strip_suffix(".gz").unwrap_or(name)).ok_or_else(|| {
             origin.error(Format::Auto, None, "unrecognised format (not hf-text, hf-json, arxiv-atom, arxiv-rss, arxiv-oai or jsonl); pass --format")
         })?
     } else {
@@ -182,9 +255,17 @@ const EVENTS_PER_BATCH: usize = 128;
 /// Batches parsed ahead of the writer at most.
 const QUEUED_BATCHES: usize = 4;
 
-/// Prints the summary line (always on `-v`; otherwise only when records
-/// were skipped, as warnings) — quiet on success for cron.
-pub fn report(app: &App, stats: &IngestStats, skips: &[Skipped]) {
+/// Prints the skipped records (as warnings) and the summary line
+/// (`2,840 papers: 2,840 added, 0 updated, 0 unchanged, 0 skipped in 0.9 s`):
+/// as a warning when anything was skipped, else on a terminal or with `-v`
+/// only, so cron stays quiet on success.
+pub fn report(
+    app: &App,
+    stats: &IngestStats,
+    skips: &[Skipped],
+    failed_files: usize,
+    elapsed: std::time::Duration,
+) {
     const SHOWN: usize = 10;
     for s in skips.iter().take(SHOWN) {
         app.warn(&format!("{}: skipped: {}", s.at, s.reason));
@@ -195,15 +276,39 @@ pub fn report(app: &App, stats: &IngestStats, skips: &[Skipped]) {
             skips.len() - SHOWN
         ));
     }
-    let line = format!(
-        "ingested: {} added, {} updated, {} unchanged, {} skipped",
-        stats.added, stats.updated, stats.unchanged, stats.skipped
+    let papers = stats.added + stats.updated + stats.unchanged;
+    let mut line = format!(
+        "{} paper{}: {} added, {} updated, {} unchanged, {} skipped in {:.1} s",
+        thousands(papers),
+        if papers == 1 { "" } else { "s" },
+        thousands(stats.added),
+        thousands(stats.updated),
+        thousands(stats.unchanged),
+        thousands(stats.skipped),
+        elapsed.as_secs_f64()
     );
-    if skips.is_empty() {
-        app.info(&line);
+    if failed_files > 0 {
+        let s = if failed_files == 1 { "" } else { "s" };
+        line.push_str(&format!("; {failed_files} file{s} could not be read"));
+    }
+    if skips.is_empty() && failed_files == 0 {
+        app.note(&line);
     } else {
         app.warn(&line);
     }
+}
+
+/// `2840` as `2,840`.
+pub fn thousands(n: impl Into<u64>) -> String {
+    let digits = n.into().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn progress_bar(app: &App, path: &Path) -> Option<indicatif::ProgressBar> {
@@ -235,5 +340,18 @@ impl<R: Read> Read for ProgressReader<R> {
             bar.inc(n as u64);
         }
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0u64), "0");
+        assert_eq!(thousands(999u64), "999");
+        assert_eq!(thousands(2840u64), "2,840");
+        assert_eq!(thousands(1_234_567u64), "1,234,567");
     }
 }

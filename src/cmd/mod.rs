@@ -35,11 +35,8 @@ pub fn print_rows(app: &App, fmt: &FormatArgs, rows: &[Row<'_>]) -> Result<()> {
     });
     let style = Style {
         color: app.color,
-        width: if app.stdout_tty {
-            crate::output::terminal_width()
-        } else {
-            100
-        },
+        width: app.width,
+        wide: fmt.wide,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

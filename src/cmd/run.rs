@@ -50,7 +50,8 @@ pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
     let date = digest::today(&app.config, now)?;
     let day = date.to_string();
     if ledger.sent_on(&day).is_some() && !args.force {
-        app.info(&format!(
+        // On a terminal a person is waiting for output; cron stays quiet.
+        app.note(&format!(
             "the digest for {day} was already delivered; nothing to do (--force delivers it again)"
         ));
         return Ok(outcome);

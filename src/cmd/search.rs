@@ -3,7 +3,7 @@
 use crate::Outcome;
 use crate::app::App;
 use crate::cli::SearchArgs;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exit;
 use crate::index::{SearchQuery, SortBy};
 use crate::output::Row;
@@ -11,14 +11,26 @@ use crate::output::Row;
 /// Runs the search and prints the results.
 ///
 /// # Errors
-/// A query syntax error (exit 2), or an index failure.
+/// A query syntax error or a reversed `--since`/`--until` range (exit 2),
+/// or an index failure.
 pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
-    let index = app.open_index()?;
     let now = app.clock.now();
+    let since = args.since.map(|b| b.resolve(now));
+    let until = args.until.map(|b| b.resolve(now));
+    if let (Some(s), Some(u)) = (since, until)
+        && s > u
+    {
+        return Err(Error::Usage(format!(
+            "--since {} is after --until {}: the range is reversed",
+            s.strftime("%Y-%m-%d %H:%M"),
+            u.strftime("%Y-%m-%d %H:%M")
+        )));
+    }
+    let index = app.open_index()?;
     let query = SearchQuery {
         text: args.query.join(" "),
-        since: args.since.map(|b| b.resolve(now)),
-        until: args.until.map(|b| b.resolve(now)),
+        since,
+        until,
         category: args.category.clone(),
         author: args.author.clone(),
         limit: args.limit.unwrap_or(app.config.search.limit),
@@ -44,11 +56,8 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
                 .is_some_and(|f| f != crate::cli::OutputFormat::Table);
         let rows = crate::cmd::top::rows(&outcome.ranked, explain);
         crate::cmd::print_rows(app, &args.output, &rows)?;
-        if rows.is_empty() && !app.quiet {
-            eprintln!(
-                "papertrend: no papers match {:?}",
-                crate::output::sanitize_line(&query.text)
-            );
+        if rows.is_empty() {
+            no_match(app, &index, &query)?;
         }
         return Ok(Outcome::new(exit::OK));
     }
@@ -67,11 +76,28 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
         })
         .collect();
     crate::cmd::print_rows(app, &args.output, &rows)?;
-    if rows.is_empty() && !app.quiet {
-        eprintln!(
-            "papertrend: no papers match {:?}",
-            crate::output::sanitize_line(&query.text)
-        );
+    if rows.is_empty() {
+        no_match(app, &index, &query)?;
     }
     Ok(Outcome::new(exit::OK))
+}
+
+/// Says that nothing matched, and when a `--category` filter is the reason
+/// because no indexed paper has any category (Hugging Face listings carry
+/// none), says that once as a hint.
+fn no_match(app: &App, index: &crate::index::Index, query: &SearchQuery) -> Result<()> {
+    if app.quiet {
+        return Ok(());
+    }
+    eprintln!(
+        "papertrend: no papers match {:?}",
+        crate::output::sanitize_line(&query.text)
+    );
+    if query.category.is_some() && !index.has_categories()? {
+        eprintln!(
+            "hint: no paper in the index has categories (Hugging Face listings carry none; \
+             arXiv feeds do), so --category matches nothing"
+        );
+    }
+    Ok(())
 }

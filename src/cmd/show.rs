@@ -7,17 +7,22 @@ use crate::app::App;
 use crate::cli::{OutputFormat, ShowArgs};
 use crate::error::{Error, Result};
 use crate::exit;
-use crate::output::{Row, date_of, sanitize_line, sanitize_terminal};
+use crate::output::{Row, date_of, sanitize_line, sanitize_terminal, wrap};
+use crate::paper::Paper;
 
 /// Prints one paper: a readable card on a terminal, else its JSON record.
 ///
 /// # Errors
-/// When no paper has that id (exit 1), or an index failure.
+/// When no paper has that id (exit 2, worded as by `similar` and
+/// `explain`), or an index failure.
 pub fn run(app: &App, args: &ShowArgs) -> Result<Outcome> {
     let index = app.open_index()?;
-    let paper = index
-        .get(&args.id)?
-        .ok_or_else(|| Error::Other(format!("no paper with id {:?}", sanitize_line(&args.id))))?;
+    let paper = index.get(&args.id)?.ok_or_else(|| {
+        Error::Usage(format!(
+            "no paper with id {:?} in the index",
+            sanitize_line(&args.id)
+        ))
+    })?;
     let format = args.output.chosen().unwrap_or(if app.stdout_tty {
         OutputFormat::Table
     } else {
@@ -35,18 +40,43 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Outcome> {
         crate::cmd::print_rows(app, &args.output, &[Row::new(&paper)])?;
         return Ok(Outcome::new(exit::OK));
     }
+    let card = card(&paper, app.width);
+    std::io::stdout()
+        .lock()
+        .write_all(card.as_bytes())
+        .map_err(|e| Error::io("stdout", e))?;
+    Ok(Outcome::new(exit::OK))
+}
+
+/// Width of the label column of the card.
+const LABEL: usize = 12;
+
+/// The card: one labelled field per line, values wrapped under themselves,
+/// then the abstract wrapped to `width` display columns.
+fn card(paper: &Paper, width: usize) -> String {
     let mut card = String::new();
-    let line = |k: &str, v: &str, card: &mut String| {
-        if !v.is_empty() {
-            card.push_str(&format!("{k:<12} {}\n", sanitize_line(v)));
+    let room = width.saturating_sub(LABEL + 1).max(20);
+    let mut line = |k: &str, v: &str| {
+        if v.is_empty() {
+            return;
+        }
+        // Links stay whole, so a terminal can still open them.
+        let lines = if matches!(k, "code" | "url" | "pdf") {
+            vec![sanitize_line(v)]
+        } else {
+            wrap(&sanitize_line(v), room)
+        };
+        for (i, l) in lines.iter().enumerate() {
+            let k = if i == 0 { k } else { "" };
+            card.push_str(&format!("{k:<LABEL$} {l}\n"));
         }
     };
-    line("id", &paper.id, &mut card);
-    line("title", &paper.title, &mut card);
-    line("authors", &paper.authors.join(", "), &mut card);
-    line("date", &date_of(&paper), &mut card);
-    line("categories", &paper.categories.join(" "), &mut card);
-    line("keywords", &paper.keywords.join(", "), &mut card);
+    line("id", &paper.id);
+    line("title", &paper.title);
+    line("authors", &paper.authors.join(", "));
+    line("date", &date_of(paper));
+    line("categories", &paper.categories.join(" "));
+    line("keywords", &paper.keywords.join(", "));
     let counts: Vec<String> = [
         ("upvotes", paper.upvotes),
         ("comments", paper.comments),
@@ -55,22 +85,21 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Outcome> {
     .iter()
     .filter_map(|(k, v)| v.map(|v| format!("{v} {k}")))
     .collect();
-    line("counts", &counts.join(", "), &mut card);
-    line("code", paper.code_url.as_deref().unwrap_or(""), &mut card);
-    line("url", paper.url.as_deref().unwrap_or(""), &mut card);
-    line("pdf", paper.pdf_url.as_deref().unwrap_or(""), &mut card);
+    line("counts", &counts.join(", "));
+    line("code", paper.code_url.as_deref().unwrap_or(""));
+    line("url", paper.url.as_deref().unwrap_or(""));
+    line("pdf", paper.pdf_url.as_deref().unwrap_or(""));
     line(
         "first seen",
         &paper.first_seen.map(|t| t.to_string()).unwrap_or_default(),
-        &mut card,
     );
-    line("sources", &paper.sources.join(", "), &mut card);
+    line("sources", &paper.sources.join(", "));
     card.push('\n');
-    card.push_str(&sanitize_terminal(&paper.abstract_text));
-    card.push('\n');
-    std::io::stdout()
-        .lock()
-        .write_all(card.as_bytes())
-        .map_err(|e| Error::io("stdout", e))?;
-    Ok(Outcome::new(exit::OK))
+    for para in sanitize_terminal(&paper.abstract_text).split('\n') {
+        for l in wrap(para, width) {
+            card.push_str(&l);
+            card.push('\n');
+        }
+    }
+    card
 }

@@ -33,26 +33,36 @@ pub struct Stats {
 /// Prints counts about the index.
 ///
 /// # Errors
-/// An index failure.
+/// An index failure (a data dir without an index yet reports 0 papers).
 pub fn run(app: &App, args: &StatsArgs) -> Result<Outcome> {
-    let index = app.open_index()?;
     let mut s = Stats {
-        index_dir: index.dir().display().to_string(),
+        index_dir: app.data.index().display().to_string(),
         ..Stats::default()
     };
-    index.for_each(|p| {
-        s.papers += 1;
-        for src in &p.sources {
-            *s.sources.entry(src.clone()).or_default() += 1;
-        }
-        s.with_arxiv_id += u64::from(p.arxiv_id.is_some());
-        s.with_code += u64::from(p.code_url.is_some());
-        s.dated += u64::from(p.published.is_some());
-        if let Some(d) = p.visible_date() {
-            s.oldest = Some(s.oldest.map_or(d, |o| o.min(d)));
-            s.newest = Some(s.newest.map_or(d, |n| n.max(d)));
-        }
-        Ok(())
+    // A fresh data dir holds 0 papers: that is an answer, not an error.
+    let index = match app.open_index() {
+        Ok(index) => Some(index),
+        Err(Error::Index(crate::index::IndexError::Missing { .. })) => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(index) = &index {
+        s.index_dir = index.dir().display().to_string();
+    }
+    index.iter().try_for_each(|index| {
+        index.for_each(|p| {
+            s.papers += 1;
+            for src in &p.sources {
+                *s.sources.entry(src.clone()).or_default() += 1;
+            }
+            s.with_arxiv_id += u64::from(p.arxiv_id.is_some());
+            s.with_code += u64::from(p.code_url.is_some());
+            s.dated += u64::from(p.published.is_some());
+            if let Some(d) = p.visible_date() {
+                s.oldest = Some(s.oldest.map_or(d, |o| o.min(d)));
+                s.newest = Some(s.newest.map_or(d, |n| n.max(d)));
+            }
+            Ok(())
+        })
     })?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -5,11 +5,11 @@ use std::io::Write;
 
 use crate::Outcome;
 use crate::app::App;
-use crate::cli::TrendsArgs;
+use crate::cli::{OutputFormat, TrendsArgs};
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::index::trends::TrendReport;
-use crate::output::sanitize_line;
+use crate::output::{md_escape, sanitize_line, wrap};
 
 /// Computes and prints the trends report.
 ///
@@ -26,12 +26,54 @@ pub fn run(app: &App, args: &TrendsArgs) -> Result<Outcome> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let io = |e: std::io::Error| Error::io("stdout", e);
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &report).map_err(|e| io(e.into()))?;
-        writeln!(out).map_err(io)?;
-    } else {
-        let text = render(&report, window, baseline, app.stdout_tty);
-        out.write_all(text.as_bytes()).map_err(io)?;
+    match args.output.chosen().unwrap_or(OutputFormat::Table) {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report).map_err(|e| io(e.into()))?;
+            writeln!(out).map_err(io)?;
+        }
+        OutputFormat::Jsonl => {
+            for t in &report.topics {
+                serde_json::to_writer(&mut out, t).map_err(|e| io(e.into()))?;
+                writeln!(out).map_err(io)?;
+            }
+        }
+        OutputFormat::Md => {
+            writeln!(
+                out,
+                "| phrase | window | baseline | score |\n|---|---:|---:|---:|"
+            )
+            .map_err(io)?;
+            for t in &report.topics {
+                writeln!(
+                    out,
+                    "| {} | {} | {} | {:.2} |",
+                    md_escape(&sanitize_line(&t.phrase)),
+                    t.window_count,
+                    t.baseline_count,
+                    t.score
+                )
+                .map_err(io)?;
+            }
+        }
+        OutputFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(["phrase", "window", "baseline", "score"])
+                .map_err(|e| io(e.into()))?;
+            for t in &report.topics {
+                w.write_record([
+                    sanitize_line(&t.phrase),
+                    t.window_count.to_string(),
+                    t.baseline_count.to_string(),
+                    format!("{:.4}", t.score),
+                ])
+                .map_err(|e| io(e.into()))?;
+            }
+            w.flush().map_err(io)?;
+        }
+        OutputFormat::Table => {
+            let text = render(&report, window, baseline, app.stdout_tty, app.width);
+            out.write_all(text.as_bytes()).map_err(io)?;
+        }
     }
     out.flush().map_err(io)?;
     Ok(Outcome::new(exit::OK))
@@ -41,46 +83,22 @@ fn day(t: Option<jiff::Timestamp>) -> String {
     t.map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d").to_string())
 }
 
-/// The terminal report: a header saying what was compared, then one line
-/// per topic with its counts, score and a bar.
+/// The terminal report: a header saying what was compared (wrapped to
+/// `width` columns), then one line per topic with its counts, score and a
+/// bar.
 pub fn render(
     r: &TrendReport,
     window: crate::clock::Span,
     baseline: crate::clock::Span,
     bars: bool,
+    width: usize,
 ) -> String {
     let mut s = String::new();
-    let sample = if r.sampled < r.window_docs {
-        format!(", newest {} read", r.sampled)
-    } else {
-        String::new()
-    };
-    if r.no_baseline {
-        s.push_str(&format!(
-            "No baseline: no papers are dated in the {baseline} before {}, so nothing can be \
-             called rising.\n",
-            day(r.window_start)
-        ));
-        if r.window_docs > 0 {
-            s.push_str(&format!(
-                "Most distinctive phrases of the {} papers of the last {window}{sample} instead:\n",
-                r.window_docs
-            ));
-        } else {
-            s.push_str(&format!(
-                "No papers in the last {window} either; most distinctive phrases of the newest \
-                 {} papers instead:\n",
-                r.sampled
-            ));
+    for line in header(r, window, baseline) {
+        for l in wrap(&line, width) {
+            s.push_str(&l);
+            s.push('\n');
         }
-    } else {
-        s.push_str(&format!(
-            "Rising in the {window} since {} ({} papers{sample}) against the {baseline} before \
-             ({} papers):\n",
-            day(r.window_start),
-            r.window_docs,
-            r.baseline_docs
-        ));
     }
     if r.topics.is_empty() {
         s.push_str("  (none: no term or phrase is in enough papers)\n");
@@ -89,7 +107,7 @@ pub fn render(
     let width = r
         .topics
         .iter()
-        .map(|t| t.phrase.chars().count())
+        .map(|t| crate::output::width_of(&sanitize_line(&t.phrase)))
         .max()
         .unwrap_or(6)
         .clamp(6, 40);
@@ -103,7 +121,9 @@ pub fn render(
         ));
     }
     for t in &r.topics {
-        let phrase: String = sanitize_line(&t.phrase).chars().take(width).collect();
+        let phrase = crate::output::truncate(&sanitize_line(&t.phrase), width);
+        // Pad by display columns: a CJK phrase is twice as wide as its chars.
+        let pad = " ".repeat(width.saturating_sub(crate::output::width_of(&phrase)));
         let bar = if bars {
             format!("  {}", crate::trends::bar(t.score, max, 12))
         } else {
@@ -111,15 +131,55 @@ pub fn render(
         };
         if r.no_baseline {
             s.push_str(&format!(
-                "  {phrase:<width$}  {:>6}  {:>6.2}{bar}\n",
+                "  {phrase}{pad}  {:>6}  {:>6.2}{bar}\n",
                 t.window_count, t.score
             ));
         } else {
             s.push_str(&format!(
-                "  {phrase:<width$}  {:>6}  {:>8}  {:>6.2}{bar}\n",
+                "  {phrase}{pad}  {:>6}  {:>8}  {:>6.2}{bar}\n",
                 t.window_count, t.baseline_count, t.score
             ));
         }
     }
     s
+}
+
+/// The lines saying what was compared, unwrapped.
+fn header(
+    r: &TrendReport,
+    window: crate::clock::Span,
+    baseline: crate::clock::Span,
+) -> Vec<String> {
+    let sample = if r.sampled < r.window_docs {
+        format!(", newest {} read", r.sampled)
+    } else {
+        String::new()
+    };
+    if !r.no_baseline {
+        return vec![format!(
+            "Rising in the {window} since {} ({} papers{sample}) against the {baseline} before \
+             ({} papers):",
+            day(r.window_start),
+            r.window_docs,
+            r.baseline_docs
+        )];
+    }
+    let first = format!(
+        "No baseline: no papers are dated in the {baseline} before {}, so nothing can be \
+         called rising.",
+        day(r.window_start)
+    );
+    let second = if r.window_docs > 0 {
+        format!(
+            "Most distinctive phrases of the {} papers of the last {window}{sample} instead:",
+            r.window_docs
+        )
+    } else {
+        format!(
+            "No papers in the last {window} either; most distinctive phrases of the newest \
+             {} papers instead:",
+            r.sampled
+        )
+    };
+    vec![first, second]
 }

@@ -269,3 +269,23 @@ fn tokens(mut analyzer: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<Str
     }
     out
 }
+
+impl Index {
+    /// Whether any paper in the index has a category (Hugging Face
+    /// listings carry none), so `search --category` can say why nothing
+    /// matched.
+    ///
+    /// # Errors
+    /// On an index failure.
+    pub fn has_categories(&self) -> Result<bool, IndexError> {
+        for seg in self.searcher().segment_readers() {
+            let inverted = seg
+                .inverted_index(self.fields.categories)
+                .map_err(|e| self.engine_err(&e))?;
+            if inverted.terms().num_terms() > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}

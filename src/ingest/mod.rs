@@ -184,6 +184,25 @@ pub fn detect(head: &[u8], name: &str) -> Option<Format> {
     None
 }
 
+/// Reads gzip transparently: when `input` starts with the gzip magic bytes
+/// (arXiv snapshots and API dumps are often gzipped), returns a reader of
+/// the decompressed stream (all members), else `input` itself.
+///
+/// # Errors
+/// An I/O error while peeking at the first bytes.
+pub fn gunzip<'a>(
+    mut input: Box<dyn BufRead + Send + 'a>,
+) -> std::io::Result<Box<dyn BufRead + Send + 'a>> {
+    if input.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
+        let decoder = flate2::bufread::MultiGzDecoder::new(input);
+        return Ok(Box::new(std::io::BufReader::with_capacity(
+            1 << 16,
+            decoder,
+        )));
+    }
+    Ok(input)
+}
+
 /// Parses `input` as `format` (not `Auto`), emitting every record.
 ///
 /// # Errors
@@ -312,6 +331,15 @@ mod tests {
             Some(Format::HfText)
         );
         assert_eq!(detect(b"\0\x01\x02", "bin"), None);
+        // See: #18
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, b"[\n  {\n    \"paper\": {").unwrap();
+        let bytes = gz.finish().unwrap();
+        let mut plain = gunzip(Box::new(&bytes[..])).unwrap();
+        assert_eq!(
+            detect(plain.fill_buf().unwrap(), "x.json"),
+            Some(Format::HfJson)
+        );
         assert_eq!(detect(b"", "empty"), None);
     }
 }

@@ -31,10 +31,12 @@ fn config_init_writes_the_example_once() {
     let out = env.cmd(["config", "init"]).run();
     out.success();
     let path = env.path("home/.config/papertrend/config.toml");
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        include_str!("../../config.example.toml")
-    );
+    // The example without the demo's data dir and source.
+    let written = std::fs::read_to_string(&path).unwrap();
+    let example = include_str!("../../config.example.toml");
+    assert_ne!(written, example);
+    assert_eq!(written.lines().count(), example.lines().count());
+    assert!(written.contains("# path = \"fixtures/hf-text/seed.txt\""));
     env.cmd(["config", "init"])
         .run()
         .code(2)
@@ -51,6 +53,7 @@ fn config_check_resolves_relative_paths_against_the_config_folder() {
         "conf/c.toml",
         "[[sources]]\nname = \"seed\"\nkind = \"file\"\npath = \"seed.txt\"\n",
     );
+    env.write("conf/seed.txt", "");
     let out = env
         .cmd(["--config"])
         .arg(&cfg)

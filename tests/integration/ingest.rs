@@ -53,7 +53,7 @@ fn second_ingest_of_the_same_file_changes_nothing() {
     out.code(0);
     let n = before.len();
     out.stderr_has(&format!(
-        "ingested: 0 added, 0 updated, {n} unchanged, 0 skipped"
+        "papertrend: {n} papers: 0 added, 0 updated, {n} unchanged, 0 skipped in "
     ));
     assert_eq!(env.export(), before, "same records, same first_seen");
     // Nothing was committed: the index (and what is cached per commit,
@@ -220,7 +220,7 @@ fn malformed_records_are_skipped_with_file_and_line() {
     out.code(3);
     out.stderr_has("bad.jsonl:2: skipped")
         .stderr_has("bad.jsonl:3: skipped");
-    out.stderr_has("ingested: 1 added, 0 updated, 0 unchanged, 2 skipped");
+    out.stderr_has("1 paper: 1 added, 0 updated, 0 unchanged, 2 skipped in ");
     assert_eq!(env.export().len(), 1);
 }
 
@@ -277,7 +277,7 @@ fn records_and_skips_keep_their_order_across_the_parsing_threads_batches() {
     let path = env.write("many.jsonl", lines.join("\n") + "\n");
     let out = env.cmd(["ingest"]).arg(&path).run();
     out.code(3);
-    out.stderr_has("ingested: 997 added, 0 updated, 1 unchanged, 2 skipped");
+    out.stderr_has("998 papers: 997 added, 0 updated, 1 unchanged, 2 skipped in ");
     let stderr = &out.stderr;
     let at = |needle: &str| stderr.find(needle).unwrap_or_else(|| panic!("{needle}"));
     assert!(at("many.jsonl:300: skipped") < at("many.jsonl:301: skipped"));

@@ -39,3 +39,5 @@ mod trends;
 // A month of Hugging Face daily lists replayed through `run` at 07:00 with
 // missed days and same-day retries, mailed to a real SMTP server (#15).
 mod cron_month;
+// Issue #18: the first run, the terminal at 80 columns, one voice, bulk ingest.
+mod r18;
