@@ -18,11 +18,14 @@ pub mod index;
 pub mod ingest;
 pub mod ledger;
 pub mod mail;
+pub mod marks;
 pub mod output;
 pub mod paper;
+pub mod profile;
 pub mod rank;
 pub mod state;
 pub mod trends;
+pub mod velocity;
 
 #[cfg(test)]
 mod test_rng;
