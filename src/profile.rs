@@ -234,8 +234,11 @@ mod tests {
         let p = Profile::train(&liked, &disliked, df, 100);
         let stems: Vec<&str> = p.terms().iter().map(|(t, _)| t.as_str()).collect();
         assert!(matches!(stems[0], "audio" | "speech"), "{stems:?}");
-        assert!(!stems.contains(&"the"), "a stem in every paper has no weight");
         let w = |s: &str| p.terms().iter().find(|(t, _)| t == s).map(|x| x.1);
+        assert!(
+            w("the").unwrap_or(0.0) < 0.1 * p.terms()[0].1,
+            "a stem in nearly every paper weighs almost nothing"
+        );
         assert!(w("agent").unwrap() < 0.0);
         let norm: f32 = p.terms().iter().map(|(_, w)| w * w).sum();
         assert!((norm - 1.0).abs() < 1e-4);
