@@ -466,8 +466,8 @@ pub struct UnmarkArgs {
 #[derive(Debug, Args)]
 pub struct MuteArgs {
     /// A word or phrase (stemmed, as search), author:NAME or category:C.
-    #[arg(value_name = "WHAT")]
-    pub what: String,
+    #[arg(value_name = "WHAT", required = true, num_args = 1..)]
+    pub what: Vec<String>,
     /// Only for this long: 30d, 2w (default: until unmuted).
     #[arg(long = "for", value_name = "SPAN", value_parser = parse_span)]
     pub for_span: Option<Span>,
@@ -477,8 +477,8 @@ pub struct MuteArgs {
 #[derive(Debug, Args)]
 pub struct UnmuteArgs {
     /// The mute as given to `mute`: a word or phrase, author:NAME or category:C.
-    #[arg(value_name = "WHAT")]
-    pub what: String,
+    #[arg(value_name = "WHAT", required = true, num_args = 1..)]
+    pub what: Vec<String>,
 }
 
 /// `papertrend marks`.

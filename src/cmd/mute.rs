@@ -25,7 +25,7 @@ pub fn run(app: &App, args: &MuteArgs) -> Result<Outcome> {
         })?),
         None => None,
     };
-    let mute = Mute::parse(&args.what, now, until)?;
+    let mute = Mute::parse(&args.what.join(" "), now, until)?;
     let spec = mute.spec();
     Marks::update(&app.data, |marks| {
         marks.mute(mute);
@@ -40,11 +40,12 @@ pub fn run(app: &App, args: &MuteArgs) -> Result<Outcome> {
 /// # Errors
 /// Nothing muted that way (exit 2), or an I/O error.
 pub fn unmute(app: &App, args: &UnmuteArgs) -> Result<Outcome> {
-    let removed = Marks::update(&app.data, |marks| Ok(marks.unmute(&args.what)))?;
+    let what = args.what.join(" ");
+    let removed = Marks::update(&app.data, |marks| Ok(marks.unmute(&what)))?;
     if removed == 0 {
         return Err(Error::Usage(format!(
             "nothing is muted as {:?} (see `papertrend marks`)",
-            sanitize_line(&args.what)
+            sanitize_line(&what)
         )));
     }
     Ok(Outcome::new(exit::OK))

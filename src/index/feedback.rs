@@ -102,9 +102,9 @@ impl Index {
     ) -> Result<Vec<Paper>, IndexError> {
         let searcher = self.searcher();
         let f = self.fields;
-        let lower = since.map_or(Bound::Unbounded, |t| {
-            Bound::Included(Term::from_field_date(f.first_seen, to_datetime(t)))
-        });
+        // (tantivy needs one bound; every stored paper has a first_seen.)
+        let since = since.unwrap_or(jiff::Timestamp::MIN);
+        let lower = Bound::Included(Term::from_field_date(f.first_seen, to_datetime(since)));
         let query = RangeQuery::new(lower, Bound::Unbounded);
         let mut addresses: Vec<DocAddress> = searcher
             .search(&query, &DocSetCollector)
