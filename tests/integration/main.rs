@@ -31,3 +31,6 @@ mod run;
 mod top;
 // `trends`: rising phrases against a baseline; "no baseline" on the seed.
 mod trends;
+// Marks, mutes, the learned profile, count observations and velocity, the
+// export cursor, `--unseen`, `review`.
+mod feedback;
