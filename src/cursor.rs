@@ -89,8 +89,7 @@ pub fn take(data: &DataDir, name: &str) -> Result<Held> {
         .write(true)
         .open(&lock_path)
         .map_err(|e| Error::io(lock_path.display(), e))?;
-    lock.lock()
-        .map_err(|e| Error::io(lock_path.display(), e))?;
+    lock.lock().map_err(|e| Error::io(lock_path.display(), e))?;
     let path = dir.join(format!("{name}.json"));
     let cursor = match std::fs::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
@@ -181,7 +180,10 @@ mod tests {
     fn papers_committed_late_with_the_same_first_seen_are_still_new() {
         let now: Timestamp = "2026-01-02T00:00:00Z".parse().unwrap();
         let c = Cursor::default();
-        let first = vec![p("a", "2026-01-01T00:00:00Z"), p("b", "2026-01-01T07:00:00Z")];
+        let first = vec![
+            p("a", "2026-01-01T00:00:00Z"),
+            p("b", "2026-01-01T07:00:00Z"),
+        ];
         let c = c.advanced(&c.new_papers(first.clone()), now);
         assert_eq!(c.ids_at_until, ["b"]);
         assert_eq!(c.total, 2);
@@ -192,7 +194,10 @@ mod tests {
         assert_eq!(new[0].id, "c");
         let c = c.advanced(&new, now);
         assert_eq!(c.ids_at_until, ["b", "c"]);
-        assert!(c.new_papers(vec![p("c", "2026-01-01T07:00:00Z")]).is_empty());
+        assert!(
+            c.new_papers(vec![p("c", "2026-01-01T07:00:00Z")])
+                .is_empty()
+        );
         let c2 = c.advanced(&[], now);
         assert_eq!((c2.until, c2.total), (c.until, 3));
         assert!(check_name("../x").is_err() && check_name("daily-mail_2").is_ok());

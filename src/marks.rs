@@ -211,7 +211,9 @@ impl Mute {
             MuteKind::Category => self.words.first().is_some_and(|want| {
                 paper.categories.iter().any(|c| {
                     let c = c.to_ascii_lowercase();
-                    c == *want || c.strip_prefix(want.as_str()).is_some_and(|r| r.starts_with('.'))
+                    c == *want
+                        || c.strip_prefix(want.as_str())
+                            .is_some_and(|r| r.starts_with('.'))
                 })
             }),
         }
@@ -220,7 +222,8 @@ impl Mute {
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 /// Lowercase words of a name.
@@ -297,8 +300,7 @@ impl Marks {
             .write(true)
             .open(&lock_path)
             .map_err(|e| Error::io(lock_path.display(), e))?;
-        lock.lock()
-            .map_err(|e| Error::io(lock_path.display(), e))?;
+        lock.lock().map_err(|e| Error::io(lock_path.display(), e))?;
         let mut marks = Self::load(data)?;
         let out = change(&mut marks)?;
         marks.schema_version = MARKS_VERSION;
@@ -424,10 +426,7 @@ impl Marks {
 
     /// Ids of papers marked read.
     pub fn read_ids(&self) -> impl Iterator<Item = &str> {
-        self.marks
-            .iter()
-            .filter(|m| m.read)
-            .map(|m| m.id.as_str())
+        self.marks.iter().filter(|m| m.read).map(|m| m.id.as_str())
     }
 }
 
@@ -476,7 +475,11 @@ mod tests {
         marks.mute(Mute::parse("language model", now, until).unwrap());
         let hit = marks.mute_for(&paper(), now).unwrap();
         assert_eq!(hit.spec(), "language model");
-        assert!(marks.mute_for(&paper(), t("2026-01-31T00:00:00Z")).is_none());
+        assert!(
+            marks
+                .mute_for(&paper(), t("2026-01-31T00:00:00Z"))
+                .is_none()
+        );
         assert_eq!(marks.unmute("Language Models"), 1, "same stems");
         for (spec, hits) in [
             ("author:jane q doe", true),

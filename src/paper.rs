@@ -233,9 +233,8 @@ impl Paper {
             normalise_observations(&mut self.observations);
             // Each count from the newest observation that has it (one
             // source may carry upvotes, another stars).
-            let newest = |f: fn(&Observation) -> Option<u64>| {
-                self.observations.iter().rev().find_map(f)
-            };
+            let newest =
+                |f: fn(&Observation) -> Option<u64>| self.observations.iter().rev().find_map(f);
             self.upvotes = newest(|o| o.upvotes).or(self.upvotes).or(other.upvotes);
             self.comments = newest(|o| o.comments).or(self.comments).or(other.comments);
             self.github_stars = newest(|o| o.github_stars)

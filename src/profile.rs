@@ -9,8 +9,8 @@
 //! ln((N + 1) / (df + 1))` per stem (a stem in nearly every paper weighs
 //! about 0), normalised to length 1. The profile is the mean of the liked
 //! vectors minus [`DISLIKE_WEIGHT`] times the mean of the disliked ones,
-//! cut to the [`TOP_TERMS`] strongest positive and negative stems and
-//! normalised again. A paper's profile score is the cosine of its vector
+//! cut to the [`TOP_TERMS`] strongest positive and [`TOP_NEGATIVE`]
+//! strongest negative stems and normalised again. A paper's profile score is the cosine of its vector
 //! with the profile (−1..1; 0 with no feedback); its neighbours are the
 //! liked papers whose vectors are closest to it.
 
@@ -19,8 +19,12 @@ use std::collections::HashMap;
 /// How much a dislike pulls against a like (Rocchio's γ / β).
 pub const DISLIKE_WEIGHT: f32 = 0.5;
 
-/// How many positive (and, separately, negative) stems the profile keeps.
+/// How many positive stems the profile keeps.
 pub const TOP_TERMS: usize = 40;
+
+/// How many negative stems the profile keeps (fewer: a few dislikes
+/// should not take most of the profile's weight).
+pub const TOP_NEGATIVE: usize = 20;
 
 /// One marked paper as the profile takes it: id, title, analysed terms
 /// (stems, repeated as often as they occur).
@@ -97,7 +101,11 @@ impl Profile {
         // Strongest first; ties by stem, so that training is deterministic.
         all.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let positive = all.iter().filter(|(_, w)| *w > 0.0).take(TOP_TERMS);
-        let negative = all.iter().rev().filter(|(_, w)| *w < 0.0).take(TOP_TERMS);
+        let negative = all
+            .iter()
+            .rev()
+            .filter(|(_, w)| *w < 0.0)
+            .take(TOP_NEGATIVE);
         let mut terms: Vec<(String, f32)> = positive.chain(negative).cloned().collect();
         terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
@@ -120,7 +128,7 @@ impl Profile {
     }
 
     /// The profile's stems and weights (unit length; up to [`TOP_TERMS`]
-    /// positive and as many negative), strongest positive first.
+    /// positive and [`TOP_NEGATIVE`] negative), strongest positive first.
     pub fn terms(&self) -> &[(String, f32)] {
         &self.terms
     }
@@ -137,7 +145,8 @@ impl Profile {
     /// profile, in −1..1 (0 for an empty profile).
     pub fn score(&self, paper_terms: &[String]) -> f32 {
         let v = self.vector(paper_terms);
-        let weights: HashMap<&str, f32> = self.terms.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+        let weights: HashMap<&str, f32> =
+            self.terms.iter().map(|(t, w)| (t.as_str(), *w)).collect();
         v.iter()
             .filter_map(|(t, x)| weights.get(t.as_str()).map(|w| w * x))
             .sum()
@@ -242,8 +251,14 @@ mod tests {
         assert!(w("agent").unwrap() < 0.0);
         let norm: f32 = p.terms().iter().map(|(_, w)| w * w).sum();
         assert!((norm - 1.0).abs() < 1e-4);
-        let speech = "speech audio recognition".split(' ').map(String::from).collect::<Vec<_>>();
-        let agents = "agent tool use".split(' ').map(String::from).collect::<Vec<_>>();
+        let speech = "speech audio recognition"
+            .split(' ')
+            .map(String::from)
+            .collect::<Vec<_>>();
+        let agents = "agent tool use"
+            .split(' ')
+            .map(String::from)
+            .collect::<Vec<_>>();
         assert!(p.score(&speech) > 0.3, "{}", p.score(&speech));
         assert!(p.score(&agents) < 0.0, "{}", p.score(&agents));
         let n = p.neighbours(&speech, 5);

@@ -98,7 +98,10 @@ mod tests {
 
     #[test]
     fn growth_between_two_fetches_a_day_apart() {
-        let h = [obs("2026-01-01T07:00:00Z", 10), obs("2026-01-02T07:00:00Z", 60)];
+        let h = [
+            obs("2026-01-01T07:00:00Z", 10),
+            obs("2026-01-02T07:00:00Z", 60),
+        ];
         let v = velocity(&h, now("2026-01-02T07:00:00Z")).unwrap();
         assert!((v.per_day - 50.0).abs() < 1e-3, "{v:?}");
         assert_eq!(v.delta_24h, 50);
@@ -111,7 +114,10 @@ mod tests {
 
     #[test]
     fn a_jump_minutes_apart_is_not_extrapolated_and_old_history_is_cut() {
-        let h = [obs("2026-01-01T07:00:00Z", 10), obs("2026-01-01T07:10:00Z", 20)];
+        let h = [
+            obs("2026-01-01T07:00:00Z", 10),
+            obs("2026-01-01T07:10:00Z", 20),
+        ];
         let v = velocity(&h, now("2026-01-01T07:10:00Z")).unwrap();
         assert!((v.per_day - 10.0).abs() < 1e-3, "{v:?}");
         // A week of history: the base is the newest observation 3 days old.

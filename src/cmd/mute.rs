@@ -20,9 +20,10 @@ pub fn run(app: &App, args: &MuteArgs) -> Result<Outcome> {
                 "--for {span}: give a positive span such as 30d"
             )));
         }
-        Some(span) => Some(now.checked_add(span.0).map_err(|e| {
-            Error::Usage(format!("--for {span}: {e}"))
-        })?),
+        Some(span) => Some(
+            now.checked_add(span.0)
+                .map_err(|e| Error::Usage(format!("--for {span}: {e}")))?,
+        ),
         None => None,
     };
     let mute = Mute::parse(&args.what.join(" "), now, until)?;

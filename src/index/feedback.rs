@@ -9,7 +9,9 @@ use tantivy::collector::DocSetCollector;
 use tantivy::query::RangeQuery;
 use tantivy::{DocAddress, Term};
 
-use super::{Index, IndexError, analyze, to_datetime};
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+use super::{Index, IndexError, schema, to_datetime};
 use crate::marks::Marks;
 use crate::paper::Paper;
 use crate::profile::{Example, Profile};
@@ -17,11 +19,28 @@ use crate::profile::{Example, Profile};
 /// The stems the profile sees for a paper: its title (twice: a title word
 /// says more than an abstract word) and its abstract.
 pub fn profile_terms(paper: &Paper) -> Vec<String> {
-    let title = analyze(&paper.title);
-    let mut out = title.clone();
-    out.extend(title);
-    out.extend(analyze(&paper.abstract_text));
-    out
+    Terms::new().of(paper)
+}
+
+/// [`profile_terms`] for many papers, with one analyzer (whose word cache
+/// then serves them all).
+struct Terms(TextAnalyzer);
+
+impl Terms {
+    fn new() -> Terms {
+        Terms(schema::english())
+    }
+
+    fn of(&mut self, paper: &Paper) -> Vec<String> {
+        let mut out = Vec::new();
+        for text in [&paper.title, &paper.title, &paper.abstract_text] {
+            let mut stream = self.0.token_stream(text);
+            while stream.advance() {
+                out.push(stream.token().text.clone());
+            }
+        }
+        out
+    }
 }
 
 impl Index {
@@ -40,7 +59,10 @@ impl Index {
     /// How many papers have `stem` in their title or abstract (the larger
     /// of the two fields' counts: a close lower bound of the union).
     pub fn text_doc_freq(&self, stem: &str) -> u64 {
-        let searcher = self.searcher();
+        self.text_doc_freq_in(&self.searcher(), stem)
+    }
+
+    fn text_doc_freq_in(&self, searcher: &tantivy::Searcher, stem: &str) -> u64 {
         let f = self.fields;
         [f.title, f.abstract_text]
             .into_iter()
@@ -55,10 +77,14 @@ impl Index {
 
     /// Document frequencies of `stems` ([`Index::text_doc_freq`]).
     pub fn doc_freqs<'a>(&self, stems: impl IntoIterator<Item = &'a str>) -> HashMap<String, u64> {
-        stems
-            .into_iter()
-            .map(|s| (s.to_string(), self.text_doc_freq(s)))
-            .collect()
+        let searcher = self.searcher();
+        let mut out = HashMap::new();
+        for s in stems {
+            if !out.contains_key(s) {
+                out.insert(s.to_string(), self.text_doc_freq_in(&searcher, s));
+            }
+        }
+        out
     }
 
     /// Trains the reader's profile from `marks`: the liked and disliked
@@ -67,10 +93,12 @@ impl Index {
     /// # Errors
     /// An index failure.
     pub fn train_profile(&self, marks: &Marks) -> Result<Profile, IndexError> {
-        let examples = |ids: Vec<&str>| -> Result<Vec<Example>, IndexError> {
+        let mut analyzer = Terms::new();
+        let mut examples = |ids: Vec<&str>| -> Result<Vec<Example>, IndexError> {
             let mut out = Vec::new();
             for id in ids {
-                if let Some((p, terms)) = self.paper_terms(id)? {
+                if let Some(p) = self.get(id)? {
+                    let terms = analyzer.of(&p);
                     out.push((p.id, p.title, terms));
                 }
             }

@@ -53,9 +53,14 @@ fn marks_round_trip_in_every_id_form_and_survive_a_rebuilt_index() {
     ])
     .run()
     .success();
-    env.cmd(["mark", "https://arxiv.org/abs/2601.10387", "--dislike", "--save"])
-        .run()
-        .success();
+    env.cmd([
+        "mark",
+        "https://arxiv.org/abs/2601.10387",
+        "--dislike",
+        "--save",
+    ])
+    .run()
+    .success();
     env.cmd(["mark", "2601.08808", "--read"]).run().success();
     // Dislike replaces a like.
     env.cmd(["mark", "2601.11096", "--dislike"]).run().success();
@@ -294,7 +299,11 @@ fn observations_record_each_count_change_at_fetch_time_and_give_velocity() {
             .iter()
             .map(|o| {
                 let n = |k: &str| o[k].as_u64().unwrap();
-                (o["at"].as_str().unwrap().to_string(), n("upvotes"), n("comments"))
+                (
+                    o["at"].as_str().unwrap().to_string(),
+                    n("upvotes"),
+                    n("comments"),
+                )
             })
             .collect()
     };
@@ -344,7 +353,10 @@ fn open(env: &TestEnv) -> (papertrend::index::Index, papertrend::marks::Marks) {
 fn a_profile_from_ten_liked_audio_papers_is_about_speech_and_names_them() {
     let env = TestEnv::new();
     env.cmd(["ingest"]).args(january()).run().success();
-    env.cmd(["mark", "--like"]).args(AUDIO_LIKES).run().success();
+    env.cmd(["mark", "--like"])
+        .args(AUDIO_LIKES)
+        .run()
+        .success();
     let out = env.cmd(["marks", "--profile", "--json"]).run();
     out.success();
     let profile = &out.json()["profile"];
@@ -356,8 +368,13 @@ fn a_profile_from_ten_liked_audio_papers_is_about_speech_and_names_them() {
         .map(|t| t["stem"].as_str().unwrap())
         .collect();
     assert!(stems.len() >= 20, "{stems:?}");
-    let audio = ["speech", "audio", "spoken", "tts", "asr", "acoust", "speaker", "sound"];
-    assert!(audio.contains(&stems[0]) && audio.contains(&stems[1]), "{stems:?}");
+    let audio = [
+        "speech", "audio", "spoken", "tts", "asr", "acoust", "speaker", "sound",
+    ];
+    assert!(
+        audio.contains(&stems[0]) && audio.contains(&stems[1]),
+        "{stems:?}"
+    );
     let top10_audio = stems[..10].iter().filter(|s| audio.contains(s)).count();
     assert!(top10_audio >= 4, "{stems:?}");
 
@@ -373,7 +390,10 @@ fn a_profile_from_ten_liked_audio_papers_is_about_speech_and_names_them() {
         let (paper, terms) = index.paper_terms(held_out).unwrap().unwrap();
         let n = p.neighbours(&terms, 2);
         assert_eq!(n.len(), 2, "{}", paper.title);
-        assert!(n.iter().all(|(id, _, s)| liked.contains(id) && *s > 0.05), "{n:?}");
+        assert!(
+            n.iter().all(|(id, _, s)| liked.contains(id) && *s > 0.05),
+            "{n:?}"
+        );
         for other in ["2602.05261", "2602.05885"] {
             let (o, other_terms) = index.paper_terms(other).unwrap().unwrap();
             assert!(
@@ -392,7 +412,10 @@ fn a_profile_from_ten_liked_audio_papers_is_about_speech_and_names_them() {
 fn dislikes_push_similar_papers_down() {
     let env = TestEnv::new();
     env.cmd(["ingest"]).args(january()).run().success();
-    env.cmd(["mark", "--like"]).args(AUDIO_LIKES).run().success();
+    env.cmd(["mark", "--like"])
+        .args(AUDIO_LIKES)
+        .run()
+        .success();
     let (index, marks) = open(&env);
     let probe = "2601.03233"; // LTX-2: Efficient Joint Audio-Visual Foundation Model
     let (_, terms) = index.paper_terms(probe).unwrap().unwrap();
@@ -400,9 +423,15 @@ fn dislikes_push_similar_papers_down() {
     let (_, speech_terms) = index.paper_terms(speech).unwrap().unwrap();
     let before = index.train_profile(&marks).unwrap();
     // Dislike three video generation papers.
-    env.cmd(["mark", "--dislike", "2601.05966", "2601.09881", "2601.05239"])
-        .run()
-        .success();
+    env.cmd([
+        "mark",
+        "--dislike",
+        "2601.05966",
+        "2601.09881",
+        "2601.05239",
+    ])
+    .run()
+    .success();
     let (_, marks) = open(&env);
     let after = index.train_profile(&marks).unwrap();
     assert!(
@@ -443,7 +472,11 @@ fn unseen_hides_papers_marked_read_or_mailed() {
     let read = [wide[0].clone(), similar[0].clone()];
     env.cmd(["mark", "--read"]).args(&read).run().success();
     let not_read = |v: &[String], n: usize| -> Vec<String> {
-        v.iter().filter(|id| !read.contains(id)).take(n).cloned().collect()
+        v.iter()
+            .filter(|id| !read.contains(id))
+            .take(n)
+            .cloned()
+            .collect()
     };
     let unseen = ids(&["search", "reasoning", "-n", "3", "--unseen"]);
     assert_eq!(unseen, not_read(&wide, 3), "three results, none read");
@@ -508,8 +541,16 @@ fn review_refuses_without_a_terminal_and_marks_on_one() {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::new(),
     };
-    assert!(out.stdout.contains("press l, d, s, n, m or q"), "{}", out.stdout);
-    assert!(out.stdout.contains("1 liked, 1 disliked, 1 saved"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("press l, d, s, n, m or q"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("1 liked, 1 disliked, 1 saved"),
+        "{}",
+        out.stdout
+    );
     let m = marks_json(&env);
     let got: Vec<(String, serde_json::Value)> = m["marks"]
         .as_array()
@@ -546,6 +587,11 @@ fn on_a_terminal(env: &TestEnv, inner: &str, input: &str) -> std::process::Outpu
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
