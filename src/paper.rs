@@ -457,4 +457,56 @@ mod tests {
         x.merge(&c);
         assert_eq!(x, before);
     }
+
+    fn fetched(up: u64, stars: Option<u64>, at: &str) -> Paper {
+        let mut p = Paper {
+            id: "arxiv:2401.00001".into(),
+            arxiv_id: Some("2401.00001".into()),
+            title: "T".into(),
+            sources: vec!["hf-json".into()],
+            upvotes: Some(up),
+            github_stars: stars,
+            ..Paper::default()
+        };
+        assert!(p.observe(at.parse().unwrap()));
+        p
+    }
+
+    #[test]
+    fn observations_merge_in_any_order_and_only_changes_are_kept() {
+        let a = fetched(10, None, "2026-01-01T07:00:00Z");
+        let b = fetched(10, None, "2026-01-01T19:00:00Z");
+        let c = fetched(60, Some(5), "2026-01-02T07:00:00Z");
+        let d = fetched(60, Some(5), "2026-01-03T07:00:00Z");
+        let mut x = a.clone();
+        for s in [&b, &c, &d] {
+            x.merge(s);
+        }
+        let mut y = d.clone();
+        for s in [&c, &b, &a] {
+            y.merge(s);
+        }
+        assert_eq!(x, y);
+        let times: Vec<String> = x.observations.iter().map(|o| o.at.to_string()).collect();
+        assert_eq!(times, ["2026-01-01T07:00:00Z", "2026-01-02T07:00:00Z"]);
+        assert_eq!((x.upvotes, x.github_stars), (Some(60), Some(5)));
+        assert_eq!(x.counts_observed_at, c.counts_observed_at);
+        let before = x.clone();
+        x.merge(&c);
+        assert_eq!(x, before, "idempotent");
+        // A history is kept to its newest MAX_OBSERVATIONS.
+        for i in 0..40u64 {
+            x.merge(&fetched(
+                100 + i,
+                Some(5),
+                &format!("2026-02-{:02}T00:00:00Z", 1 + i % 28),
+            ));
+        }
+        assert_eq!(x.observations.len(), MAX_OBSERVATIONS);
+        assert_eq!(x.observations.last().unwrap().upvotes, x.upvotes);
+        // A sighting without counts records nothing.
+        let mut bare = Paper::default();
+        assert!(!bare.observe("2026-01-01T00:00:00Z".parse().unwrap()));
+        assert!(bare.observations.is_empty() && bare.counts_observed_at.is_none());
+    }
 }
