@@ -96,11 +96,14 @@ pub fn run(app: &App, args: &ReviewArgs) -> Result<Outcome> {
                 Some('n') | None => break,
                 Some('q') => break 'papers,
                 Some('m') => {
-                    let Some(author) = p.authors.first() else {
+                    let mute = p
+                        .authors
+                        .first()
+                        .and_then(|a| Mute::parse(&format!("author:{a}"), now, None).ok());
+                    let Some(mute) = mute else {
                         writeln!(out, "  no author to mute").map_err(io)?;
                         continue;
                     };
-                    let mute = Mute::parse(&format!("author:{author}"), now, None)?;
                     let spec = mute.spec();
                     Marks::update(&app.data, |m| {
                         m.mute(mute);
