@@ -23,15 +23,23 @@ pub fn profile_terms(paper: &Paper) -> Vec<String> {
 }
 
 /// [`profile_terms`] for many papers, with one analyzer (whose word cache
-/// then serves them all).
-struct Terms(TextAnalyzer);
+/// then serves them all): for scoring a list of candidates.
+pub struct Terms(TextAnalyzer);
+
+impl Default for Terms {
+    fn default() -> Self {
+        Terms::new()
+    }
+}
 
 impl Terms {
-    fn new() -> Terms {
+    /// A new analyzer.
+    pub fn new() -> Terms {
         Terms(schema::english())
     }
 
-    fn of(&mut self, paper: &Paper) -> Vec<String> {
+    /// The profile stems of `paper` (as [`profile_terms`]).
+    pub fn of(&mut self, paper: &Paper) -> Vec<String> {
         let mut out = Vec::new();
         for text in [&paper.title, &paper.title, &paper.abstract_text] {
             let mut stream = self.0.token_stream(text);
