@@ -134,6 +134,38 @@ fn marks_round_trip_in_every_id_form_and_survive_a_rebuilt_index() {
 }
 
 #[test]
+fn marks_written_at_the_same_time_are_all_kept() {
+    let env = TestEnv::new();
+    env.ingest(&["hf-json/2026-01-19.json"]);
+    let ids: Vec<String> = env
+        .export()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(ids.len() >= 8);
+    // Eight `mark` processes at once, one paper each: the lock on the
+    // marks file keeps every read-modify-write whole.
+    let running: Vec<_> = ids[..8]
+        .iter()
+        .map(|id| env.cmd(["mark", "--like", id.as_str()]).spawn())
+        .collect();
+    for child in running {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+    let mut marked: Vec<String> = marks_json(&env)["marks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    marked.sort();
+    let mut want = ids[..8].to_vec();
+    want.sort();
+    assert_eq!(marked, want);
+}
+
+#[test]
 fn a_mute_expires_when_its_span_is_over() {
     let mut env = TestEnv::new();
     env.cmd(["mute", "world", "models", "--for", "30d"])
