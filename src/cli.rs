@@ -102,6 +102,18 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
+    /// Mark papers: like, dislike, save, read (kept apart from the index).
+    Mark(MarkArgs),
+    /// Remove marks from papers (all of them, or those named).
+    Unmark(UnmarkArgs),
+    /// Hide papers with a term, by an author or in a category.
+    Mute(MuteArgs),
+    /// Remove a mute.
+    Unmute(UnmuteArgs),
+    /// List marks and mutes (with --profile: what the likes taught).
+    Marks(MarksArgs),
+    /// Walk through today's digest on a terminal, one key per paper.
+    Review(ReviewArgs),
 }
 
 /// Output formats of listing commands.
@@ -212,6 +224,9 @@ pub struct SearchArgs {
     /// Show why each result scores as it does.
     #[arg(long)]
     pub explain: bool,
+    /// Hide papers already mailed in a digest or marked read.
+    #[arg(long)]
+    pub unseen: bool,
     /// Output format.
     #[command(flatten)]
     pub output: FormatArgs,
@@ -238,6 +253,9 @@ pub struct TopArgs {
     /// Show each part of the score, the matched terms and where they matched.
     #[arg(long)]
     pub explain: bool,
+    /// Hide papers already mailed in a digest or marked read.
+    #[arg(long)]
+    pub unseen: bool,
     /// Output format.
     #[command(flatten)]
     pub output: FormatArgs,
@@ -272,6 +290,9 @@ pub struct SimilarArgs {
     /// How many papers (default from config, `search.limit`).
     #[arg(short = 'n', long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Hide papers already mailed in a digest or marked read.
+    #[arg(long)]
+    pub unseen: bool,
     /// Output format.
     #[command(flatten)]
     pub output: FormatArgs,
@@ -320,6 +341,14 @@ pub struct ExportArgs {
     /// Export format (only jsonl: papertrend's own record).
     #[arg(long, value_name = "FORMAT", default_value = "jsonl")]
     pub format: ExportFormat,
+    /// Only papers first seen since this cursor's last call, then advance it.
+    ///
+    /// For scripts: each new paper is printed by exactly one call that exits
+    /// 0. The cursor moves only after the output was written and flushed;
+    /// when the call fails or is killed, the next one prints those papers
+    /// again. Names: letters, digits, `-`, `_`, `.`.
+    #[arg(long, value_name = "NAME")]
+    pub since_cursor: Option<String>,
 }
 
 /// Export formats.
@@ -419,6 +448,83 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+/// Which marks `mark` sets or `unmark` clears.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct MarkFlags {
+    /// More like this (clears a dislike).
+    #[arg(long, conflicts_with = "dislike")]
+    pub like: bool,
+    /// Less like this (clears a like).
+    #[arg(long)]
+    pub dislike: bool,
+    /// Save for later.
+    #[arg(long)]
+    pub save: bool,
+    /// Read: `--unseen` hides it.
+    #[arg(long)]
+    pub read: bool,
+}
+
+/// `papertrend mark`.
+#[derive(Debug, Args)]
+pub struct MarkArgs {
+    /// Papers: arxiv:2401.01234, 2401.01234, or any id from search.
+    #[arg(value_name = "ID", required = true)]
+    pub ids: Vec<String>,
+    /// The marks to set.
+    #[command(flatten)]
+    pub flags: MarkFlags,
+}
+
+/// `papertrend unmark`.
+#[derive(Debug, Args)]
+pub struct UnmarkArgs {
+    /// Papers: arxiv:2401.01234, 2401.01234, or any id from search.
+    #[arg(value_name = "ID", required = true)]
+    pub ids: Vec<String>,
+    /// The marks to clear (default: every mark on the papers).
+    #[command(flatten)]
+    pub flags: MarkFlags,
+}
+
+/// `papertrend mute`.
+#[derive(Debug, Args)]
+pub struct MuteArgs {
+    /// A word or phrase (stemmed, as search), author:NAME or category:C.
+    #[arg(value_name = "WHAT", required = true, num_args = 1..)]
+    pub what: Vec<String>,
+    /// Only for this long: 30d, 2w (default: until unmuted).
+    #[arg(long = "for", value_name = "SPAN", value_parser = parse_span)]
+    pub for_span: Option<Span>,
+}
+
+/// `papertrend unmute`.
+#[derive(Debug, Args)]
+pub struct UnmuteArgs {
+    /// The mute as given to `mute`: a word or phrase, author:NAME or category:C.
+    #[arg(value_name = "WHAT", required = true, num_args = 1..)]
+    pub what: Vec<String>,
+}
+
+/// `papertrend marks`.
+#[derive(Debug, Args)]
+pub struct MarksArgs {
+    /// Show the learned profile: the stems the likes and dislikes weigh.
+    #[arg(long)]
+    pub profile: bool,
+    /// Print JSON (the default when stdout is not a terminal).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `papertrend review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The digest day (YYYY-MM-DD, configured time zone); default today.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<jiff::civil::Date>,
 }
 
 /// Parses `7d`-style spans for flags.

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod cmd;
 pub mod config;
+pub mod cursor;
 pub mod digest;
 pub mod error;
 pub mod exit;
@@ -18,11 +19,14 @@ pub mod index;
 pub mod ingest;
 pub mod ledger;
 pub mod mail;
+pub mod marks;
 pub mod output;
 pub mod paper;
+pub mod profile;
 pub mod rank;
 pub mod state;
 pub mod trends;
+pub mod velocity;
 
 #[cfg(test)]
 mod test_rng;
@@ -96,5 +100,11 @@ pub fn run(cli: &Cli) -> error::Result<Outcome> {
         Command::Mail(a) => cmd::mail::run(&app, a),
         Command::Config(a) => cmd::config::run(&app, a),
         Command::Completions(_) => Ok(Outcome::new(exit::OK)),
+        Command::Mark(a) => cmd::mark::run(&app, a),
+        Command::Unmark(a) => cmd::mark::unmark(&app, a),
+        Command::Mute(a) => cmd::mute::run(&app, a),
+        Command::Unmute(a) => cmd::mute::unmute(&app, a),
+        Command::Marks(a) => cmd::marks::run(&app, a),
+        Command::Review(a) => cmd::review::run(&app, a),
     }
 }

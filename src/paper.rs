@@ -10,6 +10,13 @@
 //! no-op): text fields come from the highest-ranked source that has them (arXiv
 //! over Hugging Face over a text dump), lists are unioned, the earliest
 //! `first_seen` stays, and counts take the value observed most recently.
+//!
+//! Count history: `observations` keeps the counts each time papertrend saw
+//! them change, with the fetch/ingest time ([`Paper::observe`]), oldest
+//! first, at most [`MAX_OBSERVATIONS`]. Two histories merge as the union of
+//! their observations by time, with an observation that repeats the counts
+//! before it dropped; the counts and `counts_observed_at` are then those of
+//! the newest observation.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -64,8 +71,67 @@ pub struct Paper {
     pub pdf_url: Option<String>,
     /// Source formats this record was seen in (`hf-json`, `arxiv-atom`, …).
     pub sources: Vec<String>,
-    /// When the counts (`upvotes`, `comments`, `github_stars`) were observed.
+    /// When papertrend first saw the current counts (`upvotes`, `comments`,
+    /// `github_stars`): the fetch or ingest time, not the source's date.
     pub counts_observed_at: Option<Timestamp>,
+    /// Every change of the counts papertrend saw, oldest first (at most
+    /// [`MAX_OBSERVATIONS`], the newest kept).
+    pub observations: Vec<Observation>,
+}
+
+/// How many count observations a record keeps (the newest).
+pub const MAX_OBSERVATIONS: usize = 16;
+
+/// The counts of a paper as papertrend saw them at one time.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Observation {
+    /// When papertrend fetched or ingested these counts.
+    pub at: Timestamp,
+    /// Hugging Face upvotes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upvotes: Option<u64>,
+    /// Comments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<u64>,
+    /// GitHub stars.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub github_stars: Option<u64>,
+}
+
+impl Observation {
+    fn same_counts(&self, other: &Observation) -> bool {
+        (self.upvotes, self.comments, self.github_stars)
+            == (other.upvotes, other.comments, other.github_stars)
+    }
+}
+
+/// Sorts observations by time (ties: larger counts last, so that the
+/// result does not depend on arrival order), drops exact repeats and those
+/// that repeat the counts before them, and keeps the newest
+/// [`MAX_OBSERVATIONS`].
+fn normalise_observations(obs: &mut Vec<Observation>) {
+    obs.sort_by(|a, b| {
+        (a.at, a.upvotes, a.comments, a.github_stars).cmp(&(
+            b.at,
+            b.upvotes,
+            b.comments,
+            b.github_stars,
+        ))
+    });
+    // Two observations at one instant: the larger counts stand for it.
+    obs.dedup_by(|later, earlier| {
+        if later.at == earlier.at {
+            std::mem::swap(later, earlier);
+            true
+        } else {
+            false
+        }
+    });
+    obs.dedup_by(|later, earlier| later.same_counts(earlier));
+    if obs.len() > MAX_OBSERVATIONS {
+        obs.drain(..obs.len() - MAX_OBSERVATIONS);
+    }
 }
 
 /// How much a source's text fields are trusted when two sources disagree.
@@ -98,6 +164,32 @@ impl Paper {
             (Some(p), Some(l)) => Some(p.max(l)),
             (p, l) => p.or(l).or(self.first_seen),
         }
+    }
+
+    /// Records the counts this sighting carries as an observation made at
+    /// `now` (the fetch/ingest time), unless it already carries a history
+    /// (papertrend's own record, re-ingested): then that history is kept
+    /// and only normalised. Sets `counts_observed_at` to the newest
+    /// observation's time. Returns whether the record changed.
+    pub fn observe(&mut self, now: Timestamp) -> bool {
+        let before = (self.observations.clone(), self.counts_observed_at);
+        if self.observations.is_empty() {
+            if self.upvotes.is_none() && self.comments.is_none() && self.github_stars.is_none() {
+                self.counts_observed_at = None;
+                return before.1.is_some();
+            }
+            self.observations.push(Observation {
+                at: now,
+                upvotes: self.upvotes,
+                comments: self.comments,
+                github_stars: self.github_stars,
+            });
+        }
+        normalise_observations(&mut self.observations);
+        if let Some(last) = self.observations.last() {
+            self.counts_observed_at = Some(last.at);
+        }
+        (self.observations.clone(), self.counts_observed_at) != before
     }
 
     /// Fills `id` from the arXiv id or the title when the source gave none.
@@ -148,7 +240,24 @@ impl Paper {
         take_opt(&mut self.code_url, &other.code_url);
         take_opt(&mut self.url, &other.url);
         take_opt(&mut self.pdf_url, &other.pdf_url);
-        // Counts: the most recent observation wins; ties keep the larger value so
+        if !self.observations.is_empty() || !other.observations.is_empty() {
+            // Histories: the union; the counts are the newest observation's.
+            self.observations.extend(other.observations.iter().cloned());
+            normalise_observations(&mut self.observations);
+            // Each count from the newest observation that has it (one
+            // source may carry upvotes, another stars).
+            let newest =
+                |f: fn(&Observation) -> Option<u64>| self.observations.iter().rev().find_map(f);
+            self.upvotes = newest(|o| o.upvotes).or(self.upvotes).or(other.upvotes);
+            self.comments = newest(|o| o.comments).or(self.comments).or(other.comments);
+            self.github_stars = newest(|o| o.github_stars)
+                .or(self.github_stars)
+                .or(other.github_stars);
+            self.counts_observed_at = self.observations.last().map(|o| o.at);
+            return;
+        }
+        // Counts without history (records from before histories were kept):
+        // the most recent observation wins; ties keep the larger value so
         // that the outcome does not depend on ingest order.
         let newer = match (self.counts_observed_at, other.counts_observed_at) {
             (_, None) => false,
@@ -394,5 +503,57 @@ mod tests {
         y.merge(&b);
         assert_eq!(x.listed, b.listed);
         assert_eq!(x, y);
+    }
+
+    fn fetched(up: u64, stars: Option<u64>, at: &str) -> Paper {
+        let mut p = Paper {
+            id: "arxiv:2401.00001".into(),
+            arxiv_id: Some("2401.00001".into()),
+            title: "T".into(),
+            sources: vec!["hf-json".into()],
+            upvotes: Some(up),
+            github_stars: stars,
+            ..Paper::default()
+        };
+        assert!(p.observe(at.parse().unwrap()));
+        p
+    }
+
+    #[test]
+    fn observations_merge_in_any_order_and_only_changes_are_kept() {
+        let a = fetched(10, None, "2026-01-01T07:00:00Z");
+        let b = fetched(10, None, "2026-01-01T19:00:00Z");
+        let c = fetched(60, Some(5), "2026-01-02T07:00:00Z");
+        let d = fetched(60, Some(5), "2026-01-03T07:00:00Z");
+        let mut x = a.clone();
+        for s in [&b, &c, &d] {
+            x.merge(s);
+        }
+        let mut y = d.clone();
+        for s in [&c, &b, &a] {
+            y.merge(s);
+        }
+        assert_eq!(x, y);
+        let times: Vec<String> = x.observations.iter().map(|o| o.at.to_string()).collect();
+        assert_eq!(times, ["2026-01-01T07:00:00Z", "2026-01-02T07:00:00Z"]);
+        assert_eq!((x.upvotes, x.github_stars), (Some(60), Some(5)));
+        assert_eq!(x.counts_observed_at, c.counts_observed_at);
+        let before = x.clone();
+        x.merge(&c);
+        assert_eq!(x, before, "idempotent");
+        // A history is kept to its newest MAX_OBSERVATIONS.
+        for i in 0..40u64 {
+            x.merge(&fetched(
+                100 + i,
+                Some(5),
+                &format!("2026-02-{:02}T00:00:00Z", 1 + i % 28),
+            ));
+        }
+        assert_eq!(x.observations.len(), MAX_OBSERVATIONS);
+        assert_eq!(x.observations.last().unwrap().upvotes, x.upvotes);
+        // A sighting without counts records nothing.
+        let mut bare = Paper::default();
+        assert!(!bare.observe("2026-01-01T00:00:00Z".parse().unwrap()));
+        assert!(bare.observations.is_empty() && bare.counts_observed_at.is_none());
     }
 }

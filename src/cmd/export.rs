@@ -1,4 +1,4 @@
-//! `papertrend export`
+//! `papertrend export [--since-cursor NAME]`
 
 use std::io::Write;
 
@@ -8,18 +8,42 @@ use crate::cli::ExportArgs;
 use crate::error::{Error, Result};
 use crate::exit;
 
-/// Writes every record as JSON Lines to stdout (re-ingestable as `jsonl`).
+/// Writes every record as JSON Lines to stdout (re-ingestable as `jsonl`);
+/// with `--since-cursor NAME`, only the papers first seen since that
+/// cursor's last call, then advances it (see [`crate::cursor`]).
 ///
 /// # Errors
-/// An index failure or a write error.
-pub fn run(app: &App, _args: &ExportArgs) -> Result<Outcome> {
+/// An index failure, a bad cursor name, or a write error (the cursor then
+/// stays where it was).
+pub fn run(app: &App, args: &ExportArgs) -> Result<Outcome> {
     let index = app.open_index()?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    index.for_each(|p| {
-        serde_json::to_writer(&mut out, &p).map_err(|e| Error::io("stdout", e.into()))?;
-        out.write_all(b"\n").map_err(|e| Error::io("stdout", e))
-    })?;
+    let Some(name) = &args.since_cursor else {
+        index.for_each(|p| {
+            serde_json::to_writer(&mut out, &p).map_err(|e| Error::io("stdout", e.into()))?;
+            out.write_all(b"\n").map_err(|e| Error::io("stdout", e))
+        })?;
+        out.flush().map_err(|e| Error::io("stdout", e))?;
+        return Ok(Outcome::new(exit::OK));
+    };
+    let held = crate::cursor::take(&app.data, name)?;
+    let papers = held
+        .cursor
+        .new_papers(index.first_seen_since(held.cursor.until)?);
+    for p in &papers {
+        serde_json::to_writer(&mut out, p).map_err(|e| Error::io("stdout", e.into()))?;
+        out.write_all(b"\n").map_err(|e| Error::io("stdout", e))?;
+    }
+    // Into the pipe or file before the cursor moves.
     out.flush().map_err(|e| Error::io("stdout", e))?;
+    drop(out);
+    let next = held.cursor.advanced(&papers, app.clock.now());
+    held.advance(&next)?;
+    app.info(&format!(
+        "cursor {name}: {} new paper(s), {} in all",
+        papers.len(),
+        next.total
+    ));
     Ok(Outcome::new(exit::OK))
 }

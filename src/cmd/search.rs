@@ -27,13 +27,20 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
         )));
     }
     let index = app.open_index()?;
+    // --unseen: ask for as many more as could be hidden, then hide them.
+    let seen = if args.unseen {
+        crate::marks::seen_ids(&app.data)?
+    } else {
+        std::collections::HashSet::new()
+    };
+    let limit = args.limit.unwrap_or(app.config.search.limit);
     let query = SearchQuery {
         text: args.query.join(" "),
         since,
         until,
         category: args.category.clone(),
         author: args.author.clone(),
-        limit: args.limit.unwrap_or(app.config.search.limit),
+        limit: limit + seen.len(),
         sort: if args.sort == SortBy::Trend {
             SortBy::Relevance
         } else {
@@ -48,7 +55,9 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
             sort: SortBy::Trend,
             ..query
         };
-        let outcome = crate::index::rank::rank_search(&index, &app.config, now, &query)?;
+        let mut outcome = crate::index::rank::rank_search(&index, &app.config, now, &query)?;
+        outcome.ranked.retain(|r| !seen.contains(&r.paper.id));
+        outcome.ranked.truncate(limit);
         let explain = args.explain
             || args
                 .output
@@ -61,7 +70,9 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
         }
         return Ok(Outcome::new(exit::OK));
     }
-    let hits = index.search(&query)?;
+    let mut hits = index.search(&query)?;
+    hits.retain(|h| !seen.contains(&h.paper.id));
+    hits.truncate(limit);
     let rows: Vec<Row<'_>> = hits
         .iter()
         .map(|h| {

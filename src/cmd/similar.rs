@@ -14,7 +14,14 @@ use crate::output::Row;
 pub fn run(app: &App, args: &SimilarArgs) -> Result<Outcome> {
     let index = app.open_index()?;
     let limit = args.limit.unwrap_or(app.config.search.limit);
-    let (_, similar) = crate::index::rank::similar(&index, &args.id, limit)?;
+    let seen = if args.unseen {
+        crate::marks::seen_ids(&app.data)?
+    } else {
+        std::collections::HashSet::new()
+    };
+    let (_, mut similar) = crate::index::rank::similar(&index, &args.id, limit + seen.len())?;
+    similar.retain(|s| !seen.contains(&s.paper.id));
+    similar.truncate(limit);
     let rows: Vec<Row<'_>> = similar
         .iter()
         .map(|s| {

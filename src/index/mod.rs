@@ -8,6 +8,7 @@
 //! - an index written by another layout version is refused with
 //!   [`IndexError::Version`], never silently misread.
 
+pub mod feedback;
 pub mod memo;
 pub mod rank;
 pub mod reader;

@@ -8,6 +8,11 @@
 //! new paper is added without a delete: deletes are applied to every
 //! segment at each commit, and a bulk import is all new papers.
 //!
+//! Counts: the counts a sighting carries are recorded as an observation
+//! made at the session's time (`Paper::observe`, the fetch/ingest time),
+//! after its fingerprint is taken; the merge keeps the history in the
+//! record, so it is committed with it (and as crash-safe).
+//!
 //! Batches: until a commit, lookups cannot see what a session wrote. The
 //! newest [`PENDING_PAPERS`] papers of the batch are held whole, and a
 //! later sighting of one is merged in memory; of the rest only the keys
@@ -305,7 +310,11 @@ impl Session<'_> {
         json.clear();
         serde_json::to_writer(&mut json, &paper).map_err(|e| self.index.engine_err(&e))?;
         let fp = stable_hash(&json);
-        let change = self.upsert_json(paper, fp, &json);
+        // The counts it carries are observed now (the fetch/ingest time);
+        // the fingerprint is of the input as it came, so that re-ingesting
+        // it later is still known.
+        let stamped = paper.observe(self.now);
+        let change = self.upsert_json(paper, fp, &json, stamped);
         self.json = json;
         change
     }
@@ -315,6 +324,7 @@ impl Session<'_> {
         mut paper: Paper,
         fp: u64,
         json: &[u8],
+        stamped: bool,
     ) -> Result<Change, IndexError> {
         let tkey = title_key(&paper.title);
         let f = self.index.fields;
@@ -377,7 +387,8 @@ impl Session<'_> {
         } else {
             Replaces::Nothing
         };
-        self.write(paper, tkey, vec![fp], replaces, Some(json))?;
+        let incoming = (!stamped).then_some(json);
+        self.write(paper, tkey, vec![fp], replaces, incoming)?;
         Ok(self.count(Change::Added))
     }
 

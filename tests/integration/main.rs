@@ -41,3 +41,6 @@ mod trends;
 mod cron_month;
 // Issue #18: the first run, the terminal at 80 columns, one voice, bulk ingest.
 mod r18;
+// Marks, mutes, the learned profile, count observations and velocity, the
+// export cursor, `--unseen`, `review`.
+mod feedback;

@@ -1,0 +1,119 @@
+//! `papertrend marks [--profile] [--json]`: the reader's marks and mutes.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use crate::Outcome;
+use crate::app::App;
+use crate::cli::MarksArgs;
+use crate::error::{Error, Result};
+use crate::exit;
+use crate::marks::Marks;
+use crate::output::{sanitize_line, truncate};
+
+/// Lists marks and mutes: a table on a terminal, JSON when piped or with
+/// `--json`; with `--profile`, also the learned profile's stems.
+///
+/// # Errors
+/// An unreadable marks file, or (with `--profile`) no index.
+pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
+    let marks = Marks::load(&app.data)?;
+    let now = app.clock.now();
+    let profile = if args.profile {
+        let index = app.open_index()?;
+        let started = std::time::Instant::now();
+        let profile = index.train_profile(&marks)?;
+        let took = started.elapsed();
+        app.info(&format!(
+            "profile trained on {} likes and {} dislikes in {:.1} ms",
+            marks.liked().count(),
+            marks.disliked().count(),
+            took.as_secs_f64() * 1000.0
+        ));
+        Some(profile)
+    } else {
+        None
+    };
+    let mut text = String::new();
+    if args.json || !app.stdout_tty {
+        let mut value = json!({
+            "marks": marks.marks.iter().map(|m| json!({
+                "id": m.id,
+                "title": m.title,
+                "marks": m.labels(),
+                "at": m.at,
+            })).collect::<Vec<_>>(),
+            "mutes": marks.mutes.iter().map(|m| json!({
+                "kind": m.kind,
+                "value": m.value,
+                "spec": m.spec(),
+                "since": m.since,
+                "until": m.until,
+                "active": m.active(now),
+            })).collect::<Vec<_>>(),
+        });
+        if let Some(p) = &profile {
+            value["profile"] = json!({
+                "likes": marks.liked().count(),
+                "dislikes": marks.disliked().count(),
+                "terms": p.terms().iter().map(|(t, w)| json!({"stem": t, "weight": w})).collect::<Vec<_>>(),
+            });
+        }
+        text = serde_json::to_string_pretty(&value)
+            .map_err(|e| Error::Other(format!("cannot encode marks: {e}")))?;
+        text.push('\n');
+    } else {
+        let width = app.width;
+        if marks.marks.is_empty() {
+            text.push_str("no marks (papertrend mark ID --like)\n");
+        }
+        for m in &marks.marks {
+            let labels = m.labels().join(",");
+            let room = width.saturating_sub(20 + 14 + 2).max(20);
+            text.push_str(&format!(
+                "{:<20} {:<14} {}\n",
+                sanitize_line(&m.id),
+                labels,
+                truncate(&sanitize_line(&m.title), room)
+            ));
+        }
+        for m in &marks.mutes {
+            let until = match (m.until, m.active(now)) {
+                (None, _) => "until unmuted".to_string(),
+                (Some(u), true) => format!("until {}", u.strftime("%Y-%m-%d %H:%M UTC")),
+                (Some(u), false) => format!("expired {}", u.strftime("%Y-%m-%d %H:%M UTC")),
+            };
+            text.push_str(&format!("muted {}  ({until})\n", sanitize_line(&m.spec())));
+        }
+        if let Some(p) = &profile {
+            if p.is_empty() {
+                text.push_str("profile: empty (like or dislike some papers)\n");
+            } else {
+                text.push_str(&format!(
+                    "profile from {} likes and {} dislikes:\n",
+                    marks.liked().count(),
+                    marks.disliked().count()
+                ));
+                let mut line = String::from(" ");
+                for (t, w) in p.terms() {
+                    let cell = format!(" {w:+.2} {t}");
+                    if line.len() + cell.len() > width {
+                        text.push_str(&line);
+                        text.push('\n');
+                        line = String::from(" ");
+                    }
+                    line.push_str(&cell);
+                }
+                text.push_str(&line);
+                text.push('\n');
+            }
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("stdout", e))?;
+    Ok(Outcome::new(exit::OK))
+}
