@@ -81,9 +81,16 @@ pub fn render(
             r.window_docs,
             r.baseline_docs
         ));
+        if r.thin_baseline {
+            s.push_str(&format!(
+                "Thin baseline: {} papers before the window against {} in it; scores are \
+                 shrunk towards the long-run rate and a topic needs twice the papers.\n",
+                r.baseline_docs, r.window_docs
+            ));
+        }
     }
     if r.topics.is_empty() {
-        s.push_str("  (none: no term or phrase is in enough papers)\n");
+        s.push_str("  (none: no named topic is in enough papers)\n");
         return s;
     }
     let width = r
