@@ -42,8 +42,9 @@
 //! into a headline. Counts in samples are scaled to the full windows.
 //!
 //! **Selection and spelling.** Topics are taken best first, skipping one
-//! that contains or is contained in a topic already taken, or whose window
-//! papers overlap an earlier topic's by a Jaccard index of 0.6 or more.
+//! that contains or is contained in a topic already taken, is spelled like
+//! it but for a plural `s`, or whose window papers overlap an earlier
+//! topic's by a Jaccard index of 0.6 or more.
 //! Each is shown in its most frequent mid-sentence spelling (*VLA model*,
 //! *world models*, *GRPO*); a topic only seen in titles or at the start of a
 //! sentence loses the capital of words that only had an initial one.
@@ -851,6 +852,25 @@ fn select(
     });
     pool.truncate(limit.saturating_mul(8).max(limit));
     let (sets, spellings) = window_sets_and_spellings(c, &pool, window);
+    let names: Vec<String> = pool
+        .iter()
+        .zip(&spellings)
+        .map(|(cand, seen)| {
+            let fallback = cand
+                .gram
+                .iter()
+                .take_while(|&&id| id != NONE)
+                .map(|&id| c.splitter.keys.get(id))
+                .collect::<Vec<_>>()
+                .join(" ");
+            spelling(&c.splitter.raws, seen, &fallback)
+        })
+        .collect();
+    // `LLM` and `LLMs` are one topic whatever the stemmer made of them.
+    let folded = |s: &str| {
+        let s = s.to_lowercase();
+        s.strip_suffix('s').map_or(s.clone(), str::to_string)
+    };
     let mut taken: Vec<usize> = Vec::new();
     for (i, cand) in pool.iter().enumerate() {
         if taken.len() >= limit {
@@ -860,6 +880,7 @@ fn select(
             let other = &pool[j];
             contains(&other.gram, &cand.gram)
                 || contains(&cand.gram, &other.gram)
+                || folded(&names[i]) == folded(&names[j])
                 || jaccard(&sets[i], &sets[j]) >= 0.6
         });
         if !near {
@@ -870,15 +891,8 @@ fn select(
         .into_iter()
         .map(|i| {
             let cand = &pool[i];
-            let fallback = cand
-                .gram
-                .iter()
-                .take_while(|&&id| id != NONE)
-                .map(|&id| c.splitter.keys.get(id))
-                .collect::<Vec<_>>()
-                .join(" ");
             Topic {
-                phrase: spelling(&c.splitter.raws, &spellings[i], &fallback),
+                phrase: names[i].clone(),
                 window_count: (f64::from(cand.w) * scale).round() as usize,
                 baseline_count: (f64::from(cand.b) * bscale).round() as usize,
                 score: cand.score as f32,

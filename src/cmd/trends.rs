@@ -57,8 +57,7 @@ pub fn render(
     };
     if r.no_baseline {
         s.push_str(&format!(
-            "No baseline: no papers are dated in the {baseline} before {}, so nothing can be \
-             called rising.\n",
+            "No baseline: no papers are dated before {}, so nothing can be called rising.\n",
             day(r.window_start)
         ));
         if r.window_docs > 0 {
