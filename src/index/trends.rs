@@ -22,9 +22,9 @@ use crate::trends::{self, Sample, Text};
 /// scaled to the whole window.
 pub const TREND_SAMPLE: usize = 5_000;
 /// At most this many baseline papers are read (the newest).
-const BASELINE_SAMPLE: usize = 3_000;
+const BASELINE_SAMPLE: usize = 2_000;
 /// At most this many older papers are read for the long-run profile.
-const HISTORY_SAMPLE: usize = 2_000;
+const HISTORY_SAMPLE: usize = 1_000;
 
 impl Index {
     /// Papers dated in `[from, to)` and first seen no later than `now`.
