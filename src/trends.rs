@@ -21,8 +21,9 @@
 //!   mid-sentence at least half the time (acronyms and names: *GRPO*,
 //!   *LLM*, *Qwen3*, *3D*); model sizes (*7B*) never are;
 //! - a phrase is dropped when its first and last words are both generic,
-//!   when it ends in an adverb or a participle (*-ly*, *-ed*) or starts with
-//!   an adverb (*models fine-tuned*, *temporally coherent*);
+//!   when it holds an adverb (*-ly*), ends in a participle (*-ed*), or
+//!   starts with a participle or a count (*models fine-tuned*, *temporally
+//!   coherent*, *generated videos*, *two-stage training*);
 //! - a shorter n-gram found in exactly the same window papers as a longer
 //!   one containing it gives way to the longer one;
 //! - a topic must be *established*: in at least 1.5 % of all papers read
@@ -597,7 +598,12 @@ impl<'s> Corpus<'s> {
         let adverb = gram[..n]
             .iter()
             .any(|&k| self.splitter.keys.get(k).split('-').any(is_adverb_stem));
+        // `two-stage training`, `single-step sampling`: a count, not a name.
+        let counted = ["one-", "two-", "three-", "four-", "single-"]
+            .iter()
+            .any(|p| a.starts_with(p));
         if adverb
+            || counted
             || is_adverb(a)
             || is_adverb(z)
             || z.ends_with("ed")
@@ -1124,6 +1130,41 @@ mod tests {
         // Too few papers to judge: not called generic.
         let few = profiles(&texts[..3]);
         assert!(!few["especially"].generic());
+    }
+
+    #[test]
+    fn phrase_guards_drop_counts_participles_and_adverbs() {
+        let texts = [text(
+            "T",
+            "We use two-stage training and generated videos. Temporally coherent \
+             world models help; models fine-tuned well.",
+        )];
+        let mut s = stem;
+        let c = Corpus::new(&mut s, &[&texts]);
+        let units = c.doc(0);
+        let mut kept = Vec::new();
+        for_each_gram(
+            units,
+            |_| true,
+            |gram, start, n| {
+                if n > 1 && c.termlike(&gram, &units[start], &units[start + n - 1]) {
+                    let words: Vec<&str> = units[start..start + n]
+                        .iter()
+                        .map(|u| c.splitter.surfaces.get(u.surface))
+                        .collect();
+                    kept.push(words.join(" "));
+                }
+            },
+        );
+        assert!(kept.contains(&"world models".to_string()), "{kept:?}");
+        for dropped in [
+            "two-stage training",
+            "generated videos",
+            "temporally coherent",
+            "models fine-tuned",
+        ] {
+            assert!(!kept.contains(&dropped.to_string()), "{dropped}: {kept:?}");
+        }
     }
 
     #[test]
