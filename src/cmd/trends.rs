@@ -101,7 +101,7 @@ pub fn render(
         }
     }
     if r.topics.is_empty() {
-        s.push_str("  (none: no term or phrase is in enough papers)\n");
+        s.push_str("  (none: no named topic is in enough papers)\n");
         return s;
     }
     let width = r
@@ -156,13 +156,21 @@ fn header(
         String::new()
     };
     if !r.no_baseline {
-        return vec![format!(
+        let mut lines = vec![format!(
             "Rising in the {window} since {} ({} papers{sample}) against the {baseline} before \
              ({} papers):",
             day(r.window_start),
             r.window_docs,
             r.baseline_docs
         )];
+        if r.thin_baseline {
+            lines.push(format!(
+                "Thin baseline: {} papers before the window against {} in it; scores are shrunk \
+                 towards the long-run rate and a topic needs twice the papers.",
+                r.baseline_docs, r.window_docs
+            ));
+        }
+        return lines;
     }
     let first = format!(
         "No baseline: no papers are dated in the {baseline} before {}, so nothing can be \

@@ -87,7 +87,7 @@ impl Index {
     /// Already analysed `words` (stems, as trends keys them) in the title
     /// or the abstract. Stems must not be analysed again: the stemmer is
     /// not idempotent (`embedding` → `embed` → `emb`).
-    pub(super) fn in_text_terms(&self, words: &[String]) -> Option<BoxQuery> {
+    fn in_text_terms(&self, words: &[String]) -> Option<BoxQuery> {
         let f = self.fields;
         let parts: Vec<(Occur, BoxQuery)> = [f.title, f.abstract_text]
             .into_iter()

@@ -1,52 +1,73 @@
-//! The trends driver: reads the window's and the baseline's papers from
-//! the index and hands them to the pure [`crate::trends`]; caches the rising
-//! topics momentum uses per index commit.
+//! The trends driver: reads the papers of the window, the baseline before
+//! it and older history from the index (as of `now`: only papers dated no
+//! later than `now` and first seen by then), hands them with the index's
+//! stemmer to the pure [`crate::trends`], and caches the rising topics
+//! momentum uses per index commit.
 
 use jiff::Timestamp;
 use serde::Serialize;
 use tantivy::Searcher;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur};
+use tantivy::query::{BooleanQuery, Occur, RangeQuery};
+use tantivy::tokenizer::TokenStream;
 
 use super::rank::{BoxQuery, engine};
-use super::{Index, IndexError, schema};
+use super::{Index, IndexError, schema, to_datetime};
 use crate::config::Config;
 use crate::error::Error;
 use crate::rank::Topic;
-use crate::trends::{self, Candidate};
+use crate::trends::{self, Sample, Text};
 
-/// At most this many window papers are read to find trend candidates (the
-/// newest ones); counts are then exact per candidate through the index.
+/// At most this many window papers are read (the newest); counts are
+/// scaled to the whole window.
 pub const TREND_SAMPLE: usize = 5_000;
-/// At most this many candidates get their baseline counted.
-const TREND_CANDIDATES: usize = 300;
+/// At most this many baseline papers are read (the newest).
+const BASELINE_SAMPLE: usize = 2_000;
+/// At most this many older papers are read for the long-run profile.
+const HISTORY_SAMPLE: usize = 1_000;
 
 impl Index {
-    /// The documents in `[from, to)` (newest first, at most `cap`) and how
-    /// many there are in all.
-    fn texts_between(
+    /// Papers dated in `[from, to)` and first seen no later than `now`.
+    fn seen_between(&self, from: Timestamp, to: Timestamp, now: Timestamp) -> BoxQuery {
+        let seen: BoxQuery = Box::new(RangeQuery::new(
+            std::ops::Bound::Unbounded,
+            std::ops::Bound::Included(tantivy::Term::from_field_date(
+                self.fields.first_seen,
+                to_datetime(now),
+            )),
+        ));
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, self.date_range(from, to)),
+            (Occur::Must, seen),
+        ]))
+    }
+
+    /// The titles and abstracts matching `q` (newest first, at most `cap`)
+    /// and how many papers match in all.
+    fn texts_of(
         &self,
         searcher: &Searcher,
-        from: Timestamp,
-        to: Timestamp,
+        q: &BoxQuery,
         cap: usize,
-    ) -> Result<(Vec<String>, usize), IndexError> {
-        let q = self.date_range(from, to);
-        let total = self.count_in(searcher, &*q)?;
-        if total == 0 {
-            return Ok((Vec::new(), 0));
+    ) -> Result<(Vec<Text>, usize), IndexError> {
+        let total = self.count_in(searcher, &**q)?;
+        if total == 0 || cap == 0 {
+            return Ok((Vec::new(), total));
         }
         let addrs = searcher
             .search(
-                &*q,
-                &TopDocs::with_limit(cap.max(1))
+                &**q,
+                &TopDocs::with_limit(cap)
                     .order_by_fast_field::<tantivy::DateTime>(schema::DATE, tantivy::Order::Desc),
             )
             .map_err(engine(self))?;
         let mut texts = Vec::with_capacity(addrs.len());
         for (_, a) in addrs {
             let p = self.load(searcher, a)?;
-            texts.push(format!("{}.\n{}", p.title, p.abstract_text));
+            texts.push(Text {
+                title: p.title,
+                body: p.abstract_text,
+            });
         }
         Ok((texts, total))
     }
@@ -55,7 +76,7 @@ impl Index {
 /// What `trends` found.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct TrendReport {
-    /// Start of the recent window.
+    /// Start of the recent window (it ends at `now`).
     pub window_start: Option<Timestamp>,
     /// Start of the baseline window (it ends where the recent one starts).
     pub baseline_start: Option<Timestamp>,
@@ -63,21 +84,29 @@ pub struct TrendReport {
     pub window_docs: usize,
     /// Papers dated in the baseline window.
     pub baseline_docs: usize,
+    /// Papers dated before the baseline window (the long-run background).
+    pub history_docs: usize,
     /// How many window papers were read (the newest, at most
     /// [`TREND_SAMPLE`]).
     pub sampled: usize,
-    /// Whether there is no baseline (no paper dated in the baseline window),
-    /// in which case `topics` are the most distinctive phrases instead.
+    /// Whether there is no earlier paper at all (nothing before the window),
+    /// in which case `topics` are the most distinctive topics instead.
     pub no_baseline: bool,
+    /// Whether the baseline holds fewer than four times the window's papers:
+    /// scores are then shrunk towards the long-run rate and a topic needs
+    /// twice the papers.
+    pub thin_baseline: bool,
     /// Rising topics (or, without a baseline, distinctive ones), best first.
     pub topics: Vec<Topic>,
 }
 
-/// Finds rising topics: the window is `[now − window, now]`, the baseline
-/// `[now − window − baseline, now − window)`, both on the paper's date.
+/// Finds rising topics as of `now`: the window is `[now − window, now]`,
+/// the baseline `[now − window − baseline, now − window)`, both on the
+/// visible date; a paper dated after `now`, or first seen after it, is in
+/// neither.
 ///
-/// Without a baseline it lists the most distinctive phrases of the window
-/// (or, when the window is empty too, of the newest papers).
+/// Without any paper before the window it lists the most distinctive topics
+/// of the window (or, when the window is empty too, of the newest papers).
 ///
 /// # Errors
 /// An index failure.
@@ -92,59 +121,59 @@ pub fn trends(
     let searcher = index.searcher();
     let w_start = now.checked_sub(window.0).unwrap_or(Timestamp::MIN);
     let b_start = w_start.checked_sub(baseline.0).unwrap_or(Timestamp::MIN);
-    let far = Timestamp::MAX;
-    // The window reaches past `now` so that papers dated a little ahead of
-    // the clock (time zones, listings dated tomorrow) still count.
-    let (texts, window_docs) = index.texts_between(&searcher, w_start, far, TREND_SAMPLE)?;
-    let baseline_q = index.date_range(b_start, w_start);
-    let baseline_docs = index.count_in(&searcher, &*baseline_q)?;
+    let end = now
+        .checked_add(jiff::SignedDuration::from_secs(1))
+        .unwrap_or(Timestamp::MAX);
+    let window_q = index.seen_between(w_start, end, now);
+    let (texts, window_docs) = index.texts_of(&searcher, &window_q, TREND_SAMPLE)?;
+    let (base, baseline_docs) = index.texts_of(
+        &searcher,
+        &index.seen_between(b_start, w_start, now),
+        BASELINE_SAMPLE,
+    )?;
+    let (history, history_docs) = index.texts_of(
+        &searcher,
+        &index.seen_between(Timestamp::MIN, b_start, now),
+        HISTORY_SAMPLE,
+    )?;
     let min_count = config.trends.min_count;
+    let mut analyzer = schema::english();
+    let mut stem = |w: &str| {
+        let mut stream = analyzer.token_stream(w);
+        stream.advance().then(|| stream.token().text.clone())
+    };
     let mut report = TrendReport {
         window_start: Some(w_start),
         baseline_start: Some(b_start),
         window_docs,
         baseline_docs,
+        history_docs,
         sampled: texts.len(),
-        no_baseline: baseline_docs == 0,
+        no_baseline: baseline_docs == 0 && history_docs == 0,
+        thin_baseline: false,
         topics: Vec::new(),
     };
-    if baseline_docs == 0 {
+    if report.no_baseline {
         let (texts, docs) = if texts.is_empty() {
-            index.texts_between(&searcher, Timestamp::MIN, far, TREND_SAMPLE)?
+            let everything = index.seen_between(Timestamp::MIN, Timestamp::MAX, now);
+            index.texts_of(&searcher, &everything, TREND_SAMPLE)?
         } else {
             (texts, window_docs)
         };
-        let cands = trends::candidates(&texts, min_count.clamp(1, 2), TREND_CANDIDATES * 4);
-        report.topics = trends::distinctive(&cands, docs.min(texts.len()), limit);
+        report.topics = trends::distinctive(&texts, docs, min_count.clamp(1, 2), limit, &mut stem);
         return Ok(report);
     }
-    if texts.is_empty() {
-        return Ok(report);
-    }
-    let sample_min = if texts.len() < window_docs {
-        // Scale the threshold to the sample.
-        (min_count * texts.len())
-            .div_ceil(window_docs.max(1))
-            .max(1)
-    } else {
-        min_count
+    let sample = Sample {
+        window: &texts,
+        window_docs,
+        baseline: &base,
+        baseline_docs,
+        history: &history,
+        history_docs,
     };
-    let cands: Vec<Candidate> = trends::candidates(&texts, sample_min, TREND_CANDIDATES);
-    let mut baseline_counts = Vec::with_capacity(cands.len());
-    for c in &cands {
-        let n = match index.in_text_terms(&c.terms()) {
-            Some(q) => {
-                let both: BoxQuery = Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, baseline_q.box_clone()),
-                    (Occur::Must, q),
-                ]));
-                index.count_in(&searcher, &*both)?
-            }
-            None => 0,
-        };
-        baseline_counts.push(n);
-    }
-    report.topics = trends::rising(&cands, &baseline_counts, texts.len(), baseline_docs, limit);
+    let found = trends::rising(sample, min_count, limit, &mut stem);
+    report.thin_baseline = found.thin;
+    report.topics = found.topics;
     Ok(report)
 }
 
@@ -169,7 +198,7 @@ pub fn momentum_topics(
         .map(|m| m.opstamp)
         .unwrap_or_default();
     let key = format!(
-        "{opstamp}|{}|{}|{}|{}|{}",
+        "topics-2|{opstamp}|{}|{}|{}|{}|{}",
         now.as_second() / 3600,
         t.window,
         t.baseline,
