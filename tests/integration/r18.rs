@@ -339,7 +339,14 @@ fn r18_top_explain_and_trends_header_wrap_to_the_width() {
     // See: #18
     let mut env = TestEnv::new();
     env.set_now(AFTER_NEWEST);
-    env.ingest(&["hf-json/2026-01-19.json", "hf-json/2026-01-20.json"]);
+    // Papers count from their listing day: the December and early-January
+    // lists are the baseline the trends header speaks of.
+    env.ingest(&[
+        "hf-json/2025-12-02.json",
+        "hf-json/2026-01-02.json",
+        "hf-json/2026-01-19.json",
+        "hf-json/2026-01-20.json",
+    ]);
     let cfg = env.write(
         "c.toml",
         "[interests]\nkeywords = { reasoning = 2.0, \"reinforcement learning\" = 1.5, agents = 1.0 }\n",
