@@ -22,6 +22,7 @@ pub mod mail;
 pub mod marks;
 pub mod output;
 pub mod paper;
+pub mod pipeline;
 pub mod profile;
 pub mod rank;
 pub mod state;

@@ -487,8 +487,7 @@ fn ingest_source(
     let mut bodies = 0usize;
     let mut skips = Vec::new();
     if let Target::File(path) = &plan.target {
-        if let Err(e) = crate::cmd::ingest::ingest_path(app, session, path, plan.format, &mut skips)
-        {
+        if let Err(e) = crate::pipeline::ingest_path(app, session, path, plan.format, &mut skips) {
             error = Some(source_error(
                 e,
                 path.display().to_string(),
@@ -510,8 +509,7 @@ fn ingest_source(
         };
         bodies += 1;
         let input = Box::new(Cursor::new(body.bytes));
-        let res =
-            crate::cmd::ingest::ingest_reader(session, input, &got.url, plan.format, &mut skips);
+        let res = crate::pipeline::ingest_reader(session, input, &got.url, plan.format, &mut skips);
         if let Err(e) = res {
             error = Some(source_error(
                 e,

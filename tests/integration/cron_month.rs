@@ -261,7 +261,6 @@ struct Listed {
     section: &'static str,
     position: u64,
     day: String,
-    url: Option<String>,
 }
 
 fn archived(data: &Path, day: &str) -> Option<Vec<Listed>> {
@@ -276,7 +275,6 @@ fn archived(data: &Path, day: &str) -> Option<Vec<Listed>> {
                 section,
                 position: p["rank"].as_u64().unwrap(),
                 day: p["day"].as_str().unwrap_or(day).to_string(),
-                url: p["url"].as_str().map(str::to_string),
             });
         }
     }
