@@ -112,7 +112,7 @@ impl App {
         if !self.quiet {
             eprintln!(
                 "papertrend: warning: {}",
-                crate::output::sanitize_terminal(msg)
+                crate::sanitize::sanitize_terminal(msg)
             );
         }
     }
@@ -120,7 +120,7 @@ impl App {
     /// Prints a progress/info line to stderr when `-v` was given.
     pub fn info(&self, msg: &str) {
         if self.verbose > 0 && !self.quiet {
-            eprintln!("papertrend: {}", crate::output::sanitize_terminal(msg));
+            eprintln!("papertrend: {}", crate::sanitize::sanitize_terminal(msg));
         }
     }
 }

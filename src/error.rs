@@ -109,7 +109,7 @@ pub fn report(err: &Error) -> u8 {
     if err.is_broken_pipe() {
         return exit::OK;
     }
-    let msg = crate::output::sanitize_terminal(&err.to_string());
+    let msg = crate::sanitize::sanitize_terminal(&err.to_string());
     eprintln!("papertrend: error: {msg}");
     if let Some(hint) = err.hint() {
         eprintln!("hint: {hint}");

@@ -21,6 +21,7 @@ pub mod mail;
 pub mod output;
 pub mod paper;
 pub mod rank;
+pub mod sanitize;
 pub mod state;
 pub mod trends;
 

@@ -332,7 +332,7 @@ pub fn password(cfg: &MailConfig) -> Result<Option<Secret>, MailError> {
                 if first.is_empty() {
                     String::new()
                 } else {
-                    format!(": {}", crate::output::sanitize_line(first))
+                    format!(": {}", crate::sanitize::sanitize_line(first))
                 }
             )));
         }
@@ -408,7 +408,7 @@ fn explain(cfg: &MailConfig, e: &lettre::transport::smtp::Error) -> MailError {
             .map_or(text.as_str(), |(_, r)| r)
             .trim()
             .to_string();
-        let reason = crate::output::sanitize_line(&format!("{code} {reason}"));
+        let reason = crate::sanitize::sanitize_line(&format!("{code} {reason}"));
         return if matches!(code.as_str(), "535" | "534" | "530" | "454") {
             MailError::Auth { server, reason }
         } else if e.is_transient() {
@@ -434,7 +434,7 @@ fn explain(cfg: &MailConfig, e: &lettre::transport::smtp::Error) -> MailError {
         let reason = text.split(": https://").next().unwrap_or(&text);
         MailError::Closed {
             server,
-            reason: crate::output::sanitize_line(reason),
+            reason: crate::sanitize::sanitize_line(reason),
         }
     } else if e.is_timeout()
         || lower.contains("timed out")
@@ -459,12 +459,12 @@ fn explain(cfg: &MailConfig, e: &lettre::transport::smtp::Error) -> MailError {
     {
         MailError::Tls {
             server,
-            reason: crate::output::sanitize_line(&text),
+            reason: crate::sanitize::sanitize_line(&text),
         }
     } else {
         MailError::Other {
             server,
-            reason: crate::output::sanitize_line(&text),
+            reason: crate::sanitize::sanitize_line(&text),
         }
     }
 }

@@ -14,8 +14,7 @@ use crate::exit;
 /// # Errors
 /// `init` when the file exists or cannot be written.
 pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::sanitize::stdout();
     let io = |e: std::io::Error| Error::io("stdout", e);
     match args.action {
         ConfigAction::Path => {

@@ -11,8 +11,8 @@ use crate::cli::ExplainArgs;
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::index::rank::{Explanation, Verdict};
-use crate::output::sanitize_line;
 use crate::rank::Window;
+use crate::sanitize::sanitize_line;
 
 /// Explains one paper and prints the answer.
 ///
@@ -48,8 +48,7 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
         limit,
         sent,
     )?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(crate::sanitize::stdout());
     let io = |e: std::io::Error| Error::io("stdout", e);
     if args.json {
         serde_json::to_writer_pretty(&mut out, &e).map_err(|e| io(e.into()))?;

@@ -14,8 +14,7 @@ use crate::exit;
 /// An index failure or a write error.
 pub fn run(app: &App, _args: &ExportArgs) -> Result<Outcome> {
     let index = app.open_index()?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(crate::sanitize::stdout());
     index.for_each(|p| {
         serde_json::to_writer(&mut out, &p).map_err(|e| Error::io("stdout", e.into()))?;
         out.write_all(b"\n").map_err(|e| Error::io("stdout", e))

@@ -22,10 +22,9 @@ use crate::state::RunLock;
 pub fn run(app: &App, args: &FetchArgs) -> Result<Outcome> {
     if args.dry_run {
         let lines = crate::fetch::dry_run(app, &args.sources)?;
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
+        let mut out = crate::sanitize::stdout();
         for line in lines {
-            writeln!(out, "{}", crate::output::sanitize_terminal(&line))
+            writeln!(out, "{}", crate::sanitize::sanitize_terminal(&line))
                 .map_err(|e| Error::io("stdout", e))?;
         }
         return Ok(Outcome::new(exit::OK));

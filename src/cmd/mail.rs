@@ -50,7 +50,6 @@ pub fn run(app: &App, args: &MailArgs) -> Result<Outcome> {
             built.rcpt_to.join(", ")
         ));
     }
-    let stdout = std::io::stdout();
-    writeln!(stdout.lock(), "{line}").map_err(|e| Error::io("stdout", e))?;
+    writeln!(crate::sanitize::stdout(), "{line}").map_err(|e| Error::io("stdout", e))?;
     Ok(Outcome::new(exit::OK))
 }

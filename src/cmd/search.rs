@@ -47,7 +47,7 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
         if rows.is_empty() && !app.quiet {
             eprintln!(
                 "papertrend: no papers match {:?}",
-                crate::output::sanitize_line(&query.text)
+                crate::sanitize::sanitize_line(&query.text)
             );
         }
         return Ok(Outcome::new(exit::OK));
@@ -70,7 +70,7 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
     if rows.is_empty() && !app.quiet {
         eprintln!(
             "papertrend: no papers match {:?}",
-            crate::output::sanitize_line(&query.text)
+            crate::sanitize::sanitize_line(&query.text)
         );
     }
     Ok(Outcome::new(exit::OK))

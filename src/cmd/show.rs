@@ -7,7 +7,8 @@ use crate::app::App;
 use crate::cli::{OutputFormat, ShowArgs};
 use crate::error::{Error, Result};
 use crate::exit;
-use crate::output::{Row, date_of, sanitize_line, sanitize_terminal};
+use crate::output::{Row, date_of};
+use crate::sanitize::{sanitize_line, sanitize_terminal};
 
 /// Prints one paper: a readable card on a terminal, else its JSON record.
 ///
@@ -25,8 +26,7 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Outcome> {
     });
     if format != OutputFormat::Table {
         if format == OutputFormat::Json {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
+            let mut out = crate::sanitize::stdout();
             serde_json::to_writer_pretty(&mut out, &paper)
                 .map_err(|e| Error::io("stdout", e.into()))?;
             writeln!(out).map_err(|e| Error::io("stdout", e))?;
@@ -68,8 +68,7 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Outcome> {
     card.push('\n');
     card.push_str(&sanitize_terminal(&paper.abstract_text));
     card.push('\n');
-    std::io::stdout()
-        .lock()
+    crate::sanitize::stdout()
         .write_all(card.as_bytes())
         .map_err(|e| Error::io("stdout", e))?;
     Ok(Outcome::new(exit::OK))

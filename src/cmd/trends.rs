@@ -9,7 +9,7 @@ use crate::cli::TrendsArgs;
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::index::rank::TrendReport;
-use crate::output::sanitize_line;
+use crate::sanitize::sanitize_line;
 
 /// Computes and prints the trends report.
 ///
@@ -23,8 +23,7 @@ pub fn run(app: &App, args: &TrendsArgs) -> Result<Outcome> {
     let baseline = args.baseline.unwrap_or(t.baseline);
     let limit = args.limit.unwrap_or(t.limit);
     let report = crate::index::rank::trends(&index, &app.config, now, window, baseline, limit)?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(crate::sanitize::stdout());
     let io = |e: std::io::Error| Error::io("stdout", e);
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report).map_err(|e| io(e.into()))?;

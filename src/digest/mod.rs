@@ -228,8 +228,7 @@ pub fn write_output(out: Option<&std::path::Path>, text: &str) -> Result<()> {
         Some(path) => crate::state::write_atomic(path, text.as_bytes())
             .map_err(|e| Error::io(path.display(), e)),
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
+            let mut lock = crate::sanitize::stdout();
             lock.write_all(text.as_bytes())
                 .and_then(|()| lock.flush())
                 .map_err(|e| Error::io("stdout", e))

@@ -101,7 +101,7 @@ impl Http {
 
     fn log(&self, line: &str) {
         if self.verbose {
-            eprintln!("papertrend: {}", crate::output::sanitize_terminal(line));
+            eprintln!("papertrend: {}", crate::sanitize::sanitize_terminal(line));
         }
     }
 

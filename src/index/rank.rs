@@ -718,7 +718,7 @@ pub fn explain_paper(
     let Some(paper) = index.get(id)? else {
         return Err(Error::Usage(format!(
             "no paper with id {:?} in the index",
-            crate::output::sanitize_line(id)
+            crate::sanitize::sanitize_line(id)
         )));
     };
     let searcher = index.searcher();
@@ -811,7 +811,7 @@ pub fn similar(index: &Index, id: &str, limit: usize) -> Result<(Paper, Vec<Simi
     let Some(paper) = index.get(id)? else {
         return Err(Error::Usage(format!(
             "no paper with id {:?} in the index",
-            crate::output::sanitize_line(id)
+            crate::sanitize::sanitize_line(id)
         )));
     };
     let searcher = index.searcher();

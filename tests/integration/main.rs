@@ -31,3 +31,5 @@ mod run;
 mod top;
 // `trends`: rising phrases against a baseline; "no baseline" on the seed.
 mod trends;
+// Issue #19: no lost papers under concurrency, no hang, no leaked secret, no panic.
+mod r19;
