@@ -27,6 +27,8 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
         ConfigAction::Check => {
             let text = toml::to_string(&app.config)
                 .map_err(|e| Error::Other(format!("cannot show config: {e}")))?;
+            // A source URL may carry credentials: shown redacted, like any URL.
+            let text = crate::sanitize::redact_urls_in(&text);
             let from = app.config_path.as_ref().map_or_else(
                 || "defaults (no config file)".to_string(),
                 |p| p.display().to_string(),

@@ -23,6 +23,7 @@ use super::FetchError;
 use super::state::Validators;
 use crate::config::FetchConfig;
 use crate::ingest::MAX_DOCUMENT_BYTES;
+use crate::sanitize::{redact_url, redact_urls_in};
 
 /// The User-Agent every request sends: name, version, and where to look.
 pub(crate) fn user_agent(contact: Option<&str>) -> String {
@@ -101,7 +102,10 @@ impl Http {
 
     fn log(&self, line: &str) {
         if self.verbose {
-            eprintln!("papertrend: {}", crate::sanitize::sanitize_terminal(line));
+            eprintln!(
+                "papertrend: {}",
+                crate::sanitize::sanitize_terminal(&redact_urls_in(line))
+            );
         }
     }
 
@@ -136,7 +140,22 @@ impl Http {
         gap: Duration,
         cached: Option<&Validators>,
     ) -> (Result<Fetched, FetchError>, u32) {
-        let host = reqwest::Url::parse(url)
+        // `url` is the configured form (with `${VAR}` placeholders): the one
+        // shown, redacted, in logs and errors. Only the request sees the
+        // expanded address.
+        let real = match expand_env(url) {
+            Ok(real) => real,
+            Err(reason) => {
+                let err = FetchError::Transport {
+                    url: redact_url(url),
+                    reason,
+                    attempts: 0,
+                };
+                return (Err(err), 0);
+            }
+        };
+        let shown = redact_url(url);
+        let host = reqwest::Url::parse(&real)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_default();
@@ -146,7 +165,7 @@ impl Http {
             attempt += 1;
             self.pace(&host, gap).await;
             let started = Instant::now();
-            let outcome = self.attempt(url, cached).await;
+            let outcome = self.attempt(&real, cached).await;
             let ms = started.elapsed().as_millis();
             let last = attempt >= attempts;
             let (wait, err) = match outcome {
@@ -155,17 +174,17 @@ impl Http {
                         Fetched::Body { .. } => "200 OK",
                         Fetched::NotModified => "304 Not Modified",
                     };
-                    self.log(&format!("GET {url} -> {status} ({ms} ms)"));
+                    self.log(&format!("GET {shown} -> {status} ({ms} ms)"));
                     return (Ok(fetched), attempt);
                 }
                 Ok(Attempt::Status {
                     status,
                     retry_after,
                 }) => {
-                    self.log(&format!("GET {url} -> {status} ({ms} ms)"));
+                    self.log(&format!("GET {shown} -> {status} ({ms} ms)"));
                     if !retryable(status) {
                         let err = FetchError::Status {
-                            url: url.to_string(),
+                            url: shown.clone(),
                             status: status.as_u16(),
                             attempts: attempt,
                         };
@@ -175,7 +194,7 @@ impl Http {
                         && asked > self.policy.max_backoff
                     {
                         let err = FetchError::RetryAfterTooLong {
-                            url: url.to_string(),
+                            url: shown.clone(),
                             status: status.as_u16(),
                             seconds: asked.as_secs(),
                         };
@@ -183,17 +202,17 @@ impl Http {
                     }
                     let wait = retry_after.unwrap_or_else(|| self.backoff(attempt));
                     let err = FetchError::Status {
-                        url: url.to_string(),
+                        url: shown.clone(),
                         status: status.as_u16(),
                         attempts: attempt,
                     };
                     (wait, err)
                 }
                 Err(e) => {
-                    let what = transport_reason(&e);
-                    self.log(&format!("GET {url} -> {what} ({ms} ms)"));
+                    let what = redact_urls_in(&transport_reason(&e).replace(&real, &shown));
+                    self.log(&format!("GET {shown} -> {what} ({ms} ms)"));
                     let err = FetchError::Transport {
-                        url: url.to_string(),
+                        url: shown.clone(),
                         reason: what,
                         attempts: attempt,
                     };
@@ -209,7 +228,7 @@ impl Http {
             // Never ask a server faster than its courtesy delay, even on retry.
             let wait = wait.max(gap);
             self.log(&format!(
-                "retrying {url} in {} ms (attempt {} of {attempts})",
+                "retrying {shown} in {} ms (attempt {} of {attempts})",
                 wait.as_millis(),
                 attempt + 1
             ));
@@ -345,6 +364,44 @@ fn transport_reason(e: &reqwest::Error) -> String {
         source = s.source();
     }
     chain(e)
+}
+
+/// `url` with every `${NAME}` replaced by the environment variable NAME,
+/// percent-encoded (so a password may hold `@` or `/`). Lets a source's
+/// credentials live outside the config file, like `mail.password_env`.
+///
+/// # Errors
+/// A sentence naming the variable that is not set, or an unclosed `${`.
+pub(crate) fn expand_env(url: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let Some(end) = after.find('}') else {
+            return Err("unclosed `${` in the source's URL".into());
+        };
+        let name = &after[..end];
+        // The variable's name is configuration; its value a secret that
+        // is never kept or shown.
+        #[allow(clippy::disallowed_methods)]
+        let value = std::env::var(name).ok().filter(|v| !v.is_empty());
+        let Some(value) = value else {
+            return Err(format!(
+                "environment variable {name} (named in the source's URL) is not set"
+            ));
+        };
+        for b in value.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// The error and its causes on one line (`a: b: c`), repeated parts dropped.
