@@ -227,7 +227,7 @@ pub fn redact_url(url: &str) -> String {
                 .split('&')
                 .map(|pair| match pair.split_once('=') {
                     Some((k, _)) if PLAIN_KEYS.contains(&k) => pair.to_string(),
-                    Some((k, v)) if v.is_empty() => format!("{k}="),
+                    Some((k, "")) => format!("{k}="),
                     Some((k, _)) => format!("{k}=***"),
                     None if pair.is_empty() => String::new(),
                     None => "***".to_string(),
