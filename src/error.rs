@@ -41,15 +41,14 @@ pub enum Error {
         /// Why.
         source: crate::mail::MailError,
     },
-    /// Another `run`, `fetch` or `digest --send` holds the data directory's
-    /// lock.
-    #[error(
-        "{path}: another papertrend run holds the lock on this data directory \
-         (`run`, `fetch` and `digest --send` take it)"
-    )]
+    /// Another `run`, `fetch`, `ingest` or `digest --send` holds the data
+    /// directory's lock.
+    #[error("{path}: held by {}; `run`, `fetch`, `ingest` and `digest --send` take turns", holder.describe())]
     RunLocked {
         /// The lock file.
         path: String,
+        /// Who holds it, as far as known.
+        holder: crate::state::Holder,
     },
     /// Any other runtime failure, already worded for the user.
     #[error("{0}")]
@@ -87,9 +86,7 @@ impl Error {
                  `papertrend mail test` checks the connection"
                     .into(),
             ),
-            Error::RunLocked { .. } => {
-                Some("wait for the other run to finish, then try again".into())
-            }
+            Error::RunLocked { holder, .. } => Some(holder.hint()),
             _ => None,
         }
     }

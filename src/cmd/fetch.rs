@@ -31,10 +31,11 @@ pub fn run(app: &App, args: &FetchArgs) -> Result<Outcome> {
     }
     // The fetch state (cursors, stored validators) is shared with `run`, which
     // fetches too: one of them at a time.
-    let _lock = RunLock::acquire(&app.data)?;
+    let _lock = RunLock::acquire(&app.data, "fetch")?;
     let index = app.open_index_for_write()?;
     let cfg = &app.config.ingest;
-    let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, app.clock.now())?;
+    let now = crate::ledger::first_seen_stamp(&app.data, app.clock.now())?;
+    let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, now)?;
     let report = crate::fetch::fetch_into(app, &mut session, &args.sources);
     // Whatever was ingested is committed even when fetch_into failed late.
     let stats = session.finish()?;

@@ -278,13 +278,9 @@ fn send_pending(
     rcpt_to: &[String],
     eml: &[u8],
 ) -> Result<()> {
-    crate::mail::send(&app.config.mail, &pending.mail_from, rcpt_to, eml).map_err(|source| {
-        Error::Unsent {
-            date: pending.date.clone(),
-            source,
-        }
-    })?;
-    ledger.record(
+    // The ledger entry is written before sending; after the server's 250
+    // only its rename remains (see `Ledger::prepare_record`).
+    let prepared = ledger.prepare_record(
         &app.data,
         SentDigest {
             date: pending.date.clone(),
@@ -295,6 +291,13 @@ fn send_pending(
             papers: pending.papers.clone(),
         },
     )?;
+    *ledger = crate::mail::send(&app.config.mail, &pending.mail_from, rcpt_to, eml, || {
+        prepared.commit()
+    })
+    .map_err(|source| Error::Unsent {
+        date: pending.date.clone(),
+        source,
+    })??;
     ledger::archive(&app.data, &pending.digest)?;
     ledger::remove_pending(&app.data, &pending.date)
 }
