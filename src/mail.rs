@@ -403,6 +403,8 @@ enum Progress {
     Failed(Step, lettre::transport::smtp::Error),
     /// The server did not answer NOOP.
     NoNoop,
+    /// The QUIT after a success is done.
+    Closed,
     /// The server took the message (250) or answered NOOP.
     Done,
 }
@@ -544,6 +546,7 @@ fn converse(
                     let _ = tx.send(Progress::Done);
                     let _ = quit.recv();
                     let _ = conn.quit();
+                    let _ = tx.send(Progress::Closed);
                 }
                 Err(e) => {
                     conn.abort();
@@ -557,6 +560,7 @@ fn converse(
                 let _ = tx.send(Progress::Done);
                 let _ = quit.recv();
                 let _ = conn.quit();
+                let _ = tx.send(Progress::Closed);
             } else {
                 conn.abort();
                 let _ = tx.send(Progress::NoNoop);
@@ -600,9 +604,12 @@ fn run_conversation<T, E>(
             }
             Ok(Progress::Done) => {
                 let result = accepted();
+                // A polite QUIT, but never waited for longer than a step.
                 let _ = quit_tx.send(());
+                let _ = rx.recv_timeout(limit);
                 return Ok(result);
             }
+            Ok(Progress::Closed) => {}
             Ok(Progress::Failed(s, e)) => return Err(explain(cfg, &e, s)),
             Ok(Progress::NoNoop) => {
                 return Err(MailError::Other {

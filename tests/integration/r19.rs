@@ -192,3 +192,333 @@ fn r19_source_url_secrets_can_come_from_the_environment() {
         Some("Basic YWxpY2U6cHdAeA==")
     );
 }
+
+/// A scripted SMTP server on loopback (plain text, no TLS) for faults the
+/// real test server cannot play: replies that trickle in forever, a 250
+/// held until the test releases it, STARTTLS refused with 454, and a look
+/// at the ledger at the moment the client says QUIT.
+#[allow(unreachable_pub)]
+mod scripted {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::{Arc, Condvar, Mutex};
+    use std::time::Duration;
+
+    #[derive(Clone, Default)]
+    pub struct Script {
+        /// Send `220-` lines every 300 ms, never the final line.
+        pub trickle_greeting: bool,
+        /// Answer EHLO with `250-ext` lines every 300 ms, never the last.
+        pub trickle_ehlo: bool,
+        /// Offer STARTTLS and refuse it with 454.
+        pub refuse_starttls: bool,
+        /// Hold the 250 after the message until [`Sink::release`].
+        pub hold_250: bool,
+        /// Read this file when QUIT arrives (see [`Sink::at_quit`]).
+        pub snapshot_at_quit: Option<std::path::PathBuf>,
+    }
+
+    #[derive(Default)]
+    struct Shared {
+        messages: Vec<String>,
+        released: bool,
+        at_quit: Vec<String>,
+    }
+
+    pub struct Sink {
+        pub port: u16,
+        shared: Arc<(Mutex<Shared>, Condvar)>,
+    }
+
+    impl Sink {
+        pub fn start(script: Script) -> Sink {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let shared = Arc::new((Mutex::new(Shared::default()), Condvar::new()));
+            let sh = shared.clone();
+            std::thread::spawn(move || {
+                for conn in listener.incoming().flatten() {
+                    let (sh, script) = (sh.clone(), script.clone());
+                    std::thread::spawn(move || {
+                        let _ = serve(conn, &script, &sh);
+                    });
+                }
+            });
+            Sink { port, shared }
+        }
+
+        /// Messages whose final dot arrived (whatever the reply).
+        pub fn messages(&self) -> Vec<String> {
+            self.shared.0.lock().unwrap().messages.clone()
+        }
+
+        /// What the snapshot file held when each QUIT arrived.
+        pub fn at_quit(&self) -> Vec<String> {
+            self.shared.0.lock().unwrap().at_quit.clone()
+        }
+
+        pub fn release(&self) {
+            self.shared.0.lock().unwrap().released = true;
+            self.shared.1.notify_all();
+        }
+
+        /// Waits until a message arrived (up to 60 s).
+        pub fn wait_for_message(&self) {
+            let start = std::time::Instant::now();
+            while self.messages().is_empty() {
+                assert!(
+                    start.elapsed() < Duration::from_secs(60),
+                    "no message arrived"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+
+    fn serve(
+        conn: TcpStream,
+        script: &Script,
+        sh: &Arc<(Mutex<Shared>, Condvar)>,
+    ) -> std::io::Result<()> {
+        let mut out = conn.try_clone()?;
+        let mut input = BufReader::new(conn);
+        if script.trickle_greeting {
+            loop {
+                out.write_all(b"220-still greeting\r\n")?;
+                std::thread::sleep(Duration::from_millis(300));
+            }
+        }
+        out.write_all(b"220 scripted ESMTP\r\n")?;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if input.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            let cmd = line.trim_end().to_ascii_uppercase();
+            if cmd.starts_with("EHLO") || cmd.starts_with("HELO") {
+                if script.trickle_ehlo {
+                    loop {
+                        out.write_all(b"250-ext\r\n")?;
+                        std::thread::sleep(Duration::from_millis(300));
+                    }
+                }
+                if script.refuse_starttls {
+                    out.write_all(b"250-scripted\r\n250-STARTTLS\r\n250 8BITMIME\r\n")?;
+                } else {
+                    out.write_all(b"250-scripted\r\n250 8BITMIME\r\n")?;
+                }
+            } else if cmd.starts_with("STARTTLS") {
+                out.write_all(b"454 4.7.0 TLS not available due to temporary reason\r\n")?;
+            } else if cmd.starts_with("DATA") {
+                out.write_all(b"354 go ahead\r\n")?;
+                let mut body = String::new();
+                loop {
+                    line.clear();
+                    if input.read_line(&mut line)? == 0 {
+                        return Ok(());
+                    }
+                    if line == ".\r\n" {
+                        break;
+                    }
+                    body.push_str(&line);
+                }
+                let (lock, cv) = &**sh;
+                let mut g = lock.lock().unwrap();
+                g.messages.push(body);
+                while script.hold_250 && !g.released {
+                    g = cv.wait(g).unwrap();
+                }
+                drop(g);
+                out.write_all(b"250 2.0.0 queued\r\n")?;
+            } else if cmd.starts_with("QUIT") {
+                if let Some(p) = &script.snapshot_at_quit {
+                    let text = std::fs::read_to_string(p).unwrap_or_default();
+                    sh.0.lock().unwrap().at_quit.push(text);
+                }
+                out.write_all(b"221 bye\r\n")?;
+                return Ok(());
+            } else {
+                out.write_all(b"250 ok\r\n")?;
+            }
+        }
+    }
+}
+
+use scripted::{Script, Sink};
+
+fn mail_config(env: &TestEnv, port: u16, extra: &str) -> std::path::PathBuf {
+    env.write(
+        "mail.toml",
+        format!(
+            "[digest]\nlimit = 500\n\n[mail]\nenabled = true\nhost = \"127.0.0.1\"\nport = {port}\n\
+             security = \"none\"\nfrom = \"Bot <bot@example.org>\"\nto = [\"me@example.org\"]\n\
+             timeout = \"1s\"\n{extra}"
+        ),
+    )
+}
+
+fn archived_new(env: &TestEnv, day: &str) -> u64 {
+    let path = env.data_dir().join(format!("state/digests/{day}.json"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("archived digest")).unwrap();
+    v["counts"]["new"].as_u64().unwrap()
+}
+
+// See: #19
+#[test]
+fn r19_an_ingest_overlapping_a_run_is_never_skipped_by_the_next_digest() {
+    let mut env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt"]);
+    let seeded = env.export().len();
+    let sink = Sink::start(Script {
+        hold_250: true,
+        ..Script::default()
+    });
+    let cfg = mail_config(&env, sink.port, "");
+    // The run has read its watermark and built the digest; the server holds
+    // its 250, so the run has not recorded the watermark yet.
+    let run = env.cmd(["--config"]).arg(&cfg).arg("run").spawn();
+    sink.wait_for_message();
+    let later = crate::support::fixture("hf-json/2026-01-19.json");
+    let during = env.cmd(["ingest"]).arg(&later).run();
+    during
+        .code(4)
+        .stderr_has("held by `papertrend run` (pid ")
+        .stderr_has("hint: wait for it to finish");
+    sink.release();
+    let out = run.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(archived_new(&env, "2026-11-27"), seeded as u64);
+    // The same ingest right after, in the very second the digest covered
+    // (the clock is fixed): its papers must still count as new tomorrow.
+    env.cmd(["ingest"]).arg(&later).run().success();
+    let added = env.export().len() - seeded;
+    assert!(added > 0);
+    env.set_now("2026-11-28T08:00:00Z");
+    env.cmd(["--config"]).arg(&cfg).arg("run").run().success();
+    assert_eq!(sink.messages().len(), 2);
+    assert_eq!(archived_new(&env, "2026-11-28"), added as u64);
+}
+
+// See: #19
+#[test]
+fn r19_a_trickling_smtp_server_cannot_hang_mail_test_or_run() {
+    for script in [
+        Script {
+            trickle_greeting: true,
+            ..Script::default()
+        },
+        Script {
+            trickle_ehlo: true,
+            ..Script::default()
+        },
+    ] {
+        let env = TestEnv::new();
+        env.ingest(&["hf-text/seed.txt"]);
+        let sink = Sink::start(script);
+        let cfg = mail_config(&env, sink.port, "");
+        let started = std::time::Instant::now();
+        let test = env.cmd(["--config"]).arg(&cfg).args(["mail", "test"]).run();
+        let took = started.elapsed();
+        test.code(1).stderr_has(&format!(
+            "127.0.0.1:{}: timed out in the greeting and EHLO (no complete answer within 1s)",
+            sink.port
+        ));
+        assert!(
+            took < std::time::Duration::from_secs(4),
+            "mail test took {took:?}"
+        );
+        let started = std::time::Instant::now();
+        let run = env.cmd(["--config"]).arg(&cfg).arg("run").run();
+        let took = started.elapsed();
+        run.code(1)
+            .stderr_has("not sent")
+            .stderr_has("timed out in the greeting and EHLO")
+            .stderr_has("kept in the outbox");
+        assert!(
+            took < std::time::Duration::from_secs(4),
+            "run took {took:?}"
+        );
+        // The lock went with the process: the next command gets it.
+        env.cmd(["ingest"])
+            .arg(crate::support::fixture("hf-json/2026-01-19.json"))
+            .run()
+            .success();
+    }
+}
+
+// See: #19
+#[test]
+fn r19_the_ledger_is_written_before_the_quit_after_the_250() {
+    let env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt"]);
+    let ledger = env.data_dir().join("state/ledger.json");
+    let sink = Sink::start(Script {
+        snapshot_at_quit: Some(ledger.clone()),
+        ..Script::default()
+    });
+    let cfg = mail_config(&env, sink.port, "");
+    env.cmd(["--config"]).arg(&cfg).arg("run").run().success();
+    let at_quit = sink.at_quit();
+    assert_eq!(at_quit.len(), 1, "one QUIT");
+    let recorded: serde_json::Value = serde_json::from_str(&at_quit[0])
+        .unwrap_or_else(|e| panic!("no ledger when QUIT arrived ({e}): {:?}", at_quit[0]));
+    let now: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&ledger).unwrap()).unwrap();
+    assert_eq!(recorded["digests"].as_array().unwrap().len(), 1);
+    assert_eq!(recorded, now);
+}
+
+// See: #19
+#[test]
+fn r19_a_starttls_454_is_a_tls_failure_not_a_login_one() {
+    let env = TestEnv::new();
+    let sink = Sink::start(Script {
+        refuse_starttls: true,
+        ..Script::default()
+    });
+    let cfg = env.write(
+        "mail.toml",
+        format!(
+            "[mail]\nenabled = true\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"starttls\"\n\
+             from = \"Bot <bot@example.org>\"\nto = [\"me@example.org\"]\nusername = \"bot\"\npassword_env = \"PW\"\ntimeout = \"2s\"\n",
+            sink.port
+        ),
+    );
+    let out = env
+        .cmd(["--config"])
+        .arg(&cfg)
+        .args(["mail", "test"])
+        .env("PW", "x")
+        .run();
+    out.code(1)
+        .stderr_has("TLS failed: the server refused STARTTLS (454 4.7.0 TLS not available");
+    assert!(!out.stderr.contains("login"), "{}", out.stderr);
+}
+
+// See: #19
+#[test]
+fn r19_a_failing_password_command_shows_its_status_never_its_output() {
+    let env = TestEnv::new();
+    let script = env.write("pw.sh", "echo 'pw is hunter2' >&2\necho hunter3\nexit 3\n");
+    let cfg = env.write(
+        "mail.toml",
+        format!(
+            "[mail]\nenabled = true\nhost = \"127.0.0.1\"\nport = 2525\nsecurity = \"none\"\n\
+             from = \"Bot <bot@example.org>\"\nto = [\"me@example.org\"]\nusername = \"bot\"\n\
+             password_command = \"sh {}\"\n",
+            script.display()
+        ),
+    );
+    let out = env.cmd(["--config"]).arg(&cfg).args(["mail", "test"]).run();
+    out.code(1)
+        .stderr_has("mail.password_command) failed (exit status: 3); run it by hand to see why");
+    assert!(!out.stderr.contains("hunter"), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+}
