@@ -178,7 +178,8 @@ pub fn detect(head: &[u8], name: &str) -> Option<Format> {
     if lower.ends_with(".jsonl") {
         return Some(Format::Jsonl);
     }
-    if !t.is_empty() && !t.contains('\0') {
+    // A stray NUL is a damaged record (hf-text skips it), many are binary.
+    if !t.is_empty() && t.matches('\0').count() * 100 <= t.len() {
         return Some(Format::HfText);
     }
     None
