@@ -580,3 +580,81 @@ fn r19_an_untitled_hugging_face_record_is_skipped_with_its_place() {
     let again = env.write("again.jsonl", export.stdout);
     TestEnv::new().cmd(["ingest"]).arg(&again).run().success();
 }
+
+/// Runs `papertrend --data-dir DATA ARGS` with DATA mounted read-only (a
+/// private mount namespace of an unprivileged user namespace), or, where
+/// that is not allowed, with DATA made read-only by permissions (which
+/// binds only a non-root user). `None` when neither can make it read-only.
+fn run_read_only(env: &TestEnv, args: &str) -> Option<crate::support::Output> {
+    let data = env.data_dir();
+    let bin = env!("CARGO_BIN_EXE_papertrend");
+    let line = format!(
+        "mount --bind -o ro {d} {d} && exec {bin} --data-dir {d} {args}",
+        d = data.display()
+    );
+    let probe = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c"])
+        .arg(format!("mount --bind -o ro {d} {d} && ! touch {d}/probe 2>/dev/null", d = data.display()))
+        .status();
+    let cmd = if probe.is_ok_and(|s| s.success()) {
+        let mut c = Command::new("unshare");
+        c.args(["--user", "--map-root-user", "--mount", "sh", "-c", &line]);
+        c
+    } else {
+        let _ = Command::new("chmod").args(["-R", "a-w"]).arg(&data).status();
+        if std::fs::write(data.join("probe"), "x").is_ok() {
+            return None;
+        }
+        let mut c = Command::new(bin);
+        c.arg("--data-dir").arg(&data).args(args.split(' '));
+        c
+    };
+    let out = {
+        let mut cmd = cmd;
+        cmd.env("PAPERTREND_NOW", NOW)
+            .env("NO_COLOR", "1")
+            .env("HOME", env.path("home"))
+            .output()
+            .expect("run")
+    };
+    Some(crate::support::Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
+// See: #19
+#[test]
+fn r19_reads_work_on_a_read_only_data_dir_and_writes_fail_in_one_line() {
+    let env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt"]);
+    let all = env.export();
+    let id = all[0]["id"].as_str().unwrap().to_string();
+    let Some(stats) = run_read_only(&env, "stats --json") else {
+        eprintln!("r19: cannot make a read-only data dir here (root without user namespaces)");
+        return;
+    };
+    stats.success();
+    assert_eq!(stats.json()["papers"].as_u64(), Some(all.len() as u64));
+    let export = run_read_only(&env, "export").unwrap();
+    export.success();
+    assert_eq!(export.jsonl().len(), all.len());
+    for args in ["search transformer --format jsonl", "top --format jsonl --limit 3"] {
+        let out = run_read_only(&env, args).unwrap();
+        out.success();
+        assert!(!out.jsonl().is_empty(), "{args}");
+    }
+    let show = run_read_only(&env, &format!("show {id}")).unwrap();
+    show.success();
+    assert_eq!(show.json()["id"], id.as_str());
+    let write = run_read_only(
+        &env,
+        &format!("ingest {}", crate::support::fixture("hf-json/2026-01-19.json").display()),
+    )
+    .unwrap();
+    write.code(1);
+    assert_eq!(write.stderr.lines().count(), 1, "{}", write.stderr);
+    assert!(write.stderr.contains("lock: "), "{}", write.stderr);
+    assert!(!write.stderr.contains("IoError"), "{}", write.stderr);
+}
