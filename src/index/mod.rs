@@ -138,14 +138,15 @@ impl Index {
         }
         let (schema, fields) = schema::build();
         let mmap = MmapDirectory::open(dir).map_err(|e| engine(&e))?;
-        let mut inner = tantivy::Index::open_or_create(Tolerant(mmap), schema).map_err(|e| match e {
-            tantivy::TantivyError::SchemaError(_) => IndexError::Version {
-                path: path.clone(),
-                found: 0,
-                expected: schema::INDEX_VERSION,
-            },
-            other => engine(&other),
-        })?;
+        let mut inner =
+            tantivy::Index::open_or_create(Tolerant(mmap), schema).map_err(|e| match e {
+                tantivy::TantivyError::SchemaError(_) => IndexError::Version {
+                    path: path.clone(),
+                    found: 0,
+                    expected: schema::INDEX_VERSION,
+                },
+                other => engine(&other),
+            })?;
         if !meta.exists() {
             let body = format!("{{\"index_version\": {}}}\n", schema::INDEX_VERSION);
             crate::state::write_atomic(&meta, body.as_bytes()).map_err(|e| engine(&e))?;
@@ -232,8 +233,10 @@ impl tantivy::Directory for Tolerant {
     fn get_file_handle(
         &self,
         path: &Path,
-    ) -> Result<std::sync::Arc<dyn tantivy::directory::FileHandle>, tantivy::directory::error::OpenReadError>
-    {
+    ) -> Result<
+        std::sync::Arc<dyn tantivy::directory::FileHandle>,
+        tantivy::directory::error::OpenReadError,
+    > {
         self.0.get_file_handle(path)
     }
 
@@ -252,7 +255,10 @@ impl tantivy::Directory for Tolerant {
         self.0.open_write(path)
     }
 
-    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, tantivy::directory::error::OpenReadError> {
+    fn atomic_read(
+        &self,
+        path: &Path,
+    ) -> Result<Vec<u8>, tantivy::directory::error::OpenReadError> {
         self.0.atomic_read(path)
     }
 
@@ -295,6 +301,15 @@ pub fn analyze(text: &str) -> Vec<String> {
         out.push(stream.token().text.clone());
     }
     out
+}
+
+/// A collector size for "the best `k`": never more than the documents
+/// `searcher` holds (tantivy sizes its buffers by it up front, so a `k` from
+/// a user value such as `[digest] limit = 4294967296000` would abort the
+/// process), and at least 1.
+pub(crate) fn top_limit(searcher: &Searcher, k: usize) -> usize {
+    k.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX))
+        .max(1)
 }
 
 fn to_datetime(t: jiff::Timestamp) -> tantivy::DateTime {

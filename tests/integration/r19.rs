@@ -594,14 +594,20 @@ fn run_read_only(env: &TestEnv, args: &str) -> Option<crate::support::Output> {
     );
     let probe = Command::new("unshare")
         .args(["--user", "--map-root-user", "--mount", "sh", "-c"])
-        .arg(format!("mount --bind -o ro {d} {d} && ! touch {d}/probe 2>/dev/null", d = data.display()))
+        .arg(format!(
+            "mount --bind -o ro {d} {d} && ! touch {d}/probe 2>/dev/null",
+            d = data.display()
+        ))
         .status();
     let cmd = if probe.is_ok_and(|s| s.success()) {
         let mut c = Command::new("unshare");
         c.args(["--user", "--map-root-user", "--mount", "sh", "-c", &line]);
         c
     } else {
-        let _ = Command::new("chmod").args(["-R", "a-w"]).arg(&data).status();
+        let _ = Command::new("chmod")
+            .args(["-R", "a-w"])
+            .arg(&data)
+            .status();
         if std::fs::write(data.join("probe"), "x").is_ok() {
             return None;
         }
@@ -640,7 +646,10 @@ fn r19_reads_work_on_a_read_only_data_dir_and_writes_fail_in_one_line() {
     let export = run_read_only(&env, "export").unwrap();
     export.success();
     assert_eq!(export.jsonl().len(), all.len());
-    for args in ["search transformer --format jsonl", "top --format jsonl --limit 3"] {
+    for args in [
+        "search transformer --format jsonl",
+        "top --format jsonl --limit 3",
+    ] {
         let out = run_read_only(&env, args).unwrap();
         out.success();
         assert!(!out.jsonl().is_empty(), "{args}");
@@ -650,11 +659,37 @@ fn r19_reads_work_on_a_read_only_data_dir_and_writes_fail_in_one_line() {
     assert_eq!(show.json()["id"], id.as_str());
     let write = run_read_only(
         &env,
-        &format!("ingest {}", crate::support::fixture("hf-json/2026-01-19.json").display()),
+        &format!(
+            "ingest {}",
+            crate::support::fixture("hf-json/2026-01-19.json").display()
+        ),
     )
     .unwrap();
     write.code(1);
     assert_eq!(write.stderr.lines().count(), 1, "{}", write.stderr);
     assert!(write.stderr.contains("lock: "), "{}", write.stderr);
     assert!(!write.stderr.contains("IoError"), "{}", write.stderr);
+}
+
+// See: #19
+#[test]
+fn r19_a_huge_digest_limit_is_not_an_abort() {
+    let env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt"]);
+    let all = env.export().len();
+    let cfg = env.write(
+        "big.toml",
+        "[digest]\nlimit = 4294967296000\nformat = \"json\"\n",
+    );
+    let out = env.cmd(["--config"]).arg(&cfg).arg("run").run();
+    match out.code {
+        // Config maxima may refuse it up front: one clear line naming the key.
+        2 => {
+            out.stderr_has("digest.limit");
+        }
+        _ => {
+            out.success();
+            assert_eq!(out.json()["papers"].as_array().unwrap().len(), all);
+        }
+    }
 }
