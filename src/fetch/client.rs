@@ -22,7 +22,6 @@ use tokio::sync::Mutex;
 use super::FetchError;
 use super::state::Validators;
 use crate::config::FetchConfig;
-use crate::ingest::MAX_DOCUMENT_BYTES;
 use crate::sanitize::{redact_url, redact_urls_in};
 
 /// The User-Agent every request sends: name, version, and where to look.
@@ -208,6 +207,21 @@ impl Http {
                     };
                     (wait, err)
                 }
+                Ok(Attempt::TooLarge { status }) => {
+                    let what = format!(
+                        "the response is larger than the {} MiB papertrend accepts \
+                         (the server answered {}); not retried",
+                        MAX_BODY_BYTES >> 20,
+                        status.as_u16()
+                    );
+                    self.log(&format!("GET {shown} -> {what} ({ms} ms)"));
+                    let err = FetchError::Transport {
+                        url: shown.clone(),
+                        reason: what,
+                        attempts: attempt,
+                    };
+                    return (Err(err), attempt);
+                }
                 Err(e) => {
                     let what = redact_urls_in(&transport_reason(&e).replace(&real, &shown));
                     self.log(&format!("GET {shown} -> {what} ({ms} ms)"));
@@ -288,13 +302,11 @@ impl Http {
         let mut bytes = Vec::new();
         while let Some(chunk) = resp.chunk().await? {
             bytes.extend_from_slice(&chunk);
-            if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-                // Treated like any other non-success: a listing this large is
-                // broken or hostile.
-                return Ok(Attempt::Status {
-                    status: StatusCode::PAYLOAD_TOO_LARGE,
-                    retry_after: None,
-                });
+            if bytes.len() as u64 > MAX_BODY_BYTES {
+                // A listing this large (after decompression: a gzip bomb
+                // stops here too) is broken or hostile. The server said
+                // 200; the limit is ours, and so is the wording.
+                return Ok(Attempt::TooLarge { status });
             }
         }
         Ok(Attempt::Done(Fetched::Body {
@@ -305,7 +317,17 @@ impl Http {
     }
 }
 
+/// The largest response body taken, after decompression. Real listings are
+/// a few MiB (an arXiv API page of 2000 results is about 5); the bound keeps
+/// a gzip bomb or a runaway server to a few hundred MiB of memory at most,
+/// parsing included.
+pub(crate) const MAX_BODY_BYTES: u64 = 32 * 1024 * 1024;
+
 enum Attempt {
+    /// The body passed [`MAX_BODY_BYTES`]; the server's status.
+    TooLarge {
+        status: StatusCode,
+    },
     Done(Fetched),
     Status {
         status: StatusCode,

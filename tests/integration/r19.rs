@@ -693,3 +693,37 @@ fn r19_a_huge_digest_limit_is_not_an_abort() {
         }
     }
 }
+
+// See: #19
+#[test]
+fn r19_a_gzip_bomb_stops_at_the_local_limit_and_says_so() {
+    let server = Server::start();
+    let bomb = crate::support::http::gzip(&vec![b' '; 40 << 20]);
+    assert!(bomb.len() < 1 << 20);
+    server.route(
+        "/feed.json",
+        [Reply::new(200, bomb).header("Content-Encoding", "gzip")],
+    );
+    let env = TestEnv::new();
+    let cfg = fetch_config(&env, &format!("{}/feed.json", server.base()));
+    let out = env.cmd(["--config"]).arg(&cfg).arg("fetch").run();
+    out.code(3).stderr_has(
+        "the response is larger than the 32 MiB papertrend accepts (the server answered 200); \
+         not retried",
+    );
+    assert!(!out.stderr.contains("413"), "{}", out.stderr);
+    assert_eq!(server.requests().len(), 1, "not retried");
+}
+
+// See: #19
+#[test]
+fn r19_a_huge_line_is_refused_at_16_mib() {
+    let env = TestEnv::new();
+    let mut big = String::from("{\"id\":\"x:1\",\"title\":\"");
+    big.push_str(&"a".repeat(20 << 20));
+    big.push_str("\"}\n");
+    let path = env.write("big.jsonl", big);
+    let out = env.cmd(["ingest", "--format", "jsonl"]).arg(&path).run();
+    out.code(2)
+        .stderr_has("big.jsonl:1: line longer than 16 MiB");
+}
