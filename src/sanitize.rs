@@ -185,7 +185,7 @@ impl<W: Write> Drop for TerminalFilter<W> {
 
 /// Query keys whose values papertrend builds itself (never secrets), shown
 /// as they are; every other query value is redacted.
-const PLAIN_KEYS: &[&str] = &[
+pub const PLAIN_KEYS: &[&str] = &[
     "search_query",
     "start",
     "max_results",
