@@ -122,7 +122,7 @@ impl App {
         if !self.quiet {
             eprintln!(
                 "papertrend: warning: {}",
-                crate::output::sanitize_terminal(msg)
+                crate::sanitize::sanitize_terminal(msg)
             );
         }
     }
@@ -132,14 +132,14 @@ impl App {
     /// terminal, stays quiet).
     pub fn note(&self, msg: &str) {
         if (self.stderr_tty || self.verbose > 0) && !self.quiet {
-            eprintln!("papertrend: {}", crate::output::sanitize_terminal(msg));
+            eprintln!("papertrend: {}", crate::sanitize::sanitize_terminal(msg));
         }
     }
 
     /// Prints a progress/info line to stderr when `-v` was given.
     pub fn info(&self, msg: &str) {
         if self.verbose > 0 && !self.quiet {
-            eprintln!("papertrend: {}", crate::output::sanitize_terminal(msg));
+            eprintln!("papertrend: {}", crate::sanitize::sanitize_terminal(msg));
         }
     }
 }

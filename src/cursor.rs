@@ -69,7 +69,7 @@ pub fn check_name(name: &str) -> Result<()> {
     } else {
         Err(Error::Usage(format!(
             "cursor name {:?}: use 1-64 letters, digits, '-', '_' or '.'",
-            crate::output::sanitize_line(name)
+            crate::sanitize::sanitize_line(name)
         )))
     }
 }

@@ -41,15 +41,14 @@ pub enum Error {
         /// Why.
         source: crate::mail::MailError,
     },
-    /// Another `run`, `fetch` or `digest --send` holds the data directory's
-    /// lock.
-    #[error(
-        "{path}: another papertrend run holds the lock on this data directory \
-         (`run`, `fetch` and `digest --send` take it)"
-    )]
+    /// Another `run`, `fetch`, `ingest` or `digest --send` holds the data
+    /// directory's lock.
+    #[error("{path}: held by {}; `run`, `fetch`, `ingest` and `digest --send` take turns", holder.describe())]
     RunLocked {
         /// The lock file.
         path: String,
+        /// Who holds it, as far as known.
+        holder: crate::state::Holder,
     },
     /// Any other runtime failure, already worded for the user.
     #[error("{0}")]
@@ -87,9 +86,7 @@ impl Error {
                  `papertrend mail test` checks the connection"
                     .into(),
             ),
-            Error::RunLocked { .. } => {
-                Some("wait for the other run to finish, then try again".into())
-            }
+            Error::RunLocked { holder, .. } => Some(holder.hint()),
             _ => None,
         }
     }
@@ -109,7 +106,7 @@ pub fn report(err: &Error) -> u8 {
     if err.is_broken_pipe() {
         return exit::OK;
     }
-    let msg = crate::output::sanitize_terminal(&err.to_string());
+    let msg = crate::sanitize::sanitize_terminal(&err.to_string());
     eprintln!("papertrend: error: {msg}");
     if let Some(hint) = err.hint() {
         eprintln!("hint: {hint}");
@@ -137,9 +134,12 @@ pub fn report_clap(err: &clap::Error) -> u8 {
         };
     }
     let (msg, hint) = clap_message(&err.render().to_string());
-    eprintln!("papertrend: error: {}", crate::output::sanitize_line(&msg));
+    eprintln!(
+        "papertrend: error: {}",
+        crate::sanitize::sanitize_line(&msg)
+    );
     if let Some(hint) = hint {
-        eprintln!("hint: {}", crate::output::sanitize_line(&hint));
+        eprintln!("hint: {}", crate::sanitize::sanitize_line(&hint));
     }
     exit::USAGE
 }

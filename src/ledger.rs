@@ -17,7 +17,10 @@
 //! outbox entry whose Message-ID is already in the ledger (a crash between
 //! recording and cleaning up) is removed without sending it again. The one
 //! unavoidable window is a crash after the 250 and before the ledger write:
-//! the next run sends that digest again, with the same Message-ID.
+//! the next run sends that digest again, with the same Message-ID. It is
+//! kept to one rename: the new ledger is written and synced before the
+//! message's final dot is sent ([`Ledger::prepare_record`]), and the QUIT
+//! waits until the rename is done.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -166,10 +169,81 @@ impl Ledger {
     /// # Errors
     /// An I/O error.
     pub fn record(&mut self, data: &DataDir, sent: SentDigest) -> Result<()> {
-        self.schema_version = LEDGER_VERSION;
-        self.digests.push(sent);
-        write_json(&Self::path(data), self)
+        *self = self.prepare_record(data, sent)?.commit()?;
+        Ok(())
     }
+
+    /// Everything of [`Ledger::record`] but the final rename: the new
+    /// ledger is encoded, written and synced beforehand, so that after the
+    /// server's 250 only [`PreparedRecord::commit`] (one rename) remains.
+    /// That is the whole window in which a crash sends a digest twice.
+    ///
+    /// # Errors
+    /// An I/O error.
+    pub fn prepare_record(&self, data: &DataDir, sent: SentDigest) -> Result<PreparedRecord> {
+        let mut next = self.clone();
+        next.schema_version = LEDGER_VERSION;
+        next.digests.push(sent);
+        let path = Self::path(data);
+        let mut bytes = serde_json::to_vec_pretty(&next)
+            .map_err(|e| Error::Other(format!("{}: cannot encode: {e}", path.display())))?;
+        bytes.push(b'\n');
+        let write = crate::state::prepare_atomic(&path, &bytes)
+            .map_err(|e| Error::io(path.display(), e))?;
+        Ok(PreparedRecord {
+            write,
+            ledger: next,
+            path,
+        })
+    }
+}
+
+/// A ledger update written and synced but not yet in place; see
+/// [`Ledger::prepare_record`]. Dropping it leaves the ledger as it was.
+#[derive(Debug)]
+pub struct PreparedRecord {
+    write: crate::state::PreparedWrite,
+    ledger: Ledger,
+    path: PathBuf,
+}
+
+impl PreparedRecord {
+    /// Puts the prepared ledger in place; returns it.
+    ///
+    /// # Errors
+    /// An I/O error.
+    pub fn commit(self) -> Result<Ledger> {
+        let path = self.path;
+        self.write
+            .commit()
+            .map_err(|e| Error::io(path.display(), e))?;
+        Ok(self.ledger)
+    }
+}
+
+/// The instant new papers are stamped `first_seen` with: `now`, or one
+/// second after the latest watermark recorded in the ledger or waiting in
+/// the outbox when that is not earlier. Called under the data directory's
+/// lock, it makes every paper an ingest commits newer than every digest
+/// already built, so the next digest considers it even when the clock has
+/// not moved on (times have whole seconds) or went back.
+///
+/// # Errors
+/// An unreadable or corrupt ledger or outbox entry.
+pub fn first_seen_stamp(data: &DataDir, now: Timestamp) -> Result<Timestamp> {
+    let ledger = Ledger::load(data)?;
+    let latest = ledger
+        .digests
+        .iter()
+        .map(|d| d.covered_until)
+        .chain(list_pending(data)?.iter().map(|(p, _)| p.covered_until))
+        .max();
+    Ok(match latest {
+        Some(t) if t >= now => t
+            .checked_add(jiff::SignedDuration::from_secs(1))
+            .unwrap_or(t),
+        _ => now,
+    })
 }
 
 /// The outbox folder.

@@ -25,6 +25,7 @@ pub mod paper;
 pub mod pipeline;
 pub mod profile;
 pub mod rank;
+pub mod sanitize;
 pub mod state;
 pub mod trends;
 pub mod velocity;

@@ -12,12 +12,18 @@
 //! lettre's encoder, and the subject is reduced to one line first, so no
 //! feed text can add or break a header.
 //!
-//! Transport: lettre's sync `SmtpTransport` with rustls. `starttls` requires
-//! STARTTLS (no silent downgrade), `tls` is implicit TLS, `none` is refused
-//! by config validation unless the host is loopback. Certificates are always
-//! verified (system roots plus the optional `ca_file`). One timeout bounds
-//! the connect and every read and write. Passwords come from an environment
-//! variable or a command and live in a [`Secret`], which never prints.
+//! Transport: lettre's sync `SmtpConnection` with rustls, driven step by
+//! step on a thread of its own. `starttls` requires STARTTLS (no silent
+//! downgrade), `tls` is implicit TLS, `none` is refused unless the host
+//! resolves to loopback addresses only (checked at send time, and only those
+//! addresses are used). Certificates are always verified (system roots plus
+//! the optional `ca_file`). `mail.timeout` bounds the connect, every read
+//! and write, and every step as a whole (a reply trickling in line by line
+//! cannot stretch it); the whole conversation is bounded by
+//! [`WHOLE_SEND_STEPS`] times that. After the server's 250 the caller
+//! records the delivery before the QUIT. Passwords come from an environment
+//! variable or a command and live in a [`Secret`], which never prints; a
+//! failing command is reported by its exit status only.
 
 use std::fmt;
 use std::time::Duration;
@@ -25,8 +31,8 @@ use std::time::Duration;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{Address, Message, SmtpTransport, Transport};
+use lettre::transport::smtp::client::{Certificate, TlsParameters};
+use lettre::{Address, Message};
 
 use crate::config::{MailConfig, Security};
 use crate::digest::render::Rendered;
@@ -108,12 +114,16 @@ pub enum MailError {
         /// The server's answer.
         reason: String,
     },
-    /// A step took longer than `mail.timeout` (lettre's sync transport
-    /// reports a read timeout as io `WouldBlock`, not as `is_timeout()`).
-    #[error("{server}: timed out (no answer within {timeout})")]
+    /// A step took longer than `mail.timeout`, or the whole conversation
+    /// longer than [`WHOLE_SEND_STEPS`] times that (lettre's sync
+    /// transport reports a read timeout as io `WouldBlock`, not as
+    /// `is_timeout()`).
+    #[error("{server}: timed out in {step} (no complete answer within {timeout})")]
     Timeout {
         /// `host:port`.
         server: String,
+        /// The step that did not complete.
+        step: String,
         /// The configured timeout.
         timeout: String,
     },
@@ -321,19 +331,15 @@ pub fn password(cfg: &MailConfig) -> Result<Option<Secret>, MailError> {
             .arg("-c")
             .arg(cmd)
             .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .output()
             .map_err(|e| MailError::Password(format!("cannot run `{cmd}`: {e}")))?;
         if !out.status.success() {
-            let err = String::from_utf8_lossy(&out.stderr);
-            let first = err.lines().next().unwrap_or("").trim();
+            // Only the status: what the command printed may hold the secret
+            // (or part of it), and this message ends up in cron mail.
             return Err(MailError::Password(format!(
-                "`{cmd}` (mail.password_command) failed ({}){}",
-                out.status,
-                if first.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", crate::output::sanitize_line(first))
-                }
+                "`{cmd}` (mail.password_command) failed ({}); run it by hand to see why",
+                out.status
             )));
         }
         let text = String::from_utf8_lossy(&out.stdout);
@@ -352,11 +358,81 @@ fn server(cfg: &MailConfig) -> String {
     format!("{}:{}", cfg.host, cfg.port())
 }
 
-/// The SMTP transport described by `[mail]`.
+/// How long one step may take: `mail.timeout`.
+fn step_limit(cfg: &MailConfig) -> Duration {
+    Duration::from_secs(u64::try_from(cfg.timeout.seconds()).unwrap_or(30).max(1))
+}
+
+/// The whole conversation is bounded by this many times `mail.timeout`.
+pub const WHOLE_SEND_STEPS: u32 = 4;
+
+/// One step of the SMTP conversation: each must complete (the whole reply,
+/// however slowly it trickles in) within `mail.timeout`, and the whole
+/// conversation within [`WHOLE_SEND_STEPS`] times that.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// TCP connect (and TLS for `tls`), the greeting and EHLO.
+    Greeting,
+    /// STARTTLS and the second EHLO.
+    Starttls,
+    /// AUTH.
+    Login,
+    /// MAIL, RCPT, DATA and the message, up to the server's 250.
+    Message,
+    /// NOOP (`mail test`).
+    Check,
+}
+
+impl Step {
+    fn what(self) -> &'static str {
+        match self {
+            Step::Greeting => "the greeting and EHLO",
+            Step::Starttls => "STARTTLS",
+            Step::Login => "the login",
+            Step::Message => "sending the message",
+            Step::Check => "NOOP",
+        }
+    }
+}
+
+/// What the conversation thread reports, in order.
+enum Progress {
+    /// A step started.
+    Step(Step),
+    /// A step failed.
+    Failed(Step, lettre::transport::smtp::Error),
+    /// The server did not answer NOOP.
+    NoNoop,
+    /// The QUIT after a success is done.
+    Closed,
+    /// The server took the message (250) or answered NOOP.
+    Done,
+}
+
+/// What a conversation is for.
+enum Job {
+    Send {
+        envelope: lettre::address::Envelope,
+        bytes: Vec<u8>,
+    },
+    Check,
+}
+
+/// Everything a conversation needs, resolved on the calling thread.
+struct Plan {
+    addrs: Vec<std::net::SocketAddr>,
+    wrapper: Option<TlsParameters>,
+    starttls: Option<TlsParameters>,
+    credentials: Option<Credentials>,
+    read_timeout: Duration,
+}
+
+/// Resolves the server and prepares TLS and the login.
 ///
 /// # Errors
-/// An unreadable CA file, a missing password.
-fn transport(cfg: &MailConfig) -> Result<SmtpTransport, MailError> {
+/// An unreadable CA file, a missing password, a name that does not resolve,
+/// or `security = "none"` with a server that is not on loopback.
+fn plan(cfg: &MailConfig) -> Result<Plan, MailError> {
     let tls = || -> Result<TlsParameters, MailError> {
         let mut b = TlsParameters::builder(cfg.host.clone());
         if let Some(ca) = &cfg.ca_file {
@@ -375,29 +451,201 @@ fn transport(cfg: &MailConfig) -> Result<SmtpTransport, MailError> {
             reason: e.to_string(),
         })
     };
-    let tls = match cfg.security {
-        Security::Starttls => Tls::Required(tls()?),
-        Security::Tls => Tls::Wrapper(tls()?),
-        Security::None => Tls::None,
+    let (wrapper, starttls) = match cfg.security {
+        Security::Starttls => (None, Some(tls()?)),
+        Security::Tls => (Some(tls()?), None),
+        Security::None => (None, None),
     };
-    let timeout = Duration::from_secs(u64::try_from(cfg.timeout.seconds()).unwrap_or(30).max(1));
-    let mut builder = SmtpTransport::builder_dangerous(cfg.host.clone())
-        .port(cfg.port())
-        .tls(tls)
-        .timeout(Some(timeout));
-    if let Some(user) = &cfg.username {
-        let pass = password(cfg)?.ok_or_else(|| {
-            MailError::Password("`mail.username` is set but no password source is".into())
-        })?;
-        builder = builder.credentials(Credentials::new(user.clone(), pass.expose().to_string()));
+    let credentials = match &cfg.username {
+        Some(user) => {
+            let pass = password(cfg)?.ok_or_else(|| {
+                MailError::Password("`mail.username` is set but no password source is".into())
+            })?;
+            Some(Credentials::new(user.clone(), pass.expose().to_string()))
+        }
+        None => None,
+    };
+    let host = cfg
+        .host
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let addrs: Vec<std::net::SocketAddr> =
+        std::net::ToSocketAddrs::to_socket_addrs(&(host, cfg.port()))
+            .map_err(|e| MailError::Other {
+                server: server(cfg),
+                reason: format!("cannot resolve the name: {e}"),
+            })?
+            .collect();
+    if cfg.security == Security::None {
+        // Checked on what the name resolves to now, and only those
+        // addresses are used: `localhost` pointing elsewhere is refused.
+        if let Some(far) = addrs.iter().find(|a| !a.ip().is_loopback()) {
+            return Err(MailError::Config(format!(
+                "`mail.security = \"none\"` sends in the clear, so only to a server on this \
+                 machine, but {host:?} resolves to {}",
+                far.ip()
+            )));
+        }
     }
-    Ok(builder.build())
+    Ok(Plan {
+        addrs,
+        wrapper,
+        starttls,
+        credentials,
+        read_timeout: step_limit(cfg),
+    })
 }
 
-/// Turns a lettre error into a sentence (see the table in
+/// The conversation itself, on a thread of its own; reports each step.
+/// After the server's 250 it waits for `quit` before saying QUIT, so the
+/// caller records the delivery first.
+fn converse(
+    plan: Plan,
+    job: Job,
+    tx: &std::sync::mpsc::Sender<Progress>,
+    quit: &std::sync::mpsc::Receiver<()>,
+) {
+    use lettre::transport::smtp::authentication::DEFAULT_MECHANISMS;
+    use lettre::transport::smtp::client::SmtpConnection;
+    use lettre::transport::smtp::extension::ClientId;
+    let hello = ClientId::default();
+    let fail = |step, e| {
+        let _ = tx.send(Progress::Failed(step, e));
+    };
+    let _ = tx.send(Progress::Step(Step::Greeting));
+    let mut conn = match SmtpConnection::connect(
+        plan.addrs.as_slice(),
+        Some(plan.read_timeout),
+        &hello,
+        plan.wrapper.as_ref(),
+        None,
+    ) {
+        Ok(c) => c,
+        Err(e) => return fail(Step::Greeting, e),
+    };
+    if let Some(tls) = &plan.starttls {
+        let _ = tx.send(Progress::Step(Step::Starttls));
+        if let Err(e) = conn.starttls(tls, &hello) {
+            conn.abort();
+            return fail(Step::Starttls, e);
+        }
+    }
+    if let Some(c) = &plan.credentials {
+        let _ = tx.send(Progress::Step(Step::Login));
+        if let Err(e) = conn.auth(DEFAULT_MECHANISMS, c) {
+            conn.abort();
+            return fail(Step::Login, e);
+        }
+    }
+    match job {
+        Job::Send { envelope, bytes } => {
+            let _ = tx.send(Progress::Step(Step::Message));
+            match conn.send(&envelope, &bytes) {
+                Ok(_) => {
+                    let _ = tx.send(Progress::Done);
+                    let _ = quit.recv();
+                    let _ = conn.quit();
+                    let _ = tx.send(Progress::Closed);
+                }
+                Err(e) => {
+                    conn.abort();
+                    fail(Step::Message, e);
+                }
+            }
+        }
+        Job::Check => {
+            let _ = tx.send(Progress::Step(Step::Check));
+            if conn.test_connected() {
+                let _ = tx.send(Progress::Done);
+                let _ = quit.recv();
+                let _ = conn.quit();
+                let _ = tx.send(Progress::Closed);
+            } else {
+                conn.abort();
+                let _ = tx.send(Progress::NoNoop);
+            }
+        }
+    }
+}
+
+/// Runs `job` against the server with a deadline per step and for the
+/// whole conversation; on success calls `accepted` before the QUIT (the
+/// shortest window between the server's 250 and the caller's record of it).
+/// A conversation past a deadline is abandoned: its thread ends with the
+/// process.
+fn run_conversation<T, E>(
+    cfg: &MailConfig,
+    job: Job,
+    accepted: impl FnOnce() -> Result<T, E>,
+) -> Result<Result<T, E>, MailError> {
+    let plan = plan(cfg)?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (quit_tx, quit_rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("smtp".into())
+        .spawn(move || converse(plan, job, &tx, &quit_rx))
+        .map_err(|e| MailError::Other {
+            server: server(cfg),
+            reason: format!("cannot start the SMTP thread: {e}"),
+        })?;
+    let limit = step_limit(cfg);
+    let whole = limit.saturating_mul(WHOLE_SEND_STEPS);
+    let started = std::time::Instant::now();
+    let mut step = Step::Greeting;
+    let mut step_started = started;
+    loop {
+        let left_step = limit.saturating_sub(step_started.elapsed());
+        let left_whole = whole.saturating_sub(started.elapsed());
+        match rx.recv_timeout(left_step.min(left_whole)) {
+            Ok(Progress::Step(s)) => {
+                step = s;
+                step_started = std::time::Instant::now();
+            }
+            Ok(Progress::Done) => {
+                let result = accepted();
+                // A polite QUIT, but never waited for longer than a step.
+                let _ = quit_tx.send(());
+                let _ = rx.recv_timeout(limit);
+                return Ok(result);
+            }
+            Ok(Progress::Closed) => {}
+            Ok(Progress::Failed(s, e)) => return Err(explain(cfg, &e, s)),
+            Ok(Progress::NoNoop) => {
+                return Err(MailError::Other {
+                    server: server(cfg),
+                    reason: "the server did not answer NOOP".into(),
+                });
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                return Err(if left_whole <= left_step {
+                    MailError::Timeout {
+                        server: server(cfg),
+                        step: format!("{} (the whole send)", step.what()),
+                        timeout: format!("{}s", whole.as_secs()),
+                    }
+                } else {
+                    MailError::Timeout {
+                        server: server(cfg),
+                        step: step.what().to_string(),
+                        timeout: cfg.timeout.to_string(),
+                    }
+                });
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(MailError::Other {
+                    server: server(cfg),
+                    reason: format!("the SMTP conversation stopped during {}", step.what()),
+                });
+            }
+        }
+    }
+}
+
+/// Turns a lettre error in `step` into a sentence (see the table in
 /// `notes/ecosystem.md` §3: TLS errors arrive as connection errors, a sync
 /// read timeout as `WouldBlock`).
-fn explain(cfg: &MailConfig, e: &lettre::transport::smtp::Error) -> MailError {
+fn explain(cfg: &MailConfig, e: &lettre::transport::smtp::Error, step: Step) -> MailError {
     let server = server(cfg);
     let text = e.to_string();
     let lower = text.to_lowercase();
@@ -408,8 +656,14 @@ fn explain(cfg: &MailConfig, e: &lettre::transport::smtp::Error) -> MailError {
             .map_or(text.as_str(), |(_, r)| r)
             .trim()
             .to_string();
-        let reason = crate::output::sanitize_line(&format!("{code} {reason}"));
-        return if matches!(code.as_str(), "535" | "534" | "530" | "454") {
+        let reason = crate::sanitize::sanitize_line(&format!("{code} {reason}"));
+        return if step == Step::Starttls {
+            // "454 TLS not available": the upgrade failed, not the login.
+            MailError::Tls {
+                server,
+                reason: format!("the server refused STARTTLS ({reason})"),
+            }
+        } else if step == Step::Login && matches!(code.as_str(), "535" | "534" | "530" | "454") {
             MailError::Auth { server, reason }
         } else if e.is_transient() {
             MailError::TryLater { server, reason }
@@ -434,7 +688,7 @@ fn explain(cfg: &MailConfig, e: &lettre::transport::smtp::Error) -> MailError {
         let reason = text.split(": https://").next().unwrap_or(&text);
         MailError::Closed {
             server,
-            reason: crate::output::sanitize_line(reason),
+            reason: crate::sanitize::sanitize_line(reason),
         }
     } else if e.is_timeout()
         || lower.contains("timed out")
@@ -443,9 +697,11 @@ fn explain(cfg: &MailConfig, e: &lettre::transport::smtp::Error) -> MailError {
     {
         MailError::Timeout {
             server,
+            step: step.what().to_string(),
             timeout: cfg.timeout.to_string(),
         }
     } else if e.is_tls()
+        || step == Step::Starttls
         || [
             "certificate",
             "tls",
@@ -459,26 +715,30 @@ fn explain(cfg: &MailConfig, e: &lettre::transport::smtp::Error) -> MailError {
     {
         MailError::Tls {
             server,
-            reason: crate::output::sanitize_line(&text),
+            reason: crate::sanitize::sanitize_line(&text),
         }
     } else {
         MailError::Other {
             server,
-            reason: crate::output::sanitize_line(&text),
+            reason: crate::sanitize::sanitize_line(&text),
         }
     }
 }
 
-/// Sends a built message; returns only after the server's 250.
+/// Sends a built message. `accepted` runs right after the server's 250 and
+/// before anything else (the QUIT included), so a crash can fall between
+/// the 250 and its record only for as long as `accepted` takes; its result
+/// is returned.
 ///
 /// # Errors
-/// A [`MailError`] saying what failed.
-pub fn send(
+/// A [`MailError`] saying what failed (nothing was accepted then).
+pub fn send<T, E>(
     cfg: &MailConfig,
     mail_from: &str,
     rcpt_to: &[String],
     bytes: &[u8],
-) -> Result<(), MailError> {
+    accepted: impl FnOnce() -> Result<T, E>,
+) -> Result<Result<T, E>, MailError> {
     let bad = |a: &str| MailError::Config(format!("{a:?} is not an e-mail address"));
     let from: Address = mail_from.parse().map_err(|_| bad(mail_from))?;
     let to: Vec<Address> = rcpt_to
@@ -487,27 +747,20 @@ pub fn send(
         .collect::<Result<_, _>>()?;
     let envelope = lettre::address::Envelope::new(Some(from), to)
         .map_err(|e| MailError::Config(format!("bad envelope: {e}")))?;
-    let transport = transport(cfg)?;
-    transport
-        .send_raw(&envelope, bytes)
-        .map(|_| ())
-        .map_err(|e| explain(cfg, &e))
+    let job = Job::Send {
+        envelope,
+        bytes: bytes.to_vec(),
+    };
+    run_conversation(cfg, job, accepted)
 }
 
-/// Connects, secures the connection and logs in, then quits (`mail test`).
+/// Connects, secures the connection and logs in, then quits (`mail test`),
+/// under the same deadlines as [`send`].
 ///
 /// # Errors
 /// A [`MailError`] saying which step failed.
 pub fn test_connection(cfg: &MailConfig) -> Result<(), MailError> {
-    let transport = transport(cfg)?;
-    match transport.test_connection() {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(MailError::Other {
-            server: server(cfg),
-            reason: "the server did not answer NOOP".into(),
-        }),
-        Err(e) => Err(explain(cfg, &e)),
-    }
+    run_conversation(cfg, Job::Check, || Ok::<(), MailError>(()))?
 }
 
 #[cfg(test)]

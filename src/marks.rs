@@ -142,7 +142,7 @@ impl Mute {
         };
         let mut mute = Mute {
             kind,
-            value: crate::output::sanitize_line(value),
+            value: crate::sanitize::sanitize_line(value),
             since,
             until,
             words: Vec::new(),
@@ -151,7 +151,7 @@ impl Mute {
         if mute.words.is_empty() {
             return Err(Error::Usage(format!(
                 "nothing to mute in {:?}: give a word, author:NAME or category:C",
-                crate::output::sanitize_line(spec)
+                crate::sanitize::sanitize_line(spec)
             )));
         }
         Ok(mute)

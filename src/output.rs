@@ -4,7 +4,7 @@
 //! Every JSON record is a [`Paper`] plus, for ranked results, `score`,
 //! `snippet` and (with `--explain`) `explain`. Text from feeds is untrusted:
 //! before it reaches a terminal, control and bidi-override characters are
-//! removed ([`sanitize_terminal`]); JSON and CSV escape it by construction.
+//! removed ([`crate::sanitize`]); JSON and CSV escape it by construction.
 
 use std::io::{self, Write};
 
@@ -14,22 +14,7 @@ use crate::cli::OutputFormat;
 use crate::error::{Error, Result};
 use crate::index::reader::Snippet;
 use crate::paper::Paper;
-
-/// Removes control characters (except newline and tab), bidi overrides and
-/// isolates, so feed text cannot move the cursor, recolour the terminal or
-/// reorder what is shown.
-pub fn sanitize_terminal(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .filter(|c| !matches!(*c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'))
-        .collect()
-}
-
-/// Like [`sanitize_terminal`] but also folds newlines and tabs to spaces,
-/// for one-line cells.
-pub fn sanitize_line(s: &str) -> String {
-    sanitize_terminal(s).replace(['\n', '\t', '\r'], " ")
-}
+use crate::sanitize::{sanitize_line, sanitize_terminal};
 
 /// One result row: the record plus ranking fields.
 #[derive(Debug, Serialize)]
@@ -174,7 +159,7 @@ pub fn write_rows(
                     out,
                     "{}. {link} — {} · `{}`",
                     i + 1,
-                    md_escape(&authors_short(&p.authors, 3)),
+                    md_escape(&sanitize_line(&authors_short(&p.authors, 3))),
                     date_of(p)
                 )
                 .map_err(io)?;
@@ -555,15 +540,6 @@ pub fn md_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn terminal_text_loses_escapes_and_bidi_overrides() {
-        assert_eq!(
-            sanitize_terminal("a\x1b[31mred\u{202e}txt\u{7}"),
-            "a[31mredtxt"
-        );
-        assert_eq!(sanitize_line("two\nlines\r"), "two lines");
-    }
 
     #[test]
     fn csv_cells_are_quoted_and_defused() {

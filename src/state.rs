@@ -1,7 +1,8 @@
 //! The data directory: its layout, the run lock and atomic writes.
 //!
 //! Layout: `index/` (tantivy), `state/` (ledgers, outbox, HTTP cache),
-//! `lock` (held by `run`, `fetch` and `ingest` while they write).
+//! `lock` (held by `run`, `fetch`, `ingest` and `digest --send` while they
+//! write; see [`RunLock`]).
 
 use std::fs::File;
 use std::io::Write;
@@ -40,36 +41,140 @@ impl DataDir {
     }
 }
 
-/// The data directory's run lock, held until dropped. Two overlapping `run`s
-/// (or `digest --send`) never both send: the second gets
-/// [`crate::error::Error::RunLocked`] at once. The operating system frees
-/// the lock when the process dies, even on `kill -9`.
+/// The data directory's lock, held until dropped. `run`, `fetch`,
+/// `ingest` and `digest --send` take it for as long as they write, so a
+/// digest's watermark is read and recorded with no ingest committing in
+/// between (every committed paper lands in exactly one digest), and two
+/// overlapping `run`s never both send: the second gets
+/// [`crate::error::Error::RunLocked`] at once, naming the holder. The
+/// operating system frees the lock when the holder dies, even on
+/// `kill -9`; a hung holder is named with its pid and how long it has
+/// held the lock, so it can be stopped.
 #[derive(Debug)]
 pub struct RunLock {
     _file: File,
 }
 
+/// From this long on, a lock holder is called probably hung.
+const HUNG_AFTER_SECS: u64 = 3600;
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Who holds the lock, as its holder wrote it into the lock file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Holder {
+    /// The holder's process id.
+    pub pid: Option<u32>,
+    /// The subcommand (`run`, `ingest`, …).
+    pub command: Option<String>,
+    /// How long it has held the lock, in seconds.
+    pub held_secs: Option<u64>,
+}
+
+impl Holder {
+    fn parse(text: &str) -> Holder {
+        let mut h = Holder::default();
+        for pair in text.split_whitespace() {
+            match pair.split_once('=') {
+                Some(("pid", v)) => h.pid = v.parse().ok(),
+                Some(("command", v)) => {
+                    h.command = Some(crate::sanitize::sanitize_line(v).chars().take(32).collect());
+                }
+                Some(("since", v)) => {
+                    h.held_secs = v.parse::<u64>().ok().map(|t| unix_now().saturating_sub(t));
+                }
+                _ => {}
+            }
+        }
+        h
+    }
+
+    /// `` `papertrend ingest` (pid 1234) for 3 min ``, as far as known.
+    pub fn describe(&self) -> String {
+        let mut s = match &self.command {
+            Some(c) => format!("`papertrend {c}`"),
+            None => "another papertrend process".to_string(),
+        };
+        if let Some(pid) = self.pid {
+            s.push_str(&format!(" (pid {pid})"));
+        }
+        if let Some(secs) = self.held_secs {
+            s.push_str(&format!(" for {}", human_secs(secs)));
+        }
+        s
+    }
+
+    /// What to do about it.
+    pub fn hint(&self) -> String {
+        let kill = self
+            .pid
+            .map_or_else(|| "stop it".to_string(), |p| format!("stop it (kill {p})"));
+        if self.held_secs.is_some_and(|s| s >= HUNG_AFTER_SECS) {
+            format!(
+                "it has held the lock for over an hour and is probably hung: {kill}, then run                  again; the lock is freed when it exits"
+            )
+        } else {
+            format!(
+                "wait for it to finish, then try again; if it is hung, {kill}: the lock is                  freed when it exits"
+            )
+        }
+    }
+}
+
+fn human_secs(s: u64) -> String {
+    match s {
+        0..120 => format!("{s} s"),
+        120..7200 => format!("{} min", s / 60),
+        _ => format!("{} h", s / 3600),
+    }
+}
+
 impl RunLock {
-    /// Takes the lock on `<data>/lock` without waiting.
+    /// Takes the lock on `<data>/lock` without waiting, and writes who holds
+    /// it (`command`, the pid, the time) into the file for a later waiter's
+    /// message.
     ///
     /// # Errors
     /// [`crate::error::Error::RunLocked`] when another process holds it, or
-    /// an I/O error creating the file.
-    pub fn acquire(data: &DataDir) -> crate::error::Result<RunLock> {
+    /// an I/O error creating the file (a read-only data directory is one
+    /// clear line).
+    pub fn acquire(data: &DataDir, command: &str) -> crate::error::Result<RunLock> {
         let path = data.lock_file();
         std::fs::create_dir_all(data.root())
             .map_err(|e| crate::error::Error::io(data.root().display(), e))?;
-        let file = std::fs::OpenOptions::new()
+        let mut file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
+            .read(true)
             .write(true)
             .open(&path)
             .map_err(|e| crate::error::Error::io(path.display(), e))?;
         match file.try_lock() {
-            Ok(()) => Ok(RunLock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => Err(crate::error::Error::RunLocked {
-                path: path.display().to_string(),
-            }),
+            Ok(()) => {
+                // Best effort: the lock itself is what excludes, this line
+                // only names the holder.
+                let line = format!(
+                    "pid={} command={command} since={}\n",
+                    std::process::id(),
+                    unix_now()
+                );
+                let _ = file
+                    .set_len(0)
+                    .and_then(|()| file.write_all(line.as_bytes()))
+                    .and_then(|()| file.flush());
+                Ok(RunLock { _file: file })
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                Err(crate::error::Error::RunLocked {
+                    path: path.display().to_string(),
+                    holder: Holder::parse(&text),
+                })
+            }
             Err(std::fs::TryLockError::Error(e)) => Err(crate::error::Error::io(path.display(), e)),
         }
     }
@@ -82,17 +187,50 @@ impl RunLock {
 /// # Errors
 /// Any I/O error.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    prepare_atomic(path, bytes)?.commit()
+}
+
+/// The first half of [`write_atomic`]: the new content written and synced
+/// to a temp file beside `path`; [`PreparedWrite::commit`] renames it into
+/// place (dropping it instead leaves `path` as it was).
+///
+/// # Errors
+/// Any I/O error.
+pub fn prepare_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<PreparedWrite> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    std::fs::create_dir_all(&dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
+    Ok(PreparedWrite {
+        tmp,
+        path: path.to_path_buf(),
+        dir,
+    })
+}
+
+/// A write made durable but not yet visible; see [`prepare_atomic`].
+#[derive(Debug)]
+pub struct PreparedWrite {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+    dir: PathBuf,
+}
+
+impl PreparedWrite {
+    /// Renames the prepared content into place and syncs the folder.
+    ///
+    /// # Errors
+    /// Any I/O error.
+    pub fn commit(self) -> std::io::Result<()> {
+        self.tmp.persist(&self.path).map_err(|e| e.error)?;
+        if let Ok(d) = File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
     }
-    Ok(())
 }

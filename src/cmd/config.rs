@@ -15,8 +15,7 @@ use crate::exit;
 /// `init` when the file exists or cannot be written; `check` when an
 /// enabled `file` source names a file that does not exist.
 pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::sanitize::stdout();
     let io = |e: std::io::Error| Error::io("stdout", e);
     match args.action {
         ConfigAction::Path => {
@@ -46,6 +45,8 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
             }
             let text = toml::to_string(&app.config)
                 .map_err(|e| Error::Other(format!("cannot show config: {e}")))?;
+            // A source URL may carry credentials: shown redacted, like any URL.
+            let text = crate::sanitize::redact_urls_in(&text);
             let from = app.config_path.as_ref().map_or_else(
                 || "defaults (no config file)".to_string(),
                 |p| p.display().to_string(),

@@ -36,7 +36,7 @@ pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
                 "e-mail is off: set `mail.enabled = true` and the [mail] keys to use --send".into(),
             ));
         }
-        let _lock = RunLock::acquire(&app.data)?;
+        let _lock = RunLock::acquire(&app.data, "digest")?;
         let mut ledger = Ledger::load(&app.data)?;
         digest::flush_outbox(app, &mut ledger)?;
         if ledger.sent_on(&day).is_some() && !args.force {

@@ -16,10 +16,10 @@ use crate::digest::select::{self, Day, Verdict};
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::ledger::{self, Ledger};
-use crate::output::sanitize_line;
 use crate::paper::Paper;
 use crate::rank::Score;
 use crate::rank::select::Section;
+use crate::sanitize::sanitize_line;
 
 /// `explain`'s answer (also its JSON).
 #[derive(Clone, Debug, Serialize)]
@@ -81,8 +81,7 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
         verdict,
         delivered: archived.is_some(),
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(crate::sanitize::stdout());
     let io = |e: std::io::Error| Error::io("stdout", e);
     if args.json {
         serde_json::to_writer_pretty(&mut out, &e).map_err(|e| io(e.into()))?;

@@ -17,8 +17,7 @@ use crate::exit;
 /// stays where it was).
 pub fn run(app: &App, args: &ExportArgs) -> Result<Outcome> {
     let index = app.open_index()?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(crate::sanitize::stdout());
     let Some(name) = &args.since_cursor else {
         index.for_each(|p| {
             serde_json::to_writer(&mut out, &p).map_err(|e| Error::io("stdout", e.into()))?;

@@ -22,20 +22,20 @@ use crate::state::RunLock;
 pub fn run(app: &App, args: &FetchArgs) -> Result<Outcome> {
     if args.dry_run {
         let lines = crate::fetch::dry_run(app, &args.sources)?;
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
+        let mut out = crate::sanitize::stdout();
         for line in lines {
-            writeln!(out, "{}", crate::output::sanitize_terminal(&line))
+            writeln!(out, "{}", crate::sanitize::sanitize_terminal(&line))
                 .map_err(|e| Error::io("stdout", e))?;
         }
         return Ok(Outcome::new(exit::OK));
     }
     // The fetch state (cursors, stored validators) is shared with `run`, which
     // fetches too: one of them at a time.
-    let _lock = RunLock::acquire(&app.data)?;
+    let _lock = RunLock::acquire(&app.data, "fetch")?;
     let index = app.open_index_for_write()?;
     let cfg = &app.config.ingest;
-    let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, app.clock.now())?;
+    let now = crate::ledger::first_seen_stamp(&app.data, app.clock.now())?;
+    let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, now)?;
     let report = crate::fetch::fetch_into(app, &mut session, &args.sources);
     // Whatever was ingested is committed even when fetch_into failed late.
     let stats = session.finish()?;

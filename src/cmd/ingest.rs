@@ -23,9 +23,13 @@ use crate::pipeline::{Skipped, ingest_path};
 pub fn run(app: &App, args: &IngestArgs) -> Result<Outcome> {
     let started = std::time::Instant::now();
     let paths = expand(&args.paths, args.recursive)?;
+    // Held for the whole session: a `run` reads and records its watermark
+    // with no ingest committing in between (see `RunLock`).
+    let _lock = crate::state::RunLock::acquire(&app.data, "ingest")?;
     let index = app.open_index_for_write()?;
     let cfg = &app.config.ingest;
-    let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, app.clock.now())?;
+    let now = crate::ledger::first_seen_stamp(&app.data, app.clock.now())?;
+    let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, now)?;
     let mut skips = Vec::new();
     let mut failed: Vec<Error> = Vec::new();
     let mut fatal = None;

@@ -6,7 +6,7 @@ use crate::cli::{MarkArgs, MarkFlags, UnmarkArgs};
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::marks::{MarkKind, Marks};
-use crate::output::sanitize_line;
+use crate::sanitize::sanitize_line;
 
 /// The marks the flags name.
 fn kinds(f: &MarkFlags) -> Vec<MarkKind> {

@@ -10,7 +10,8 @@ use crate::cli::MarksArgs;
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::marks::Marks;
-use crate::output::{sanitize_line, truncate};
+use crate::output::truncate;
+use crate::sanitize::sanitize_line;
 
 /// Lists marks and mutes: a table on a terminal, JSON when piped or with
 /// `--json`; with `--profile`, also the learned profile's stems.

@@ -42,8 +42,7 @@ pub fn print_rows(app: &App, fmt: &FormatArgs, rows: &[Row<'_>]) -> Result<()> {
         width: app.width,
         wide: fmt.wide,
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(crate::sanitize::stdout());
     write_rows(&mut out, format, rows, style)?;
     out.flush().map_err(|e| Error::io("stdout", e))
 }

@@ -6,7 +6,7 @@ use crate::cli::{MuteArgs, UnmuteArgs};
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::marks::{Marks, Mute};
-use crate::output::sanitize_line;
+use crate::sanitize::sanitize_line;
 
 /// Adds a mute (replacing one for the same thing).
 ///

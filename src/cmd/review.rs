@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::exit;
 use crate::ledger::{self, Ledger};
 use crate::marks::{MarkKind, Marks, Mute};
-use crate::output::sanitize_line;
+use crate::sanitize::sanitize_line;
 
 /// Walks through the digest of the day: the one delivered (archived), else
 /// a preview built as `digest` would.

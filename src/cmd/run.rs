@@ -22,13 +22,14 @@ use crate::state::RunLock;
 /// # Errors
 /// See the module doc.
 pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
-    let _lock = RunLock::acquire(&app.data)?;
+    let _lock = RunLock::acquire(&app.data, "run")?;
     let index = app.open_index_for_write()?;
     let mut failures = Vec::new();
     let mut partial = false;
     if !args.no_fetch && app.config.sources.iter().any(|s| s.enabled) {
         let cfg = &app.config.ingest;
-        let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, app.clock.now())?;
+        let now = crate::ledger::first_seen_stamp(&app.data, app.clock.now())?;
+        let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, now)?;
         // HTTP and file sources alike; see `crate::fetch`.
         let report = crate::fetch::fetch_into(app, &mut session, &[]);
         session.finish()?;

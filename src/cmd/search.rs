@@ -102,7 +102,7 @@ fn no_match(app: &App, index: &crate::index::Index, query: &SearchQuery) -> Resu
     }
     eprintln!(
         "papertrend: no papers match {:?}",
-        crate::output::sanitize_line(&query.text)
+        crate::sanitize::sanitize_line(&query.text)
     );
     if query.category.is_some() && !index.has_categories()? {
         eprintln!(

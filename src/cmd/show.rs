@@ -7,8 +7,9 @@ use crate::app::App;
 use crate::cli::{OutputFormat, ShowArgs};
 use crate::error::{Error, Result};
 use crate::exit;
-use crate::output::{Row, date_of, sanitize_line, sanitize_terminal, wrap};
+use crate::output::{Row, date_of, wrap};
 use crate::paper::Paper;
+use crate::sanitize::{sanitize_line, sanitize_terminal};
 
 /// Prints one paper: a readable card on a terminal, else its JSON record.
 ///
@@ -30,8 +31,7 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Outcome> {
     });
     if format != OutputFormat::Table {
         if format == OutputFormat::Json {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
+            let mut out = crate::sanitize::stdout();
             serde_json::to_writer_pretty(&mut out, &paper)
                 .map_err(|e| Error::io("stdout", e.into()))?;
             writeln!(out).map_err(|e| Error::io("stdout", e))?;

@@ -64,8 +64,7 @@ pub fn run(app: &App, args: &StatsArgs) -> Result<Outcome> {
             Ok(())
         })
     })?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::sanitize::stdout();
     let io = |e: std::io::Error| Error::io("stdout", e);
     if args.json || !app.stdout_tty {
         serde_json::to_writer_pretty(&mut out, &s).map_err(|e| io(e.into()))?;

@@ -9,7 +9,8 @@ use crate::cli::{OutputFormat, TrendsArgs};
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::index::trends::TrendReport;
-use crate::output::{md_escape, sanitize_line, wrap};
+use crate::output::{md_escape, wrap};
+use crate::sanitize::sanitize_line;
 
 /// Computes and prints the trends report.
 ///
@@ -23,8 +24,7 @@ pub fn run(app: &App, args: &TrendsArgs) -> Result<Outcome> {
     let baseline = args.baseline.unwrap_or(t.baseline);
     let limit = args.limit.unwrap_or(t.limit);
     let report = crate::index::trends::trends(&index, &app.config, now, window, baseline, limit)?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(crate::sanitize::stdout());
     let io = |e: std::io::Error| Error::io("stdout", e);
     match args.output.chosen().unwrap_or(OutputFormat::Table) {
         OutputFormat::Json => {

@@ -243,8 +243,7 @@ pub fn write_output(out: Option<&std::path::Path>, text: &str) -> Result<()> {
     match out {
         Some(path) => write_public(path, text.as_bytes()).map_err(|e| Error::io(path.display(), e)),
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
+            let mut lock = crate::sanitize::stdout();
             lock.write_all(text.as_bytes())
                 .and_then(|()| lock.flush())
                 .map_err(|e| Error::io("stdout", e))
@@ -316,13 +315,9 @@ fn send_pending(
     rcpt_to: &[String],
     eml: &[u8],
 ) -> Result<()> {
-    crate::mail::send(&app.config.mail, &pending.mail_from, rcpt_to, eml).map_err(|source| {
-        Error::Unsent {
-            date: pending.date.clone(),
-            source,
-        }
-    })?;
-    ledger.record(
+    // The ledger entry is written before sending; after the server's 250
+    // only its rename remains (see `Ledger::prepare_record`).
+    let prepared = ledger.prepare_record(
         &app.data,
         SentDigest {
             date: pending.date.clone(),
@@ -333,6 +328,13 @@ fn send_pending(
             papers: pending.papers.clone(),
         },
     )?;
+    *ledger = crate::mail::send(&app.config.mail, &pending.mail_from, rcpt_to, eml, || {
+        prepared.commit()
+    })
+    .map_err(|source| Error::Unsent {
+        date: pending.date.clone(),
+        source,
+    })??;
     ledger::archive(&app.data, &pending.digest)?;
     ledger::remove_pending(&app.data, &pending.date)
 }

@@ -226,7 +226,7 @@ fn contains_stems(segments: &[Segment], stems: &[String]) -> bool {
 /// Reduces feed text to one line: control characters (CR, LF, tab, …) and
 /// bidi overrides become spaces, runs of spaces collapse, ends are trimmed.
 pub fn one_line(s: &str) -> String {
-    let cleaned = crate::output::sanitize_line(s);
+    let cleaned = crate::sanitize::sanitize_line(s);
     cleaned
         .split(|c: char| c.is_whitespace())
         .filter(|w| !w.is_empty())

@@ -22,7 +22,7 @@ use tokio::sync::Mutex;
 use super::FetchError;
 use super::state::Validators;
 use crate::config::FetchConfig;
-use crate::ingest::MAX_DOCUMENT_BYTES;
+use crate::sanitize::{redact_url, redact_urls_in};
 
 /// The User-Agent every request sends: name, version, and where to look.
 pub(crate) fn user_agent(contact: Option<&str>) -> String {
@@ -101,7 +101,10 @@ impl Http {
 
     fn log(&self, line: &str) {
         if self.verbose {
-            eprintln!("papertrend: {}", crate::output::sanitize_terminal(line));
+            eprintln!(
+                "papertrend: {}",
+                crate::sanitize::sanitize_terminal(&redact_urls_in(line))
+            );
         }
     }
 
@@ -136,7 +139,22 @@ impl Http {
         gap: Duration,
         cached: Option<&Validators>,
     ) -> (Result<Fetched, FetchError>, u32) {
-        let host = reqwest::Url::parse(url)
+        // `url` is the configured form (with `${VAR}` placeholders): the one
+        // shown, redacted, in logs and errors. Only the request sees the
+        // expanded address.
+        let real = match expand_env(url) {
+            Ok(real) => real,
+            Err(reason) => {
+                let err = FetchError::Transport {
+                    url: redact_url(url),
+                    reason,
+                    attempts: 0,
+                };
+                return (Err(err), 0);
+            }
+        };
+        let shown = redact_url(url);
+        let host = reqwest::Url::parse(&real)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_default();
@@ -146,7 +164,7 @@ impl Http {
             attempt += 1;
             self.pace(&host, gap).await;
             let started = Instant::now();
-            let outcome = self.attempt(url, cached).await;
+            let outcome = self.attempt(&real, cached).await;
             let ms = started.elapsed().as_millis();
             let last = attempt >= attempts;
             let (wait, err) = match outcome {
@@ -155,17 +173,17 @@ impl Http {
                         Fetched::Body { .. } => "200 OK",
                         Fetched::NotModified => "304 Not Modified",
                     };
-                    self.log(&format!("GET {url} -> {status} ({ms} ms)"));
+                    self.log(&format!("GET {shown} -> {status} ({ms} ms)"));
                     return (Ok(fetched), attempt);
                 }
                 Ok(Attempt::Status {
                     status,
                     retry_after,
                 }) => {
-                    self.log(&format!("GET {url} -> {status} ({ms} ms)"));
+                    self.log(&format!("GET {shown} -> {status} ({ms} ms)"));
                     if !retryable(status) {
                         let err = FetchError::Status {
-                            url: url.to_string(),
+                            url: shown.clone(),
                             status: status.as_u16(),
                             attempts: attempt,
                         };
@@ -175,7 +193,7 @@ impl Http {
                         && asked > self.policy.max_backoff
                     {
                         let err = FetchError::RetryAfterTooLong {
-                            url: url.to_string(),
+                            url: shown.clone(),
                             status: status.as_u16(),
                             seconds: asked.as_secs(),
                         };
@@ -183,17 +201,32 @@ impl Http {
                     }
                     let wait = retry_after.unwrap_or_else(|| self.backoff(attempt));
                     let err = FetchError::Status {
-                        url: url.to_string(),
+                        url: shown.clone(),
                         status: status.as_u16(),
                         attempts: attempt,
                     };
                     (wait, err)
                 }
-                Err(e) => {
-                    let what = transport_reason(&e);
-                    self.log(&format!("GET {url} -> {what} ({ms} ms)"));
+                Ok(Attempt::TooLarge { status }) => {
+                    let what = format!(
+                        "the response is larger than the {} MiB papertrend accepts \
+                         (the server answered {}); not retried",
+                        MAX_BODY_BYTES >> 20,
+                        status.as_u16()
+                    );
+                    self.log(&format!("GET {shown} -> {what} ({ms} ms)"));
                     let err = FetchError::Transport {
-                        url: url.to_string(),
+                        url: shown.clone(),
+                        reason: what,
+                        attempts: attempt,
+                    };
+                    return (Err(err), attempt);
+                }
+                Err(e) => {
+                    let what = redact_urls_in(&transport_reason(&e).replace(&real, &shown));
+                    self.log(&format!("GET {shown} -> {what} ({ms} ms)"));
+                    let err = FetchError::Transport {
+                        url: shown.clone(),
                         reason: what,
                         attempts: attempt,
                     };
@@ -209,7 +242,7 @@ impl Http {
             // Never ask a server faster than its courtesy delay, even on retry.
             let wait = wait.max(gap);
             self.log(&format!(
-                "retrying {url} in {} ms (attempt {} of {attempts})",
+                "retrying {shown} in {} ms (attempt {} of {attempts})",
                 wait.as_millis(),
                 attempt + 1
             ));
@@ -269,13 +302,11 @@ impl Http {
         let mut bytes = Vec::new();
         while let Some(chunk) = resp.chunk().await? {
             bytes.extend_from_slice(&chunk);
-            if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-                // Treated like any other non-success: a listing this large is
-                // broken or hostile.
-                return Ok(Attempt::Status {
-                    status: StatusCode::PAYLOAD_TOO_LARGE,
-                    retry_after: None,
-                });
+            if bytes.len() as u64 > MAX_BODY_BYTES {
+                // A listing this large (after decompression: a gzip bomb
+                // stops here too) is broken or hostile. The server said
+                // 200; the limit is ours, and so is the wording.
+                return Ok(Attempt::TooLarge { status });
             }
         }
         Ok(Attempt::Done(Fetched::Body {
@@ -286,7 +317,17 @@ impl Http {
     }
 }
 
+/// The largest response body taken, after decompression. Real listings are
+/// a few MiB (an arXiv API page of 2000 results is about 5); the bound keeps
+/// a gzip bomb or a runaway server to a few hundred MiB of memory at most,
+/// parsing included.
+pub(crate) const MAX_BODY_BYTES: u64 = 32 * 1024 * 1024;
+
 enum Attempt {
+    /// The body passed [`MAX_BODY_BYTES`]; the server's status.
+    TooLarge {
+        status: StatusCode,
+    },
     Done(Fetched),
     Status {
         status: StatusCode,
@@ -345,6 +386,44 @@ fn transport_reason(e: &reqwest::Error) -> String {
         source = s.source();
     }
     chain(e)
+}
+
+/// `url` with every `${NAME}` replaced by the environment variable NAME,
+/// percent-encoded (so a password may hold `@` or `/`). Lets a source's
+/// credentials live outside the config file, like `mail.password_env`.
+///
+/// # Errors
+/// A sentence naming the variable that is not set, or an unclosed `${`.
+pub(crate) fn expand_env(url: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let Some(end) = after.find('}') else {
+            return Err("unclosed `${` in the source's URL".into());
+        };
+        let name = &after[..end];
+        // The variable's name is configuration; its value a secret that
+        // is never kept or shown.
+        #[allow(clippy::disallowed_methods)]
+        let value = std::env::var(name).ok().filter(|v| !v.is_empty());
+        let Some(value) = value else {
+            return Err(format!(
+                "environment variable {name} (named in the source's URL) is not set"
+            ));
+        };
+        for b in value.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// The error and its causes on one line (`a: b: c`), repeated parts dropped.

@@ -30,6 +30,7 @@ use crate::config::SourceConfig;
 use crate::error::{Error, Result};
 use crate::index::Session;
 use crate::ingest::Format;
+use crate::sanitize::{redact_url, redact_urls_in};
 use sources::{Plan, Target};
 use state::FetchState;
 
@@ -318,11 +319,11 @@ pub fn dry_run(app: &App, only: &[String]) -> Result<Vec<String>> {
                         Some(v) if !v.is_empty() => " (conditional: If-Modified-Since)",
                         _ => "",
                     };
-                    lines.push(format!("{}: GET {}{cond}", plan.name, u.url));
+                    lines.push(format!("{}: GET {}{cond}", plan.name, redact_url(&u.url)));
                 }
             }
             Target::Pages(p) => {
-                lines.push(format!("{}: GET {}", plan.name, p.url(0)));
+                lines.push(format!("{}: GET {}", plan.name, redact_url(&p.url(0))));
                 if p.max_pages > 1 {
                     lines.push(format!(
                         "{}: … then up to {} more pages of {}, {} ms apart, until known papers",
@@ -524,7 +525,11 @@ fn ingest_source(
             update.last_day = got.day;
         }
     }
-    skipped.extend(skips.into_iter().map(|s| format!("{}: {}", s.at, s.reason)));
+    skipped.extend(
+        skips
+            .into_iter()
+            .map(|s| redact_urls_in(&format!("{}: {}", s.at, s.reason))),
+    );
     let papers = (session.stats.added + session.stats.updated + session.stats.unchanged)
         - (before.added + before.updated + before.unchanged);
     let added = session.stats.added - before.added;
@@ -535,13 +540,14 @@ fn ingest_source(
                 .get(&src.name)
                 .map_or(0, |s| s.consecutive_failures)
                 .saturating_add(1);
-            update.failed = Some(e.to_string());
+            let reason = redact_urls_in(&e.to_string());
+            update.failed = Some(reason.clone());
             // A paged search that broke off must page again from the top;
             // hf-daily keeps the days committed before the failure.
             update.newest = None;
             SourceStatus::Failed {
-                url: e.url().to_string(),
-                reason: e.to_string(),
+                url: redact_url(e.url()),
+                reason,
                 consecutive,
                 papers,
             }

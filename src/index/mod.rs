@@ -140,14 +140,15 @@ impl Index {
         }
         let (schema, fields) = schema::build();
         let mmap = MmapDirectory::open(dir).map_err(|e| engine(&e))?;
-        let mut inner = tantivy::Index::open_or_create(mmap, schema).map_err(|e| match e {
-            tantivy::TantivyError::SchemaError(_) => IndexError::Version {
-                path: path.clone(),
-                found: 0,
-                expected: schema::INDEX_VERSION,
-            },
-            other => engine(&other),
-        })?;
+        let mut inner =
+            tantivy::Index::open_or_create(Tolerant(mmap), schema).map_err(|e| match e {
+                tantivy::TantivyError::SchemaError(_) => IndexError::Version {
+                    path: path.clone(),
+                    found: 0,
+                    expected: schema::INDEX_VERSION,
+                },
+                other => engine(&other),
+            })?;
         if !meta.exists() {
             let body = format!("{{\"index_version\": {}}}\n", schema::INDEX_VERSION);
             crate::state::write_atomic(&meta, body.as_bytes()).map_err(|e| engine(&e))?;
@@ -223,6 +224,76 @@ impl Index {
     }
 }
 
+/// The index folder as tantivy sees it, except that a reader's lock on
+/// `meta.json` that cannot be created (a read-only data directory, a folder
+/// owned by another user) is done without: readers then still work, and only
+/// writers (which take the writer lock, never excused) fail, with one line.
+#[derive(Clone, Debug)]
+struct Tolerant(MmapDirectory);
+
+impl tantivy::Directory for Tolerant {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> Result<
+        std::sync::Arc<dyn tantivy::directory::FileHandle>,
+        tantivy::directory::error::OpenReadError,
+    > {
+        self.0.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), tantivy::directory::error::DeleteError> {
+        self.0.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, tantivy::directory::error::OpenReadError> {
+        self.0.exists(path)
+    }
+
+    fn open_write(
+        &self,
+        path: &Path,
+    ) -> Result<tantivy::directory::WritePtr, tantivy::directory::error::OpenWriteError> {
+        self.0.open_write(path)
+    }
+
+    fn atomic_read(
+        &self,
+        path: &Path,
+    ) -> Result<Vec<u8>, tantivy::directory::error::OpenReadError> {
+        self.0.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+
+    fn acquire_lock(
+        &self,
+        lock: &tantivy::directory::Lock,
+    ) -> Result<tantivy::directory::DirectoryLock, tantivy::directory::error::LockError> {
+        match self.0.acquire_lock(lock) {
+            Err(tantivy::directory::error::LockError::IoError(_))
+                if lock.filepath == tantivy::directory::META_LOCK.filepath =>
+            {
+                Ok(tantivy::directory::DirectoryLock::from(Box::new(())))
+            }
+            other => other,
+        }
+    }
+
+    fn watch(
+        &self,
+        watch_callback: tantivy::directory::WatchCallback,
+    ) -> tantivy::Result<tantivy::directory::WatchHandle> {
+        self.0.watch(watch_callback)
+    }
+}
+
 /// The English analyzer applied to `text` (see [`Index::analyze`]).
 pub fn analyze(text: &str) -> Vec<String> {
     let mut analyzer = schema::english();
@@ -232,6 +303,15 @@ pub fn analyze(text: &str) -> Vec<String> {
         out.push(stream.token().text.clone());
     }
     out
+}
+
+/// A collector size for "the best `k`": never more than the documents
+/// `searcher` holds (tantivy sizes its buffers by it up front, so a `k` from
+/// a user value such as `[digest] limit = 4294967296000` would abort the
+/// process), and at least 1.
+pub(crate) fn top_limit(searcher: &Searcher, k: usize) -> usize {
+    k.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX))
+        .max(1)
 }
 
 fn to_datetime(t: jiff::Timestamp) -> tantivy::DateTime {

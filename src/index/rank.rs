@@ -227,35 +227,37 @@ impl Index {
         let cfg = config.rank.clone();
         let now_secs = now.as_second();
         let half_life = cfg.half_life.days();
-        let collector = TopDocs::with_limit(k.max(1)).tweak_score(move |seg: &SegmentReader| {
-            let ff = seg.fast_fields();
-            let u64_col = |name: &str| ff.u64(name).ok().map(|c| c.first_or_default_col(0));
-            let upvotes = u64_col(schema::UPVOTES);
-            let comments = u64_col(schema::COMMENTS);
-            let stars = u64_col(schema::STARS);
-            let code = u64_col(schema::HAS_CODE);
-            let date = ff
-                .date(schema::DATE)
-                .ok()
-                .map(|c| c.first_or_default_col(tantivy::DateTime::MIN));
-            let cfg = cfg.clone();
-            move |doc: DocId, clause_sum: f32| {
-                let get = |c: &Option<std::sync::Arc<dyn ColumnValues<u64>>>| {
-                    c.as_ref().map_or(0, |c| c.get_val(doc))
-                };
-                let counts = Counts {
-                    upvotes: get(&upvotes),
-                    comments: get(&comments),
-                    stars: get(&stars),
-                    has_code: get(&code) > 0,
-                };
-                let fresh = date.as_ref().map_or(0.0, |d| {
-                    let secs = d.get_val(doc).into_timestamp_secs();
-                    rank::freshness((now_secs - secs) as f64 / 86_400.0, half_life)
-                });
-                rank::total(clause_sum, rank::popularity(counts, &cfg), fresh)
-            }
-        });
+        let collector = TopDocs::with_limit(super::top_limit(searcher, k)).tweak_score(
+            move |seg: &SegmentReader| {
+                let ff = seg.fast_fields();
+                let u64_col = |name: &str| ff.u64(name).ok().map(|c| c.first_or_default_col(0));
+                let upvotes = u64_col(schema::UPVOTES);
+                let comments = u64_col(schema::COMMENTS);
+                let stars = u64_col(schema::STARS);
+                let code = u64_col(schema::HAS_CODE);
+                let date = ff
+                    .date(schema::DATE)
+                    .ok()
+                    .map(|c| c.first_or_default_col(tantivy::DateTime::MIN));
+                let cfg = cfg.clone();
+                move |doc: DocId, clause_sum: f32| {
+                    let get = |c: &Option<std::sync::Arc<dyn ColumnValues<u64>>>| {
+                        c.as_ref().map_or(0, |c| c.get_val(doc))
+                    };
+                    let counts = Counts {
+                        upvotes: get(&upvotes),
+                        comments: get(&comments),
+                        stars: get(&stars),
+                        has_code: get(&code) > 0,
+                    };
+                    let fresh = date.as_ref().map_or(0.0, |d| {
+                        let secs = d.get_val(doc).into_timestamp_secs();
+                        rank::freshness((now_secs - secs) as f64 / 86_400.0, half_life)
+                    });
+                    rank::total(clause_sum, rank::popularity(counts, &cfg), fresh)
+                }
+            },
+        );
         searcher.search(&query, &collector).map_err(engine(self))
     }
 
@@ -525,7 +527,7 @@ pub fn score_paper(
     let Some(paper) = index.get(id)? else {
         return Err(Error::Usage(format!(
             "no paper with id {:?} in the index",
-            crate::output::sanitize_line(id)
+            crate::sanitize::sanitize_line(id)
         )));
     };
     let searcher = index.searcher();
@@ -583,7 +585,7 @@ pub fn similar(index: &Index, id: &str, limit: usize) -> Result<(Paper, Vec<Simi
     let Some(paper) = index.get(id)? else {
         return Err(Error::Usage(format!(
             "no paper with id {:?} in the index",
-            crate::output::sanitize_line(id)
+            crate::sanitize::sanitize_line(id)
         )));
     };
     let searcher = index.searcher();
@@ -639,7 +641,10 @@ pub fn similar(index: &Index, id: &str, limit: usize) -> Result<(Paper, Vec<Simi
     ));
     let query = BooleanQuery::new(clauses);
     let top = searcher
-        .search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())
+        .search(
+            &query,
+            &TopDocs::with_limit(super::top_limit(&searcher, limit)).order_by_score(),
+        )
         .map_err(engine(index))?;
     let mut out = Vec::with_capacity(top.len());
     for (score, a) in top {

@@ -147,7 +147,7 @@ impl Index {
             (None, true) => Box::new(tantivy::query::AllQuery),
             (None, false) => Box::new(BooleanQuery::new(clauses)),
         };
-        let limit = q.limit.max(1);
+        let limit = super::top_limit(&searcher, q.limit);
         let engine = |e: tantivy::TantivyError| self.engine_err(&e);
         let addresses: Vec<(f32, DocAddress)> = match q.sort {
             SortBy::Date => searcher

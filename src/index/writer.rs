@@ -153,6 +153,9 @@ impl Index {
                 other => self.engine_err(&other),
             })?;
         writer.set_merge_policy(Box::new(NoMergePolicy));
+        // Files of a commit that never completed (a full disk, a kill) are
+        // removed now, not only after the next successful commit.
+        let _ = writer.garbage_collect_files().wait();
         self.reader.reload().map_err(|e| self.engine_err(&e))?;
         let searcher = self.reader.searcher();
         Ok(Session {

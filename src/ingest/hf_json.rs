@@ -9,7 +9,8 @@
 //! as a one-entry array.
 //!
 //! Invariants and choices:
-//! * Every field is optional except a paper id or a title; `paper.*` is
+//! * Every field is optional except the title (an entry without one is
+//!   skipped, naming its id); `paper.*` is
 //!   preferred and the item-level `title`/`summary` are the fallback (the
 //!   June-2024 layout has fewer fields than the 2025+ one).
 //! * `published` is `paper.publishedAt` only. The item-level `publishedAt` is
@@ -21,7 +22,10 @@
 //!   items of the 2024 layout, which lacks it) the item-level `publishedAt`,
 //!   else `None`. A bare paper from the search API is not a listing.
 //! * Counts (`upvotes`, `numComments`, `githubStars`) may be integers, floats
-//!   or numeric strings: floats are rounded and negatives clamped to 0.
+//!   or numeric strings: floats are rounded and negatives clamped to 0. A
+//!   count that is anything else (an object, a list, a boolean, words), or
+//!   a date that does not parse, skips the entry with a reason naming the
+//!   field; `null` is "not given".
 //! * Identity: `arxiv:<id>` when the id is an arXiv id, else the title-derived
 //!   id, else `hf:<id>` for a record that has only a non-arXiv id.
 //! * Entries are numbered 1-based in the array; [`Event::Skip`]'s `line` is
@@ -221,6 +225,23 @@ fn convert(entry: &Value) -> Result<Paper, String> {
     if hf_id.is_none() && title.is_empty() {
         return Err("entry has neither a paper id nor a title".into());
     }
+    if title.is_empty() {
+        // Shown as an empty link, and refused when its own export is
+        // ingested again: never accepted.
+        let shown = field(&both, "title").map_or("missing or null", kind);
+        return Err(format!(
+            "entry {:?} has no title (`title` is {shown})",
+            hf_id.unwrap_or_default()
+        ));
+    }
+    let upvotes = checked_count(&both, "upvotes")?;
+    let comments = checked_count(&[item, paper], "numComments")?;
+    let github_stars = checked_count(&both, "githubStars")?;
+    let published = checked_time(&only_paper, "publishedAt")?;
+    checked_time(&both, "submittedOnDailyAt")?;
+    if nested.is_some() {
+        checked_time(&[item], "publishedAt")?;
+    }
     let abstract_text = text(&both, "summary")
         .or_else(|| text(&both, "abstract"))
         .map(clean_latex)
@@ -249,10 +270,10 @@ fn convert(entry: &Value) -> Result<Paper, String> {
         abstract_text,
         authors: authors(field(&both, "authors")),
         keywords: keywords(field(&both, "ai_keywords")),
-        published: paper.get("publishedAt").and_then(timestamp),
-        upvotes: field(&both, "upvotes").and_then(count),
-        comments: field(&[item, paper], "numComments").and_then(count),
-        github_stars: field(&both, "githubStars").and_then(count),
+        published,
+        upvotes,
+        comments,
+        github_stars,
         code_url,
         url: hf_id
             .filter(|id| is_url_safe(id))
@@ -340,6 +361,38 @@ fn count(v: &Value) -> Option<u64> {
     };
     // `as` saturates: huge values become u64::MAX, negatives 0.
     f.is_finite().then(|| f.round().max(0.0) as u64)
+}
+
+/// The count under `key` (see [`count`]); a value that is there but is no
+/// count (an object, a list, `true`, words) is the entry's error, not a
+/// silent `None`.
+fn checked_count(objs: &[&Map<String, Value>], key: &str) -> Result<Option<u64>, String> {
+    match field(objs, key) {
+        None => Ok(None),
+        Some(v) => count(v)
+            .map(Some)
+            .ok_or_else(|| format!("`{key}` is {}, not a count", shown(v))),
+    }
+}
+
+/// The time under `key` (see [`timestamp`]); one that is there but does not
+/// parse is the entry's error.
+fn checked_time(objs: &[&Map<String, Value>], key: &str) -> Result<Option<Timestamp>, String> {
+    match field(objs, key) {
+        None => Ok(None),
+        Some(v) => timestamp(v)
+            .map(Some)
+            .ok_or_else(|| format!("`{key}` is {}, not a date", shown(v))),
+    }
+}
+
+/// A short description of a bad value: a string quoted (cut at 40
+/// characters), anything else by its kind.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("{:?}", s.chars().take(40).collect::<String>()),
+        other => kind(other).to_string(),
+    }
 }
 
 /// An RFC 3339 timestamp, or a bare `YYYY-MM-DD` date taken as midnight UTC.
@@ -523,7 +576,7 @@ mod tests {
              "numComments": 3.0},
             {"paper": {"id": "2401.00002", "title": "B", "upvotes": -4, "githubStars": -0.5},
              "numComments": "5"},
-            {"paper": {"id": "2401.00003", "title": "C", "upvotes": 1e30, "githubStars": true},
+            {"paper": {"id": "2401.00003", "title": "C", "upvotes": 1e30},
              "numComments": null}
         ]"#);
         assert!(skips.is_empty(), "{skips:?}");
@@ -618,18 +671,25 @@ mod tests {
 
     #[test]
     fn ids_fall_back_to_title_then_hf_id() {
-        let (papers, _) = ok(r#"[{"paper": {"id": "not-arxiv", "title": "T"}},
+        let (papers, skips) = ok(r#"[{"paper": {"id": "not-arxiv", "title": "T"}},
                                   {"paper": {"id": "not-arxiv-2"}},
                                   {"title": "Title Only"}]"#);
+        // See: #19 — an id without a title is skipped, not kept untitled.
+        assert_eq!(
+            skips,
+            [(
+                2,
+                "entry \"not-arxiv-2\" has no title (`title` is missing or null)".to_string()
+            )]
+        );
         assert_eq!(papers[0].id, crate::paper::title_id("T"));
         assert_eq!(
             papers[0].url.as_deref(),
             Some("https://huggingface.co/papers/not-arxiv")
         );
         assert_eq!(papers[0].pdf_url, None);
-        assert_eq!(papers[1].id, "hf:not-arxiv-2");
-        assert_eq!(papers[2].id, crate::paper::title_id("Title Only"));
-        assert_eq!(papers[2].url, None);
+        assert_eq!(papers[1].id, crate::paper::title_id("Title Only"));
+        assert_eq!(papers[1].url, None);
     }
 
     #[test]
@@ -651,6 +711,50 @@ mod tests {
                 (2, "withdrawn".to_string()),
                 (3, "entry has neither a paper id nor a title".to_string()),
                 (4, "entry is a string, not an object".to_string()),
+            ]
+        );
+    }
+
+    // See: #19
+    #[test]
+    fn r19_untitled_entries_and_bad_counts_or_dates_are_reported() {
+        let (papers, skips) = ok(r#"[
+            {"paper": {"id": "2401.00001", "title": null}},
+            {"paper": {"id": "2401.00002", "title": "  "}},
+            {"paper": {"id": "2401.00003", "title": "A", "upvotes": {"n": 3}}},
+            {"paper": {"id": "2401.00004", "title": "B", "githubStars": true}},
+            {"paper": {"id": "2401.00005", "title": "C"}, "numComments": [1]},
+            {"paper": {"id": "2401.00006", "title": "D", "publishedAt": "last Tuesday"}},
+            {"paper": {"id": "2401.00007", "title": "E", "submittedOnDailyAt": 5}},
+            {"paper": {"id": "2401.00008", "title": "Kept", "upvotes": null,
+                       "publishedAt": "2024-01-02"}}
+        ]"#);
+        assert_eq!(
+            papers.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(),
+            ["Kept"]
+        );
+        assert_eq!(
+            skips,
+            [
+                (
+                    1,
+                    "entry \"2401.00001\" has no title (`title` is missing or null)".to_string()
+                ),
+                (
+                    2,
+                    "entry \"2401.00002\" has no title (`title` is a string)".to_string()
+                ),
+                (3, "`upvotes` is an object, not a count".to_string()),
+                (4, "`githubStars` is a boolean, not a count".to_string()),
+                (5, "`numComments` is an array, not a count".to_string()),
+                (
+                    6,
+                    "`publishedAt` is \"last Tuesday\", not a date".to_string()
+                ),
+                (
+                    7,
+                    "`submittedOnDailyAt` is a number, not a date".to_string()
+                ),
             ]
         );
     }

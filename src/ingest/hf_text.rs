@@ -14,8 +14,11 @@
 //! * A UTF-8 byte-order mark, CRLF line ends, blank lines between records and a
 //!   missing final newline are all tolerated.
 //! * Records are numbered by the 1-based line of their title.
-//! * Empty input, or input holding NUL bytes / control characters, is a
-//!   [`ParseError`](super::ParseError): it is not a text dump at all.
+//! * Empty input, or input that is mostly NUL bytes / control characters, is
+//!   a [`ParseError`](super::ParseError): it is not a text dump at all. A
+//!   line holding a NUL byte is skipped and reported like a line that is not
+//!   valid UTF-8, so one damaged byte costs one record, not the rest of the
+//!   file.
 //! * Keeping the alternation in step: a line is *abstract-like* when it is long
 //!   (at least [`ABSTRACT_MIN_CHARS`] characters or [`ABSTRACT_MIN_WORDS`]
 //!   words), or reads like prose (ends with a period and has at least 8 words,
@@ -80,14 +83,13 @@ pub fn parse(
     let mut pending: Option<(u64, String)> = None;
     while read_line(input, &mut buf, origin, FORMAT, line + 1)? {
         line += 1;
-        if buf.contains(&0) {
-            return Err(origin
-                .error(
-                    FORMAT,
-                    Some(line),
-                    "NUL byte: binary data, not a page text dump",
-                )
-                .into());
+        if let Some(at) = buf.iter().position(|&b| b == 0) {
+            // Like an invalid UTF-8 byte: this line goes (and with it its
+            // record), the classification re-synchronises on the next ones.
+            any_text = true;
+            let reason = format!("NUL byte at byte {at}");
+            emit(Event::Skip { line, reason })?;
+            continue;
         }
         let text = match std::str::from_utf8(&buf) {
             Ok(t) => t,
@@ -156,11 +158,8 @@ fn check_not_binary(input: &mut dyn BufRead, origin: &Origin) -> Result<(), Pars
     let head = input
         .fill_buf()
         .map_err(|e| origin.error(FORMAT, None, format!("read failed: {e}")))?;
-    if head.contains(&0) {
-        return Err(origin
-            .error(FORMAT, None, "NUL bytes: binary data, not a page text dump")
-            .into());
-    }
+    // NUL counts as a control byte: many of them are binary data, one is a
+    // damaged record (skipped by `parse`).
     let control = head
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
@@ -433,22 +432,38 @@ mod tests {
                 other => panic!("{input:?}: expected a parse error, got {other:?}"),
             }
         }
-        // A NUL beyond the first buffer still stops the parse, at its line.
-        let input = format!("One\n{ABS_A}\nx\0y\n").into_bytes();
+    }
+
+    // See: #19
+    #[test]
+    fn r19_a_nul_byte_skips_only_its_record() {
+        let input = format!("One\n{ABS_A}\nTw\0o\n{ABS_A}\nThree\n{ABS_A}\nFour\n{ABS_A} x\0\n")
+            .into_bytes();
         let origin = Origin {
             path: "t.txt".into(),
         };
+        // A small buffer: the NULs are beyond the first one.
         let mut reader = std::io::BufReader::with_capacity(16, &input[..]);
-        let mut seen = 0;
-        let result = parse(&mut reader, &origin, &mut |_| {
-            seen += 1;
+        let mut titles = Vec::new();
+        let mut skips = Vec::new();
+        parse(&mut reader, &origin, &mut |e| {
+            match e {
+                Event::Paper(p) => titles.push(p.title),
+                Event::Skip { line, reason } => skips.push((line, reason)),
+            }
             Ok(())
-        });
-        match result {
-            Err(ParseStop::Parse(e)) => assert_eq!(e.line, Some(3)),
-            other => panic!("expected a parse error, got {other:?}"),
-        }
-        assert_eq!(seen, 1);
+        })
+        .unwrap();
+        assert_eq!(titles, ["One", "Three"]);
+        assert_eq!(
+            skips,
+            [
+                (3, "NUL byte at byte 2".to_string()),
+                (4, "abstract without a title".to_string()),
+                (8, format!("NUL byte at byte {}", ABS_A.len() + 2)),
+                (7, "title without an abstract at end of input".to_string()),
+            ]
+        );
     }
 
     #[test]

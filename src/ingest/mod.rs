@@ -134,6 +134,11 @@ impl Origin {
 /// A listing this large is hostile or broken; refusing it bounds memory.
 pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Largest line of a line-based format (JSON Lines, hf-text). A real
+/// record is a few KiB; the bound keeps a hostile line's cost (its buffer
+/// grows by doubling, then is parsed) to tens of MiB.
+pub const MAX_LINE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Guesses the format from the first bytes of the input and its name.
 ///
 /// Content wins over the extension: a `.json` file holding JSON Lines of arXiv
@@ -178,7 +183,8 @@ pub fn detect(head: &[u8], name: &str) -> Option<Format> {
     if lower.ends_with(".jsonl") {
         return Some(Format::Jsonl);
     }
-    if !t.is_empty() && !t.contains('\0') {
+    // A stray NUL is a damaged record (hf-text skips it), many are binary.
+    if !t.is_empty() && t.matches('\0').count() * 100 <= t.len() {
         return Some(Format::HfText);
     }
     None
@@ -225,7 +231,7 @@ pub fn parse(
 }
 
 /// Reads one line into `buf` (without the trailing `\n` / `\r\n`), refusing
-/// lines over [`MAX_DOCUMENT_BYTES`]. Returns `Ok(false)` at end of input.
+/// lines over [`MAX_LINE_BYTES`]. Returns `Ok(false)` at end of input.
 ///
 /// # Errors
 /// An I/O error, or an oversized line, as a [`ParseError`].
@@ -239,14 +245,18 @@ pub fn read_line(
     use std::io::Read;
     buf.clear();
     let n = input
-        .take(MAX_DOCUMENT_BYTES + 1)
+        .take(MAX_LINE_BYTES + 1)
         .read_until(b'\n', buf)
         .map_err(|e| origin.error(format, Some(line), format!("read failed: {e}")))?;
     if n == 0 {
         return Ok(false);
     }
-    if buf.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(origin.error(format, Some(line), "line longer than 256 MiB"));
+    if buf.len() as u64 > MAX_LINE_BYTES {
+        return Err(origin.error(
+            format,
+            Some(line),
+            format!("line longer than {} MiB", MAX_LINE_BYTES >> 20),
+        ));
     }
     while matches!(buf.last(), Some(b'\n' | b'\r')) {
         buf.pop();

@@ -436,7 +436,7 @@ fn fetch_exits_locked_while_a_run_holds_the_lock_and_writes_nothing() {
     lock.lock().unwrap();
     fetch(&env, &[])
         .code(4)
-        .stderr_has("another papertrend run holds the lock");
+        .stderr_has("held by another papertrend process");
     assert!(!env.data_dir().join("index").exists());
     drop(lock);
     fetch(&env, &[]).success();

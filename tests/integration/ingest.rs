@@ -296,7 +296,7 @@ fn a_second_writer_gets_a_clear_lock_error_and_searches_keep_working() {
         .arg(fixture("arxiv-rss/arxiv_cs_cl.xml"))
         .run();
     out.code(4);
-    out.stderr_has("another papertrend process is writing this index");
+    out.stderr_has("held by `papertrend ingest` (pid ");
     out.stderr_has("hint: ");
     // Readers never take the lock.
     let out = env.cmd(["search", "quantization", "--json"]).run();

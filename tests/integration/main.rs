@@ -44,3 +44,5 @@ mod r18;
 // Marks, mutes, the learned profile, count observations and velocity, the
 // export cursor, `--unseen`, `review`.
 mod feedback;
+// Issue #19: no lost papers under concurrency, no hang, no leaked secret, no panic.
+mod r19;

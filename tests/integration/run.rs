@@ -105,8 +105,7 @@ fn a_second_overlapping_run_exits_locked() {
     let lock = std::fs::File::create(env.data_dir().join("lock")).unwrap();
     lock.lock().unwrap();
     let out = env.cmd(["run", "--config"]).arg(demo_config()).run();
-    out.code(4)
-        .stderr_has("another papertrend run holds the lock");
+    out.code(4).stderr_has("held by another papertrend process");
     assert_eq!(out.stdout, "");
 }
 
