@@ -116,8 +116,10 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
     };
     let papers: Vec<DigestPaper> = sel.selection.main.iter().map(entry).collect();
     let also_popular: Vec<DigestPaper> = sel.selection.also_popular.iter().map(entry).collect();
+    // "New" is what the reader has not been sent: the pool less the papers
+    // an earlier digest listed.
     let counts = Counts {
-        new: sel.considered,
+        new: sel.considered.saturating_sub(sel.already_sent),
         passed: sel
             .considered
             .saturating_sub(sel.excluded + sel.already_sent),

@@ -134,8 +134,8 @@ pub struct RisingTopic {
 /// The counts line of a digest.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
-    /// Papers considered: new since the last digest, or still fresh and
-    /// not yet sent.
+    /// Papers considered and not sent before: new since the last digest,
+    /// or still fresh.
     pub new: usize,
     /// Of those, how many passed the reader's filters.
     pub passed: usize,
