@@ -122,7 +122,7 @@ fn parts_sum_to_the_total() {
     ];
     for matched in cases {
         for fresh in [1.0, 0.5, 0.01] {
-            let s = score(&plan, &matched, counts, fresh, &cfg());
+            let s = score(&plan, &matched, counts, fresh, None, &cfg());
             let sum: f32 = s.parts.iter().map(|p| p.points).sum();
             assert!((sum - s.total).abs() < 1e-4, "{s:?}");
             let additive: f32 = s
@@ -181,7 +181,7 @@ fn why_line_names_matches_counts_and_rising_topics() {
         has_code: true,
         ..Counts::default()
     };
-    let s = score(&plan, &matched, counts, 1.0, &cfg());
+    let s = score(&plan, &matched, counts, 1.0, None, &cfg());
     assert_eq!(
         why_line(&s, counts),
         "matches \"in-context learning\" (title), \"retrieval\" (abstract) · 42 upvotes · code \
@@ -199,7 +199,7 @@ fn why_line_names_matches_counts_and_rising_topics() {
         ..Counts::default()
     };
     assert_eq!(
-        why_line(&score(&plan, &both, one, 1.0, &cfg()), one),
+        why_line(&score(&plan, &both, one, 1.0, None, &cfg()), one),
         "matches \"retrieval\" (title, abstract) · 1 upvote"
     );
     let none = score(
@@ -207,6 +207,7 @@ fn why_line_names_matches_counts_and_rising_topics() {
         &vec![false; plan.clauses.len()],
         Counts::default(),
         1.0,
+        None,
         &cfg(),
     );
     assert_eq!(
