@@ -44,3 +44,5 @@ mod r18;
 // Marks, mutes, the learned profile, count observations and velocity, the
 // export cursor, `--unseen`, `review`.
 mod feedback;
+// Feedback in the ranking: velocity, mutes, the profile in top and the digest.
+mod feedback_rank;
