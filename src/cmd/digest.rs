@@ -6,8 +6,8 @@ use crate::cli::DigestArgs;
 use crate::config::DigestFormat;
 use crate::digest::{self, Request, render::Renderer};
 use crate::error::{Error, Result};
-use crate::index::feedback::Feedback;
 use crate::exit;
+use crate::index::feedback::Feedback;
 use crate::ledger::{self, Ledger};
 use crate::state::RunLock;
 

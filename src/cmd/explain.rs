@@ -178,7 +178,10 @@ pub fn render(e: &Explanation) -> String {
             "not in the digest for {date}: muted by \"{}\" (set {}, {})",
             sanitize_line(mute),
             day(*since),
-            until.map_or_else(|| "until you unmute it".into(), |u| format!("until {}", day(u)))
+            until.map_or_else(
+                || "until you unmute it".into(),
+                |u| format!("until {}", day(u))
+            )
         ),
         Verdict::Excluded { keyword, field } => format!(
             "not in the digest for {date}: excluded by \"{}\" in the {field}",

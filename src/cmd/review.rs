@@ -45,12 +45,7 @@ pub fn run(app: &App, args: &ReviewArgs) -> Result<Outcome> {
                 source_failures: Vec::new(),
                 feedback: crate::index::feedback::Feedback::load(&index, &app.data)?,
             };
-            digest::build(
-                &index,
-                &app.config,
-                &Ledger::load(&app.data)?,
-                &request,
-            )?
+            digest::build(&index, &app.config, &Ledger::load(&app.data)?, &request)?
         }
     };
     let stdout = std::io::stdout();

@@ -34,8 +34,9 @@ pub fn run(app: &App, args: &TopArgs) -> Result<Outcome> {
         None
     };
     let unseen = |p: &crate::paper::Paper| seen.as_ref().is_none_or(|s| !s.contains(&p.id));
-    let filter: Option<&dyn Fn(&crate::paper::Paper) -> bool> =
-        seen.as_ref().map(|_| &unseen as &dyn Fn(&crate::paper::Paper) -> bool);
+    let filter: Option<&dyn Fn(&crate::paper::Paper) -> bool> = seen
+        .as_ref()
+        .map(|_| &unseen as &dyn Fn(&crate::paper::Paper) -> bool);
     let by_velocity = args.sort == TopSort::Velocity;
     let load = if by_velocity {
         VELOCITY_POOL.max(limit)

@@ -212,7 +212,11 @@ impl DigestPaper {
             upvotes: p.upvotes,
             code_url: p.code_url.as_deref().and_then(safe_url),
             // The badge has its own place in the entry.
-            why: match r.velocity.as_ref().and_then(crate::velocity::Velocity::badge) {
+            why: match r
+                .velocity
+                .as_ref()
+                .and_then(crate::velocity::Velocity::badge)
+            {
                 Some(b) => one_line(&r.why.replace(&format!(" · {b}"), "")),
                 None => one_line(&r.why),
             },
@@ -220,7 +224,10 @@ impl DigestPaper {
             matched_terms,
             score: (r.score.total * 1000.0).round() / 1000.0,
             day: None,
-            rising_by: r.velocity.as_ref().and_then(crate::velocity::Velocity::badge),
+            rising_by: r
+                .velocity
+                .as_ref()
+                .and_then(crate::velocity::Velocity::badge),
         }
     }
 }

@@ -160,15 +160,8 @@ pub fn select(
         fresh_from,
         until,
     };
-    let outcome = crate::index::rank::rank_papers(
-        index,
-        config,
-        until,
-        window,
-        POOL_CAP,
-        Some(&filter),
-        fb,
-    )?;
+    let outcome =
+        crate::index::rank::rank_papers(index, config, until, window, POOL_CAP, Some(&filter), fb)?;
     let tz = super::time_zone(config)?;
     let days = covered_days(ledger, day.date);
     let candidates: Vec<Candidate> = outcome

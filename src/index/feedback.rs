@@ -83,7 +83,8 @@ impl Feedback {
             if let Some(p) = r.score.parts.iter_mut().find(|p| p.name == "profile")
                 && !near.is_empty()
             {
-                p.detail.push(format!("closest liked papers: {}", near.join("; ")));
+                p.detail
+                    .push(format!("closest liked papers: {}", near.join("; ")));
             }
         }
     }

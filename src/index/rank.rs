@@ -417,7 +417,14 @@ fn ranked_paper(
         rank::freshness(rank::age_days(d, now), config.rank.half_life.days())
     });
     let velocity = crate::velocity::velocity(&paper.observations, now);
-    let mut score = rank::score(plan, matched, counts, fresh, velocity.as_ref(), &config.rank);
+    let mut score = rank::score(
+        plan,
+        matched,
+        counts,
+        fresh,
+        velocity.as_ref(),
+        &config.rank,
+    );
     if let (Some(part), Some(d)) = (
         score.parts.iter_mut().find(|p| p.name == "freshness"),
         paper.visible_date(),
