@@ -261,6 +261,8 @@ struct Listed {
     section: &'static str,
     position: u64,
     day: String,
+    // Shown by `{:?}` when an assertion fails.
+    #[allow(dead_code)]
     url: Option<String>,
 }
 
