@@ -61,7 +61,8 @@ impl Feedback {
     }
 
     /// Names, in each result's *Why*, the liked papers it is closest to
-    /// (`like: *Paper A*, *Paper B*`), for results the profile lifts. Call
+    /// (`like: *Paper A*, *Paper B*`), for results the profile lifts by at
+    /// least [`crate::rank::PROFILE_NAMED`]. Call
     /// it for the results shown only: it analyses each abstract.
     pub fn name_neighbours<'a>(&self, results: impl IntoIterator<Item = &'a mut Ranked>) {
         if self.profile.is_empty() {
@@ -69,7 +70,10 @@ impl Feedback {
         }
         let mut terms = Terms::new();
         for r in results {
-            if r.score.part("profile").is_none_or(|p| p.value <= 0.0) {
+            if r.score
+                .part("profile")
+                .is_none_or(|p| p.value < crate::rank::PROFILE_NAMED)
+            {
                 continue;
             }
             let near: Vec<String> = self

@@ -332,6 +332,10 @@ pub fn score(
     }
 }
 
+/// How much the profile part must add (or take) before the *Why* line
+/// mentions it: a few shared common stems are not worth a word.
+pub const PROFILE_NAMED: f32 = 0.5;
+
 /// The why-line piece of a paper that only the learned profile matched;
 /// [`with_neighbours`] replaces it with the liked papers it is closest to.
 pub const CLOSE_TO_LIKES: &str = "close to papers you liked";
@@ -393,9 +397,9 @@ pub fn why_line(score: &Score, counts: Counts) -> String {
         pieces.push(format!("demoted by {}", negative.join(", ")));
     }
     let profile = score.part("profile").map_or(0.0, |p| p.value);
-    if profile < 0.0 {
+    if profile <= -PROFILE_NAMED {
         pieces.push("demoted by your dislikes".into());
-    } else if profile > 0.0 && pieces.is_empty() {
+    } else if profile >= PROFILE_NAMED && pieces.is_empty() {
         pieces.push(CLOSE_TO_LIKES.into());
     }
     let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
