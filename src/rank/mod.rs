@@ -141,7 +141,7 @@ pub struct Topic {
     pub score: f32,
 }
 
-/// What [`rank_papers`] returns.
+/// What [`crate::index::rank::rank_papers`] returns.
 #[derive(Clone, Debug, Default)]
 pub struct RankOutcome {
     /// The best papers, best first, at most `limit`.
