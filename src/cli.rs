@@ -256,9 +256,25 @@ pub struct TopArgs {
     /// Hide papers already mailed in a digest or marked read.
     #[arg(long)]
     pub unseen: bool,
+    /// Result order.
+    ///
+    /// score: the trending score; velocity: upvotes gained per day, fastest
+    /// first (ties by score).
+    #[arg(long, value_name = "ORDER", default_value = "score")]
+    pub sort: TopSort,
     /// Output format.
     #[command(flatten)]
     pub output: FormatArgs,
+}
+
+/// How `top` orders its list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, ValueEnum)]
+pub enum TopSort {
+    /// The trending score.
+    #[default]
+    Score,
+    /// Upvotes gained per day over the last observations.
+    Velocity,
 }
 
 /// `papertrend trends`.

@@ -262,6 +262,14 @@ pub struct RankConfig {
     pub code_bonus: f32,
     /// Weight of the momentum part. Default 1.0.
     pub momentum_weight: f32,
+    /// Weight of the learned profile (from likes and dislikes): the
+    /// profile part is this times the weights of the profile's stems a
+    /// paper has. 0 turns it off. Default 2.0.
+    pub profile_weight: f32,
+    /// Weight of upvote velocity: the velocity part is this times
+    /// `ln(1 + upvotes gained per day) / ln(101)` (at most 1). 0 turns it
+    /// off. Default 1.0.
+    pub velocity_weight: f32,
     /// Added for a followed category. Default 1.0.
     pub category_bonus: f32,
     /// Added for a followed author. Default 2.0.
@@ -283,6 +291,8 @@ impl Default for RankConfig {
             stars_weight: 0.3,
             code_bonus: 0.5,
             momentum_weight: 1.0,
+            profile_weight: 2.0,
+            velocity_weight: 1.0,
             category_bonus: 1.0,
             author_bonus: 2.0,
             window: day(7),
@@ -877,6 +887,8 @@ impl Config {
             ("rank.stars_weight", r.stars_weight),
             ("rank.code_bonus", r.code_bonus),
             ("rank.momentum_weight", r.momentum_weight),
+            ("rank.profile_weight", r.profile_weight),
+            ("rank.velocity_weight", r.velocity_weight),
             ("rank.category_bonus", r.category_bonus),
             ("rank.author_bonus", r.author_bonus),
         ];

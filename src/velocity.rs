@@ -22,6 +22,10 @@ use serde::Serialize;
 
 use crate::paper::Observation;
 
+/// A paper that gained at least this many upvotes in the last 24 hours is a
+/// fast riser: the digest and the *Why* line give it a badge.
+pub const FAST_RISER: i64 = 10;
+
 /// How far back the growth rate looks (3 days).
 pub const VELOCITY_WINDOW: SignedDuration = SignedDuration::from_hours(72);
 
@@ -40,6 +44,13 @@ impl Velocity {
     /// The log-scaled part for a score, in 0..=1 (see the module docs).
     pub fn log_scaled(&self) -> f32 {
         (self.per_day.max(0.0).ln_1p() / 100f32.ln_1p()).min(1.0)
+    }
+
+    /// The fast riser's badge, `+48 upvotes since yesterday`: `None` below
+    /// [`FAST_RISER`] upvotes in the last 24 hours.
+    pub fn badge(&self) -> Option<String> {
+        (self.delta_24h >= FAST_RISER)
+            .then(|| format!("+{} upvotes since yesterday", self.delta_24h))
     }
 }
 

@@ -7,6 +7,7 @@ use crate::config::DigestFormat;
 use crate::digest::{self, Request, render::Renderer};
 use crate::error::{Error, Result};
 use crate::exit;
+use crate::index::feedback::Feedback;
 use crate::ledger::{self, Ledger};
 use crate::state::RunLock;
 
@@ -24,11 +25,12 @@ pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
     };
     let day = date.to_string();
     let renderer = Renderer::for_config(&app.config.digest)?;
-    let request = Request {
+    let mut request = Request {
         date,
         now,
         include_seen: args.include_seen,
         source_failures: Vec::new(),
+        feedback: Feedback::none(),
     };
     if args.send && !args.dry_run {
         if !app.config.mail.enabled {
@@ -46,6 +48,7 @@ pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
             return Ok(Outcome::new(exit::OK));
         }
         let index = app.open_index()?;
+        request.feedback = Feedback::load(&index, &app.data)?;
         let d = digest::build(&index, &app.config, &ledger, &request)?;
         digest::mail(app, &mut ledger, &renderer, &d)?;
         return Ok(Outcome::new(exit::OK));
@@ -64,7 +67,11 @@ pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
     };
     let d = match archived {
         Some(d) => d,
-        None => digest::build(&app.open_index()?, &app.config, &ledger, &request)?,
+        None => {
+            let index = app.open_index()?;
+            request.feedback = Feedback::load(&index, &app.data)?;
+            digest::build(&index, &app.config, &ledger, &request)?
+        }
     };
     let text = digest::render_format(&renderer, &d, format, &app.config.mail)?;
     digest::write_output(args.out.as_deref(), &text)?;

@@ -58,6 +58,7 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
     // A delivered day is judged as it was built; another day as of now (or
     // of its end, when past).
     let at = archived.as_ref().map_or(now, |d| d.generated_at.min(now));
+    let fb = crate::index::feedback::Feedback::load(&index, &app.data)?;
     let sel = select::select(
         &index,
         &app.config,
@@ -67,10 +68,13 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
             now: at,
             include_seen: false,
         },
+        &fb,
     )?;
-    let scored = crate::index::rank::score_paper(&index, &app.config, sel.until, &args.id)?;
-    let mut verdict = select::verdict(&sel, &ledger, &day, &scored.ranked, scored.excluded);
-    if let Some(d) = &archived {
+    let scored = crate::index::rank::score_paper(&index, &app.config, sel.until, &args.id, &fb)?;
+    let mut verdict = select::verdict(&sel, &ledger, &day, &scored.ranked, scored.excluded, &fb);
+    if let Some(d) = &archived
+        && !matches!(verdict, Verdict::Muted { .. })
+    {
         verdict = as_delivered(d, &scored.ranked.paper.id, verdict);
     }
     let e = Explanation {
@@ -169,6 +173,15 @@ pub fn render(e: &Explanation) -> String {
             }
             v
         }
+        Verdict::Muted { mute, since, until } => format!(
+            "not in the digest for {date}: muted by \"{}\" (set {}, {})",
+            sanitize_line(mute),
+            day(*since),
+            until.map_or_else(
+                || "until you unmute it".into(),
+                |u| format!("until {}", day(u))
+            )
+        ),
         Verdict::Excluded { keyword, field } => format!(
             "not in the digest for {date}: excluded by \"{}\" in the {field}",
             sanitize_line(keyword)
@@ -244,14 +257,16 @@ pub fn render(e: &Explanation) -> String {
     s.push_str(&format!("verdict: {verdict}\n"));
     let part = |name: &str| e.score.part(name).map_or(0.0, |p| p.value);
     s.push_str(&format!(
-        "score {:.3} = (interest {:.2} + negative {:.2} + follow {:.2} + momentum {:.2} + \
-         popularity {:.2}) x freshness {:.3}\n",
+        "score {:.3} = (interest {:.2} + negative {:.2} + follow {:.2} + profile {:.2} + \
+         momentum {:.2} + popularity {:.2} + velocity {:.2}) x freshness {:.3}\n",
         e.score.total,
         part("interest"),
         part("negative"),
         part("follow"),
+        part("profile"),
         part("momentum"),
         part("popularity"),
+        part("velocity"),
         part("freshness")
     ));
     for p in &e.score.parts {

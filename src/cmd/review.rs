@@ -37,18 +37,15 @@ pub fn run(app: &App, args: &ReviewArgs) -> Result<Outcome> {
     let d = match ledger::archived(&app.data, &day)? {
         Some(d) => d,
         None => {
+            let index = app.open_index()?;
             let request = Request {
                 date,
                 now,
                 include_seen: false,
                 source_failures: Vec::new(),
+                feedback: crate::index::feedback::Feedback::load(&index, &app.data)?,
             };
-            digest::build(
-                &app.open_index()?,
-                &app.config,
-                &Ledger::load(&app.data)?,
-                &request,
-            )?
+            digest::build(&index, &app.config, &Ledger::load(&app.data)?, &request)?
         }
     };
     let stdout = std::io::stdout();

@@ -2,13 +2,18 @@
 
 use crate::Outcome;
 use crate::app::App;
-use crate::cli::{OutputFormat, TopArgs};
+use crate::cli::{OutputFormat, TopArgs, TopSort};
 use crate::error::Result;
 use crate::exit;
+use crate::index::feedback::Feedback;
 use crate::output::Row;
 use crate::rank::{self, Window};
 
 /// Ranks the window's papers and prints them.
+///
+/// Muted papers are left out; `--unseen` hides papers already mailed or
+/// marked read; `--sort velocity` orders the best [`VELOCITY_POOL`] papers
+/// of the window by how fast their upvotes grow.
 ///
 /// # Errors
 /// No index yet, or an index failure.
@@ -22,7 +27,35 @@ pub fn run(app: &App, args: &TopArgs) -> Result<Outcome> {
     let config = with_half_life(&app.config, args.half_life, since, now);
     let limit = args.limit.unwrap_or(app.config.search.limit);
     let window = Window::Visible { since, until: now };
-    let outcome = crate::index::rank::rank_papers(&index, &config, now, window, limit, None)?;
+    let fb = Feedback::load(&index, &app.data)?;
+    let seen = if args.unseen {
+        Some(crate::marks::seen_ids(&app.data)?)
+    } else {
+        None
+    };
+    let unseen = |p: &crate::paper::Paper| seen.as_ref().is_none_or(|s| !s.contains(&p.id));
+    let filter: Option<&dyn Fn(&crate::paper::Paper) -> bool> = seen
+        .as_ref()
+        .map(|_| &unseen as &dyn Fn(&crate::paper::Paper) -> bool);
+    let by_velocity = args.sort == TopSort::Velocity;
+    let load = if by_velocity {
+        VELOCITY_POOL.max(limit)
+    } else {
+        limit
+    };
+    let mut outcome =
+        crate::index::rank::rank_papers(&index, &config, now, window, load, filter, &fb)?;
+    if by_velocity {
+        let per_day = |r: &rank::Ranked| r.velocity.map_or(0.0, |v| v.per_day);
+        outcome.ranked.sort_by(|a, b| {
+            per_day(b)
+                .total_cmp(&per_day(a))
+                .then_with(|| b.score.total.total_cmp(&a.score.total))
+                .then_with(|| a.paper.id.cmp(&b.paper.id))
+        });
+        outcome.ranked.truncate(limit);
+    }
+    fb.name_neighbours(outcome.ranked.iter_mut());
     let rows = rows(
         &outcome.ranked,
         args.explain || wants_json(args.output.chosen()),
@@ -37,6 +70,10 @@ pub fn run(app: &App, args: &TopArgs) -> Result<Outcome> {
     }
     Ok(Outcome::new(exit::OK))
 }
+
+/// How many of the window's best papers `top --sort velocity` orders by
+/// velocity.
+pub const VELOCITY_POOL: usize = 2_000;
 
 /// The config `top` ranks with: `--half-life` when given; else, for a
 /// window longer than `rank.window`, the half-life stretched by the same

@@ -79,6 +79,8 @@ pub struct Request {
     pub include_seen: bool,
     /// One line per source that failed in this run.
     pub source_failures: Vec<String>,
+    /// The reader's mutes and learned profile.
+    pub feedback: crate::index::feedback::Feedback,
 }
 
 /// Builds the digest of `req.date` from the shared selection
@@ -93,7 +95,7 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
         now: req.now,
         include_seen: req.include_seen,
     };
-    let sel = select::select(index, config, ledger, &day)?;
+    let sel = select::select(index, config, ledger, &day, &req.feedback)?;
     let dc = &config.digest;
     let opts = EntryOptions {
         max_authors: dc.max_authors,

@@ -109,6 +109,10 @@ pub struct DigestPaper {
     /// The reader's day it is listed under (`YYYY-MM-DD`).
     #[serde(default)]
     pub day: Option<String>,
+    /// A fast riser's badge (`+48 upvotes since yesterday`; see
+    /// [`crate::velocity::FAST_RISER`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rising_by: Option<String>,
 }
 
 /// A piece of a teaser: plain text, or a matched term to highlight.
@@ -207,11 +211,23 @@ impl DigestPaper {
             date: p.visible_date().map(|t| t.strftime("%Y-%m-%d").to_string()),
             upvotes: p.upvotes,
             code_url: p.code_url.as_deref().and_then(safe_url),
-            why: one_line(&r.why),
+            // The badge has its own place in the entry.
+            why: match r
+                .velocity
+                .as_ref()
+                .and_then(crate::velocity::Velocity::badge)
+            {
+                Some(b) => one_line(&r.why.replace(&format!(" · {b}"), "")),
+                None => one_line(&r.why),
+            },
             teaser,
             matched_terms,
             score: (r.score.total * 1000.0).round() / 1000.0,
             day: None,
+            rising_by: r
+                .velocity
+                .as_ref()
+                .and_then(crate::velocity::Velocity::badge),
         }
     }
 }

@@ -11,7 +11,8 @@
 //! (nothing is repeated; a paper's identity is its id, so a v2 of a paper
 //! already sent is not new). The pool is scored by [`crate::rank`] and cut
 //! into lists by [`crate::rank::select`]; after missed days, each missed day
-//! gets its share.
+//! gets its share. Papers a mute in force removes are not in the pool; the
+//! learned profile scores it with the reader's interests.
 
 use std::cell::Cell;
 use std::collections::HashSet;
@@ -24,6 +25,7 @@ use super::model::RisingTopic;
 use crate::config::Config;
 use crate::error::Result;
 use crate::index::Index;
+use crate::index::feedback::Feedback;
 use crate::ledger::Ledger;
 use crate::paper::Paper;
 use crate::rank::select::{self as pick, Candidate, LeftOut, Rules, Section, Selection};
@@ -126,7 +128,13 @@ pub fn rules(config: &Config) -> Rules {
 ///
 /// # Errors
 /// An index or config failure.
-pub fn select(index: &Index, config: &Config, ledger: &Ledger, day: &Day) -> Result<DaySelection> {
+pub fn select(
+    index: &Index,
+    config: &Config,
+    ledger: &Ledger,
+    day: &Day,
+    fb: &Feedback,
+) -> Result<DaySelection> {
     let date = day.date.to_string();
     let until = super::end_of_day(config, day.date)?.min(day.now);
     let since = ledger.watermark_before(&date);
@@ -153,7 +161,7 @@ pub fn select(index: &Index, config: &Config, ledger: &Ledger, day: &Day) -> Res
         until,
     };
     let outcome =
-        crate::index::rank::rank_papers(index, config, until, window, POOL_CAP, Some(&filter))?;
+        crate::index::rank::rank_papers(index, config, until, window, POOL_CAP, Some(&filter), fb)?;
     let tz = super::time_zone(config)?;
     let days = covered_days(ledger, day.date);
     let candidates: Vec<Candidate> = outcome
@@ -167,7 +175,14 @@ pub fn select(index: &Index, config: &Config, ledger: &Ledger, day: &Day) -> Res
             ranked,
         })
         .collect();
-    let selection = pick::select(candidates, &days, &rules(config));
+    let mut selection = pick::select(candidates, &days, &rules(config));
+    fb.name_neighbours(
+        selection
+            .main
+            .iter_mut()
+            .chain(selection.also_popular.iter_mut())
+            .map(|p| &mut p.ranked),
+    );
     Ok(DaySelection {
         selection,
         since,
@@ -193,6 +208,15 @@ pub fn select(index: &Index, config: &Config, ledger: &Ledger, day: &Day) -> Res
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Verdict {
+    /// A mute in force removes it from every list.
+    Muted {
+        /// The mute as typed (`author:Jane Doe`, `category:cs.CV`, a term).
+        mute: String,
+        /// When it was set.
+        since: Timestamp,
+        /// When it expires (`None`: never).
+        until: Option<Timestamp>,
+    },
     /// It is in the digest.
     Included {
         /// `main` or `also_popular`.
@@ -269,15 +293,24 @@ pub enum Verdict {
 
 /// The verdict on `paper` (scored as `ranked`; `excluded` from
 /// [`crate::index::rank::score_paper`]) in the selection `sel`, with the
-/// ledger for papers already sent.
+/// ledger for papers already sent. A mute in force at the digest's end
+/// (`fb`) is checked first.
 pub fn verdict(
     sel: &DaySelection,
     ledger: &Ledger,
     day: &str,
     ranked: &Ranked,
     excluded: Option<(String, String)>,
+    fb: &Feedback,
 ) -> Verdict {
     let p = &ranked.paper;
+    if let Some(m) = fb.mute_for(p, sel.until) {
+        return Verdict::Muted {
+            mute: m.spec(),
+            since: m.since,
+            until: m.until,
+        };
+    }
     if let Some(found) = sel.selection.find(&p.id) {
         return match found {
             Ok(pick) => Verdict::Included {

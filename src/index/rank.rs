@@ -30,6 +30,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, Term};
 
+use super::feedback::Feedback;
 use super::trends::momentum_topics;
 use super::{Index, IndexError, SearchQuery, schema, to_datetime};
 use crate::config::Config;
@@ -99,6 +100,10 @@ impl Index {
     /// The query that matches what one plan clause looks for.
     fn clause_query(&self, c: &Clause) -> Option<BoxQuery> {
         let f = self.fields;
+        if c.kind == rank::ClauseKind::Profile {
+            // A profile stem is analysed already: never analyse it again.
+            return self.in_text_terms(std::slice::from_ref(&c.label));
+        }
         match c.target {
             Target::Title => self.phrase(f.title, &c.label),
             Target::Abstract => self.phrase(f.abstract_text, &c.label),
@@ -323,8 +328,13 @@ impl Index {
         Ok(ranked)
     }
 
-    /// Ranks the papers matching `musts`, applying `extra_filter` to the
-    /// loaded records and fetching more candidates until `limit` pass.
+    /// Ranks the papers matching `musts`, applying the mutes of `fb` and
+    /// `extra_filter` to the loaded records and fetching more candidates
+    /// until `limit` pass.
+    ///
+    /// Velocity is not a fast field: the collector ranks without it, so a
+    /// margin of candidates beyond `limit` ([`velocity_margin`]) is loaded
+    /// and scored in full (velocity included), and the best `limit` kept.
     #[allow(clippy::too_many_arguments)]
     fn rank_matching(
         &self,
@@ -336,10 +346,17 @@ impl Index {
         limit: usize,
         available: usize,
         extra_filter: Option<&dyn Fn(&Paper) -> bool>,
+        fb: &Feedback,
     ) -> Result<Vec<Ranked>, IndexError> {
         let clause_queries: Vec<Option<BoxQuery>> =
             plan.clauses.iter().map(|c| self.clause_query(c)).collect();
-        let mut k = if extra_filter.is_some() {
+        let muting = fb.mutes_at(now);
+        let keep = |p: &Paper| {
+            (!muting || fb.mute_for(p, now).is_none()) && extra_filter.is_none_or(|f| f(p))
+        };
+        let shown = limit;
+        let limit = limit.saturating_add(velocity_margin(config, limit));
+        let mut k = if extra_filter.is_some() || muting {
             limit.saturating_mul(2).saturating_add(10)
         } else {
             limit
@@ -360,7 +377,7 @@ impl Index {
             loaded.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.id.cmp(&b.2.id)));
             let mut kept = Vec::new();
             for (_, addr, paper) in loaded {
-                if extra_filter.is_none_or(|f| f(&paper)) {
+                if keep(&paper) {
                     kept.push((addr, paper));
                 }
                 if kept.len() == limit {
@@ -368,10 +385,24 @@ impl Index {
                 }
             }
             if kept.len() >= limit || exhausted {
-                return self.explain_hits(searcher, plan, &clause_queries, kept, config, now);
+                let mut ranked =
+                    self.explain_hits(searcher, plan, &clause_queries, kept, config, now)?;
+                ranked.truncate(shown);
+                return Ok(ranked);
             }
             k = k.saturating_mul(4);
         }
+    }
+}
+
+/// How many candidates beyond `limit` are scored in full so that velocity
+/// (not a fast field) can lift one into the list: half the limit, 10 to
+/// 100; none when `rank.velocity_weight` is 0.
+fn velocity_margin(config: &Config, limit: usize) -> usize {
+    if config.rank.velocity_weight == 0.0 {
+        0
+    } else {
+        (limit / 2).clamp(10, 100)
     }
 }
 
@@ -387,7 +418,15 @@ fn ranked_paper(
     let fresh = paper.visible_date().map_or(0.0, |d| {
         rank::freshness(rank::age_days(d, now), config.rank.half_life.days())
     });
-    let mut score = rank::score(plan, matched, counts, fresh, &config.rank);
+    let velocity = crate::velocity::velocity(&paper.observations, now);
+    let mut score = rank::score(
+        plan,
+        matched,
+        counts,
+        fresh,
+        velocity.as_ref(),
+        &config.rank,
+    );
     if let (Some(part), Some(d)) = (
         score.parts.iter_mut().find(|p| p.name == "freshness"),
         paper.visible_date(),
@@ -399,16 +438,22 @@ fn ranked_paper(
             d.strftime("%Y-%m-%d %H:%M UTC")
         ));
     }
+    let mut why = rank::why_line(&score, counts);
+    if let Some(badge) = velocity.as_ref().and_then(crate::velocity::Velocity::badge) {
+        why.push_str(&format!(" · {badge}"));
+    }
     Ranked {
-        why: rank::why_line(&score, counts),
+        why,
         matched_terms: rank::matched_terms(&score),
         score,
         paper,
+        velocity,
     }
 }
 
 /// Ranks the papers in `window` for the configured interests: the engine
-/// behind `top`, the digest and `explain`.
+/// behind `top`, the digest and `explain`. `fb` adds the learned profile's
+/// clauses and removes muted papers.
 ///
 /// `extra_filter` runs on loaded records after scoring (the digest drops
 /// papers already sent with it); more candidates are fetched until `limit`
@@ -416,6 +461,7 @@ fn ranked_paper(
 ///
 /// # Errors
 /// An index failure.
+#[allow(clippy::too_many_arguments)]
 pub fn rank_papers(
     index: &Index,
     config: &Config,
@@ -423,9 +469,11 @@ pub fn rank_papers(
     window: Window,
     limit: usize,
     extra_filter: Option<&dyn Fn(&Paper) -> bool>,
+    fb: &Feedback,
 ) -> Result<RankOutcome, Error> {
     let rising = momentum_topics(index, config, now)?;
-    let plan = Plan::new(&config.interests, &config.rank, &rising);
+    let plan = Plan::new(&config.interests, &config.rank, &rising)
+        .with_profile(fb.profile.terms(), &config.rank);
     let searcher = index.searcher();
     let window_q = index.window_query(window);
     let considered = index.count_in(&searcher, &*window_q)?;
@@ -448,6 +496,7 @@ pub fn rank_papers(
             limit,
             considered,
             extra_filter,
+            fb,
         )?
     };
     Ok(RankOutcome {
@@ -468,9 +517,11 @@ pub fn rank_search(
     config: &Config,
     now: Timestamp,
     q: &SearchQuery,
+    fb: &Feedback,
 ) -> Result<RankOutcome, Error> {
     let rising = momentum_topics(index, config, now)?;
-    let plan = Plan::new(&config.interests, &config.rank, &rising);
+    let plan = Plan::new(&config.interests, &config.rank, &rising)
+        .with_profile(fb.profile.terms(), &config.rank);
     let searcher = index.searcher();
     let mut musts: Vec<BoxQuery> = index
         .filter_clauses(q)
@@ -494,6 +545,7 @@ pub fn rank_search(
         q.limit.max(1),
         considered,
         None,
+        fb,
     )?;
     Ok(RankOutcome {
         ranked,
@@ -523,6 +575,7 @@ pub fn score_paper(
     config: &Config,
     now: Timestamp,
     id: &str,
+    fb: &Feedback,
 ) -> Result<Scored, Error> {
     let Some(paper) = index.get(id)? else {
         return Err(Error::Usage(format!(
@@ -539,12 +592,14 @@ pub fn score_paper(
         )));
     };
     let rising = momentum_topics(index, config, now)?;
-    let plan = Plan::new(&config.interests, &config.rank, &rising);
+    let plan = Plan::new(&config.interests, &config.rank, &rising)
+        .with_profile(fb.profile.terms(), &config.rank);
     let clause_queries: Vec<Option<BoxQuery>> =
         plan.clauses.iter().map(|c| index.clause_query(c)).collect();
     let matched = index.matched_clauses(&searcher, &clause_queries, &[addr])?;
     let m = matched.into_iter().next().unwrap_or_default();
-    let ranked = ranked_paper(paper, &plan, &m, config, now);
+    let mut ranked = ranked_paper(paper, &plan, &m, config, now);
+    fb.name_neighbours(std::iter::once(&mut ranked));
     let f = index.fields;
     let mut excluded = None;
     'outer: for kw in &plan.excludes {

@@ -5,14 +5,18 @@
 //! The formula (documented for users in `docs/ranking.md`):
 //!
 //! ```text
-//! total = (interest + negative + follow + momentum + popularity) × freshness
+//! total = (interest + negative + follow + profile + momentum + popularity
+//!          + velocity) × freshness
 //! freshness  = 0.5 ^ (age_days / half_life_days)        (future dates: age 0)
 //! popularity = popularity_weight × (upvotes_weight × ln(1+upvotes)
 //!              + comments_weight × ln(1+comments) + stars_weight × ln(1+stars)
 //!              + code_bonus if the paper ships code)
+//! profile    = Σ profile_weight × w(stem), over the learned profile's stems
+//!              the paper has (w > 0 from likes, < 0 from dislikes)
+//! velocity   = velocity_weight × min(1, ln(1 + upvotes gained per day) / ln 101)
 //! ```
 //!
-//! `interest`, `negative` and `follow` are sums of the weights of the
+//! `interest`, `negative`, `follow` and `profile` are sums of the weights of the
 //! [`Clause`]s a paper matches; `momentum` is the weight of its best rising
 //! topic, capped below any real interest match (see [`Plan::new`]). Invariant: the `points` of a score's parts
 //! sum to its `total` (up to float rounding), so `--explain` adds up.
@@ -29,11 +33,13 @@ use serde::Serialize;
 
 use crate::config::RankConfig;
 use crate::paper::Paper;
+use crate::velocity::Velocity;
 
 /// One part of a score, for `--explain` and the digest's "why" line.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Part {
-    /// Part name: `interest`, `negative`, `follow`, `momentum`, `popularity`, `freshness`.
+    /// Part name: `interest`, `negative`, `follow`, `profile`, `momentum`,
+    /// `popularity`, `velocity`, `freshness`.
     pub name: String,
     /// Its value (for `freshness`, the multiplier).
     pub value: f32,
@@ -58,8 +64,8 @@ pub struct Match {
     pub weight: f32,
 }
 
-/// A score with its parts: `total = (interest + negative + follow + momentum
-/// + popularity) x freshness`.
+/// A score with its parts: `total = (interest + negative + follow + profile
+/// + momentum + popularity + velocity) x freshness`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Score {
     /// The total.
@@ -90,6 +96,9 @@ pub struct Ranked {
     pub why: String,
     /// The interest terms that matched (surface forms), for highlighting.
     pub matched_terms: Vec<String>,
+    /// How fast its upvotes grow (`None`: seen with one count only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub velocity: Option<Velocity>,
 }
 
 /// Which papers a ranking considers. Every window is bounded on both sides:
@@ -132,7 +141,7 @@ pub struct Topic {
     pub score: f32,
 }
 
-/// What [`rank_papers`] returns.
+/// What [`crate::index::rank::rank_papers`] returns.
 #[derive(Clone, Debug, Default)]
 pub struct RankOutcome {
     /// The best papers, best first, at most `limit`.
@@ -203,20 +212,29 @@ pub fn total(clause_sum: f32, popularity: f32, freshness: f32) -> f32 {
 }
 
 /// The score of one paper with its parts, given which plan clauses it
-/// matched (`matched[i]` for `plan.clauses[i]`).
+/// matched (`matched[i]` for `plan.clauses[i]`) and its upvote velocity.
 ///
 /// The total is recomputed from the parts, so the parts' points sum to it.
-pub fn score(plan: &Plan, matched: &[bool], counts: Counts, fresh: f32, cfg: &RankConfig) -> Score {
-    let names = ["interest", "negative", "follow", "momentum"];
-    let mut sums = [0.0f32; 4];
-    let mut details: [Vec<String>; 4] = Default::default();
+pub fn score(
+    plan: &Plan,
+    matched: &[bool],
+    counts: Counts,
+    fresh: f32,
+    velocity: Option<&Velocity>,
+    cfg: &RankConfig,
+) -> Score {
+    let names = ["interest", "negative", "follow", "profile", "momentum"];
+    let mut sums = [0.0f32; 5];
+    let mut details: [Vec<String>; 5] = Default::default();
     let mut matches = Vec::new();
+    let mut profile_stems: Vec<String> = Vec::new();
     for (clause, _) in plan.clauses.iter().zip(matched).filter(|(_, m)| **m) {
         let slot = match clause.kind {
             ClauseKind::Interest => 0,
             ClauseKind::Negative => 1,
             ClauseKind::Follow => 2,
-            ClauseKind::Momentum => 3,
+            ClauseKind::Profile => 3,
+            ClauseKind::Momentum => 4,
         };
         if clause.kind == ClauseKind::Momentum {
             // Momentum counts its best topic only (capped; see `Plan::new`).
@@ -224,13 +242,25 @@ pub fn score(plan: &Plan, matched: &[bool], counts: Counts, fresh: f32, cfg: &Ra
         } else {
             sums[slot] += clause.weight;
         }
-        details[slot].push(clause.detail());
+        if clause.kind == ClauseKind::Profile {
+            // One line for the whole profile: it can have dozens of stems.
+            profile_stems.push(format!("{} {:+.2}", clause.label, clause.weight));
+        } else {
+            details[slot].push(clause.detail());
+        }
         matches.push(Match {
             part: names[slot].to_string(),
             term: clause.label.clone(),
             field: clause.target.name().to_string(),
             weight: clause.weight,
         });
+    }
+    if !profile_stems.is_empty() {
+        details[3].push(format!(
+            "profile stems in text: {} (weight x profile_weight {})",
+            profile_stems.join(", "),
+            cfg.profile_weight
+        ));
     }
     let pop = popularity(counts, cfg);
     let mut parts: Vec<Part> = names
@@ -266,6 +296,28 @@ pub fn score(plan: &Plan, matched: &[bool], counts: Counts, fresh: f32, cfg: &Ra
         points: pop * fresh,
         detail: pop_detail,
     });
+    let (vel, vel_detail) = match velocity {
+        Some(v) if cfg.velocity_weight != 0.0 => (
+            cfg.velocity_weight * v.log_scaled(),
+            vec![format!(
+                "{:+.1} upvotes/day since {} ({:+} in the last 24 h): velocity_weight {} x \
+                 ln(1+{:.1})/ln(101) = {:.3}",
+                v.per_day,
+                v.since.strftime("%Y-%m-%d %H:%M UTC"),
+                v.delta_24h,
+                cfg.velocity_weight,
+                v.per_day,
+                v.log_scaled()
+            )],
+        ),
+        _ => (0.0, Vec::new()),
+    };
+    parts.push(Part {
+        name: "velocity".into(),
+        value: vel,
+        points: vel * fresh,
+        detail: vel_detail,
+    });
     parts.push(Part {
         name: "freshness".into(),
         value: fresh,
@@ -277,6 +329,34 @@ pub fn score(plan: &Plan, matched: &[bool], counts: Counts, fresh: f32, cfg: &Ra
         total,
         parts,
         matches,
+    }
+}
+
+/// How much the profile part must add (or take) before the *Why* line
+/// mentions it: a few shared common stems are not worth a word.
+pub const PROFILE_NAMED: f32 = 0.5;
+
+/// The why-line piece of a paper that only the learned profile matched;
+/// [`with_neighbours`] replaces it with the liked papers it is closest to.
+pub const CLOSE_TO_LIKES: &str = "close to papers you liked";
+
+/// `why` with the liked papers a result is closest to (`like: *Paper A*,
+/// *Paper B*`) in place of [`CLOSE_TO_LIKES`], or after the other pieces.
+pub fn with_neighbours(why: &str, titles: &[String]) -> String {
+    if titles.is_empty() {
+        return why.to_string();
+    }
+    let like = format!(
+        "like: {}",
+        titles
+            .iter()
+            .map(|t| format!("*{t}*"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    match why.split_once(CLOSE_TO_LIKES) {
+        Some((a, b)) => format!("{a}{like}{b}"),
+        None => format!("{why} · {like}"),
     }
 }
 
@@ -315,6 +395,12 @@ pub fn why_line(score: &Score, counts: Counts) -> String {
     let negative = listed("negative");
     if !negative.is_empty() {
         pieces.push(format!("demoted by {}", negative.join(", ")));
+    }
+    let profile = score.part("profile").map_or(0.0, |p| p.value);
+    if profile <= -PROFILE_NAMED {
+        pieces.push("demoted by your dislikes".into());
+    } else if profile >= PROFILE_NAMED && pieces.is_empty() {
+        pieces.push(CLOSE_TO_LIKES.into());
     }
     let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     if counts.upvotes > 0 {
@@ -365,7 +451,7 @@ pub fn matched_terms(score: &Score) -> Vec<String> {
 pub fn explain_json(score: &Score) -> serde_json::Value {
     serde_json::json!({
         "total": score.total,
-        "formula": "(interest + negative + follow + momentum + popularity) x freshness",
+        "formula": "(interest + negative + follow + profile + momentum + popularity + velocity) x freshness",
         "parts": score.parts,
         "matches": score.matches,
     })

@@ -51,6 +51,9 @@ pub enum ClauseKind {
     Follow,
     /// A rising topic.
     Momentum,
+    /// A stem of the profile learned from likes and dislikes (the label is
+    /// the stem itself, already analysed).
+    Profile,
 }
 
 /// One weighted clause of the plan.
@@ -85,7 +88,7 @@ impl Clause {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Plan {
     /// The scoring clauses, in a fixed order: interests, negatives, follows,
-    /// momentum.
+    /// momentum, profile.
     pub clauses: Vec<Clause>,
     /// Phrases whose presence in the title or abstract removes a paper.
     pub excludes: Vec<String>,
@@ -199,5 +202,31 @@ impl Plan {
             .filter(|e| !e.is_empty())
             .collect();
         Plan { clauses, excludes }
+    }
+
+    /// Adds the learned profile's stems (already analysed, with their
+    /// weights in the unit-length profile) as [`ClauseKind::Profile`]
+    /// clauses of weight `profile_weight × stem weight`. Nothing is added
+    /// for an empty profile or a zero `profile_weight`.
+    #[must_use]
+    pub fn with_profile(mut self, stems: &[(String, f32)], cfg: &RankConfig) -> Plan {
+        let pw = cfg.profile_weight;
+        if pw == 0.0 || !pw.is_finite() {
+            return self;
+        }
+        for (stem, w) in stems {
+            let weight = pw * w;
+            if stem.is_empty() || weight == 0.0 || !weight.is_finite() {
+                continue;
+            }
+            self.clauses.push(Clause {
+                kind: ClauseKind::Profile,
+                label: stem.clone(),
+                target: Target::Text,
+                weight,
+                how: format!("{w:.3} x profile_weight {pw}"),
+            });
+        }
+        self
     }
 }

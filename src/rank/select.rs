@@ -356,6 +356,7 @@ mod tests {
                 score,
                 why: String::new(),
                 matched_terms: vec![],
+                velocity: None,
             },
             day,
         }

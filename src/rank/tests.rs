@@ -108,12 +108,27 @@ fn plan_weighs_title_above_abstract_and_negatives_below_zero() {
 
 #[test]
 fn parts_sum_to_the_total() {
-    let plan = Plan::new(&interests(), &cfg(), &[]);
+    // With profile clauses (from a like and a dislike) and a velocity.
+    let profile = [("speech".to_string(), 0.6), ("agent".to_string(), -0.3)];
+    let plan = Plan::new(&interests(), &cfg(), &[]).with_profile(&profile, &cfg());
+    assert_eq!(
+        plan.clauses
+            .iter()
+            .filter(|c| c.kind == ClauseKind::Profile)
+            .map(|c| c.weight)
+            .collect::<Vec<_>>(),
+        [0.6 * cfg().profile_weight, -0.3 * cfg().profile_weight]
+    );
     let counts = Counts {
         upvotes: 42,
         comments: 2,
         stars: 0,
         has_code: true,
+    };
+    let velocity = crate::velocity::Velocity {
+        per_day: 10.0,
+        delta_24h: 12,
+        since: jiff::Timestamp::UNIX_EPOCH,
     };
     let cases: Vec<Vec<bool>> = vec![
         vec![false; plan.clauses.len()],
@@ -122,7 +137,7 @@ fn parts_sum_to_the_total() {
     ];
     for matched in cases {
         for fresh in [1.0, 0.5, 0.01] {
-            let s = score(&plan, &matched, counts, fresh, &cfg());
+            let s = score(&plan, &matched, counts, fresh, Some(&velocity), &cfg());
             let sum: f32 = s.parts.iter().map(|p| p.points).sum();
             assert!((sum - s.total).abs() < 1e-4, "{s:?}");
             let additive: f32 = s
@@ -139,12 +154,17 @@ fn parts_sum_to_the_total() {
                     "interest",
                     "negative",
                     "follow",
+                    "profile",
                     "momentum",
                     "popularity",
+                    "velocity",
                     "freshness"
                 ]
             );
-            // The collector's formula agrees with the parts.
+            let v = s.part("velocity").map_or(0.0, |p| p.value);
+            assert!((v - cfg().velocity_weight * velocity.log_scaled()).abs() < 1e-6);
+            // The collector's formula agrees with the parts, velocity aside
+            // (it is added to the loaded candidates).
             let clause_sum: f32 = plan
                 .clauses
                 .iter()
@@ -153,7 +173,7 @@ fn parts_sum_to_the_total() {
                 .map(|(c, _)| c.weight)
                 .sum();
             let fast = total(clause_sum, popularity(counts, &cfg()), fresh);
-            assert!((fast - s.total).abs() < 1e-4);
+            assert!((fast + v * fresh - s.total).abs() < 1e-4);
         }
     }
 }
@@ -181,7 +201,7 @@ fn why_line_names_matches_counts_and_rising_topics() {
         has_code: true,
         ..Counts::default()
     };
-    let s = score(&plan, &matched, counts, 1.0, &cfg());
+    let s = score(&plan, &matched, counts, 1.0, None, &cfg());
     assert_eq!(
         why_line(&s, counts),
         "matches \"in-context learning\" (title), \"retrieval\" (abstract) · 42 upvotes · code \
@@ -199,7 +219,7 @@ fn why_line_names_matches_counts_and_rising_topics() {
         ..Counts::default()
     };
     assert_eq!(
-        why_line(&score(&plan, &both, one, 1.0, &cfg()), one),
+        why_line(&score(&plan, &both, one, 1.0, None, &cfg()), one),
         "matches \"retrieval\" (title, abstract) · 1 upvote"
     );
     let none = score(
@@ -207,6 +227,7 @@ fn why_line_names_matches_counts_and_rising_topics() {
         &vec![false; plan.clauses.len()],
         Counts::default(),
         1.0,
+        None,
         &cfg(),
     );
     assert_eq!(

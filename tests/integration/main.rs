@@ -46,3 +46,5 @@ mod r18;
 mod feedback;
 // Issue #19: no lost papers under concurrency, no hang, no leaked secret, no panic.
 mod r19;
+// Feedback in the ranking: velocity, mutes, the profile in top and the digest.
+mod feedback_rank;
