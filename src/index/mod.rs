@@ -12,6 +12,7 @@ pub mod memo;
 pub mod rank;
 pub mod reader;
 pub mod schema;
+pub mod similar;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
