@@ -150,19 +150,79 @@ impl Default for IngestConfig {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchConfig {
-    /// How many results by default. Default 10.
+    /// How many results by default. Default 10, at most [`MAX_LIMIT`].
     pub limit: usize,
-    /// How much a title match outweighs an abstract match in BM25. Default 1.1
-    /// (tuned on the SciFact train split; see the README).
+    /// How much a title occurrence of a query word outweighs one in the
+    /// abstract (BM25F field weight; the abstract's is 1). Default 1.1.
     pub title_boost: f32,
+    /// BM25F term-frequency saturation. Default 1.2.
+    pub k1: f32,
+    /// BM25F length normalisation, 0 (none) to 1 (full). Default 0.75.
+    pub b: f32,
+    /// Whether English stop words (`the`, `of`, `is`, …) are dropped from
+    /// queries searched as words. Default true.
+    pub stop_words: bool,
+    /// Pseudo-relevance feedback (RM3): how many top results expand a query
+    /// searched as words; 0 turns it off. Default 0.
+    pub feedback_docs: usize,
+    /// RM3: how many expansion terms are added. Default 10.
+    pub feedback_terms: usize,
+    /// RM3: the weight of the original query against the expansion terms,
+    /// 0 to 1. Default 0.5.
+    pub feedback_weight: f32,
 }
+
+/// The largest `--limit` (and `search.limit`) any command accepts.
+pub const MAX_LIMIT: usize = 10_000;
 
 impl Default for SearchConfig {
     fn default() -> Self {
         SearchConfig {
             limit: 10,
             title_boost: 1.1,
+            k1: 1.2,
+            b: 0.75,
+            stop_words: true,
+            feedback_docs: 0,
+            feedback_terms: 10,
+            feedback_weight: 0.5,
         }
+    }
+}
+
+impl SearchConfig {
+    /// The scoring part, as the index takes it.
+    pub fn scoring(&self) -> crate::index::Scoring {
+        crate::index::Scoring {
+            k1: self.k1,
+            b: self.b,
+            stop_words: self.stop_words,
+            feedback_docs: self.feedback_docs,
+            feedback_terms: self.feedback_terms,
+            feedback_weight: self.feedback_weight,
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.limit == 0 || self.limit > MAX_LIMIT {
+            return Err(format!("`search.limit` must be 1 to {MAX_LIMIT}"));
+        }
+        if !(self.title_boost.is_finite() && self.title_boost > 0.0) {
+            return Err("`search.title_boost` must be a positive number".into());
+        }
+        if !(self.k1.is_finite() && self.k1 >= 0.0) {
+            return Err("`search.k1` must be a number >= 0".into());
+        }
+        if !(0.0..=1.0).contains(&self.b) {
+            return Err("`search.b` must be between 0 and 1".into());
+        }
+        if self.feedback_docs > 100 || self.feedback_terms > 100 {
+            return Err("`search.feedback_docs` and `search.feedback_terms` must be at most 100".into());
+        }
+        if !(0.0..=1.0).contains(&self.feedback_weight) {
+            return Err("`search.feedback_weight` must be between 0 and 1".into());
+        }
+        Ok(())
     }
 }
 
@@ -670,6 +730,7 @@ impl Config {
             return Err(bad("`fetch.concurrency` must be at least 1".into()));
         }
         self.validate_digest_and_mail().map_err(bad)?;
+        self.search.validate().map_err(bad)?;
         let mut names = std::collections::HashSet::new();
         for s in &self.sources {
             if !names.insert(s.name.as_str()) {

@@ -28,8 +28,35 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
             args.sort
         },
         title_boost: app.config.search.title_boost,
+        scoring: app.config.search.scoring(),
+        explain: args.explain,
         snippets: true,
     };
+    if app.verbose > 0 && !app.quiet && !query.text.trim().is_empty() {
+        let parsed = index.parse(&query.text, query.title_boost, &query.scoring)?;
+        match (&parsed.note, parsed.words.as_ref()) {
+            (Some(note), _) => eprintln!("papertrend: {note}"),
+            (None, Some(w)) => eprintln!(
+                "papertrend: searched as words: {}",
+                w.terms()
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            (None, None) => eprintln!("papertrend: searched as query syntax"),
+        }
+        if let (Some(w), Some(_)) = (parsed.words.as_ref(), parsed.note.as_ref()) {
+            eprintln!(
+                "papertrend: searched as words: {}",
+                w.terms()
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+        }
+    }
     if args.sort == SortBy::Trend {
         // The trend scorer of `top`, restricted to the query's matches.
         let query = SearchQuery {
@@ -61,7 +88,11 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
                 row.score = Some(h.score);
             }
             if args.explain {
-                row.explain = Some(serde_json::json!({ "bm25": h.score }));
+                row.explain = Some(if h.matches.is_empty() {
+                    serde_json::json!({ "bm25": h.score })
+                } else {
+                    serde_json::json!({ "bm25f": h.score, "matches": h.matches })
+                });
             }
             row
         })

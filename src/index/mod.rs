@@ -12,6 +12,7 @@ pub mod memo;
 pub mod rank;
 pub mod reader;
 pub mod schema;
+pub mod score;
 pub mod similar;
 pub mod writer;
 
@@ -23,7 +24,7 @@ use tantivy::tokenizer::TokenStream;
 use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::paper::Paper;
-pub use reader::{Hit, SearchQuery, SortBy};
+pub use reader::{Hit, Scoring, SearchQuery, SortBy};
 pub use schema::Fields;
 pub use writer::{Change, IngestStats, Session};
 
@@ -229,6 +230,22 @@ pub fn analyze(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     while stream.advance() {
         out.push(stream.token().text.clone());
+    }
+    out
+}
+
+/// The terms a query's words become: analysed like titles and abstracts,
+/// without English stop words when `stop_words` is set.
+pub fn query_terms(text: &str, stop_words: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if stop_words {
+        let mut analyzer = schema::english_query();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+    } else {
+        out = analyze(text);
     }
     out
 }
