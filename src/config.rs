@@ -170,6 +170,13 @@ pub struct SearchConfig {
     /// RM3: the weight of the original query against the expansion terms,
     /// 0 to 1. Default 0.5.
     pub feedback_weight: f32,
+    /// Weight of the bonus for words next to each other in the query that
+    /// are near each other in a paper (0 turns it off). Default 0.
+    pub proximity: f32,
+    /// How many words apart counts as near. Default 3.
+    pub proximity_window: u32,
+    /// How many top results the proximity bonus reorders. Default 50.
+    pub proximity_depth: usize,
 }
 
 /// The largest `--limit` (and `search.limit`) any command accepts.
@@ -186,6 +193,9 @@ impl Default for SearchConfig {
             feedback_docs: 0,
             feedback_terms: 10,
             feedback_weight: 0.5,
+            proximity: 0.0,
+            proximity_window: 3,
+            proximity_depth: 50,
         }
     }
 }
@@ -200,6 +210,9 @@ impl SearchConfig {
             feedback_docs: self.feedback_docs,
             feedback_terms: self.feedback_terms,
             feedback_weight: self.feedback_weight,
+            proximity: self.proximity,
+            proximity_window: self.proximity_window,
+            proximity_depth: self.proximity_depth,
         }
     }
 
@@ -218,6 +231,14 @@ impl SearchConfig {
         }
         if self.feedback_docs > 100 || self.feedback_terms > 100 {
             return Err("`search.feedback_docs` and `search.feedback_terms` must be at most 100".into());
+        }
+        if !(self.proximity.is_finite() && self.proximity >= 0.0) {
+            return Err("`search.proximity` must be a number >= 0".into());
+        }
+        if self.proximity_depth > MAX_LIMIT || self.proximity_window > 1000 {
+            return Err(format!(
+                "`search.proximity_depth` must be at most {MAX_LIMIT} and `search.proximity_window` at most 1000"
+            ));
         }
         if !(0.0..=1.0).contains(&self.feedback_weight) {
             return Err("`search.feedback_weight` must be between 0 and 1".into());

@@ -108,6 +108,13 @@ pub struct Scoring {
     pub feedback_terms: usize,
     /// RM3 feedback: the weight of the original query (1: no expansion).
     pub feedback_weight: f32,
+    /// Weight of the bonus for query-adjacent terms found near each other
+    /// (0: off).
+    pub proximity: f32,
+    /// How many positions apart counts as near.
+    pub proximity_window: u32,
+    /// How many top results the proximity bonus reorders.
+    pub proximity_depth: usize,
 }
 
 impl Default for Scoring {
@@ -276,16 +283,31 @@ impl Index {
     /// The BM25F query of `text`'s words.
     pub fn words_query(&self, text: &str, title_boost: f32, scoring: &Scoring) -> Bm25fQuery {
         let mut counts: Vec<QueryTerm> = Vec::new();
+        let mut pairs = Vec::new();
+        let mut last: Option<usize> = None;
         for t in super::query_terms(text, scoring.stop_words) {
-            match counts.iter_mut().find(|q| q.text == t) {
-                Some(q) => q.weight += 1.0,
-                None => counts.push(QueryTerm {
-                    text: t,
-                    weight: 1.0,
-                }),
+            let i = match counts.iter().position(|q| q.text == t) {
+                Some(i) => {
+                    counts[i].weight += 1.0;
+                    i
+                }
+                None => {
+                    counts.push(QueryTerm {
+                        text: t,
+                        weight: 1.0,
+                    });
+                    counts.len() - 1
+                }
+            };
+            if let Some(l) = last
+                && l != i
+                && !pairs.contains(&(l, i))
+            {
+                pairs.push((l, i));
             }
+            last = Some(i);
         }
-        self.bm25f(counts, title_boost, scoring)
+        self.bm25f(counts, title_boost, scoring).with_pairs(pairs)
     }
 
     fn bm25f(&self, terms: Vec<QueryTerm>, title_boost: f32, scoring: &Scoring) -> Bm25fQuery {
@@ -358,7 +380,7 @@ impl Index {
             && q.scoring.feedback_weight < 1.0
         {
             let expanded = self.feedback(&searcher, q, w)?;
-            words = Some(expanded);
+            words = Some(expanded.with_pairs(w.pairs().to_vec()));
         }
         let text_query: Option<Box<dyn Query>> = match (&words, parsed) {
             (Some(w), _) => Some(Box::new(w.clone())),
@@ -376,6 +398,15 @@ impl Index {
             (None, false) => Box::new(BooleanQuery::new(clauses)),
         };
         let limit = q.limit.max(1);
+        // The proximity bonus reorders the top `proximity_depth`.
+        let rerank = q.sort == SortBy::Relevance
+            && q.scoring.proximity > 0.0
+            && words.as_ref().is_some_and(|w| !w.pairs().is_empty());
+        let depth = if rerank {
+            limit.max(q.scoring.proximity_depth)
+        } else {
+            limit
+        };
         let engine = |e: tantivy::TantivyError| self.engine_err(&e);
         let addresses: Vec<(f32, DocAddress)> = match q.sort {
             SortBy::Date => searcher
@@ -389,8 +420,33 @@ impl Index {
                 .map(|(d, a)| (d.map_or(0.0, |d| d.into_timestamp_secs() as f32), a))
                 .collect(),
             _ => searcher
-                .search(&query, &TopDocs::with_limit(limit).order_by_score())
+                .search(&query, &TopDocs::with_limit(depth).order_by_score())
                 .map_err(engine)?,
+        };
+        let addresses = match &words {
+            Some(w) if rerank => {
+                let docs: Vec<DocAddress> = addresses.iter().map(|(_, a)| *a).collect();
+                let bonus = super::score::proximity(
+                    w,
+                    &searcher,
+                    &docs,
+                    q.scoring.proximity_window,
+                    q.scoring.proximity,
+                )
+                .map_err(engine)?;
+                let mut scored: Vec<(f32, DocAddress)> = addresses
+                    .iter()
+                    .zip(bonus)
+                    .map(|((s, a), b)| (s + b, *a))
+                    .collect();
+                scored.sort_by(|x, y| {
+                    y.0.total_cmp(&x.0)
+                        .then_with(|| (x.1.segment_ord, x.1.doc_id).cmp(&(y.1.segment_ord, y.1.doc_id)))
+                });
+                scored.truncate(limit);
+                scored
+            }
+            _ => addresses,
         };
         let generator = match &text_query {
             Some(t) if q.snippets => {

@@ -53,6 +53,8 @@ pub struct Bm25fQuery {
     terms: Vec<QueryTerm>,
     fields: Vec<(Field, f32)>,
     params: Bm25fParams,
+    /// Pairs of terms adjacent in the query text (indices into `terms`).
+    pairs: Vec<(usize, usize)>,
 }
 
 impl Bm25fQuery {
@@ -63,7 +65,23 @@ impl Bm25fQuery {
             terms,
             fields: fields.iter().copied().filter(|(_, w)| *w > 0.0).collect(),
             params,
+            pairs: Vec::new(),
         }
+    }
+
+    /// The same query with `pairs` of adjacent terms for [`proximity`].
+    #[must_use]
+    pub fn with_pairs(mut self, pairs: Vec<(usize, usize)>) -> Self {
+        self.pairs = pairs
+            .into_iter()
+            .filter(|(a, b)| a != b && *a < self.terms.len() && *b < self.terms.len())
+            .collect();
+        self
+    }
+
+    /// Pairs of terms adjacent in the query text.
+    pub fn pairs(&self) -> &[(usize, usize)] {
+        &self.pairs
     }
 
     /// The query's terms.
@@ -405,4 +423,93 @@ pub fn explain(
             score,
         })
         .collect())
+}
+
+/// Proximity bonuses for `hits` (sorted by address or not): for each pair of
+/// terms adjacent in the query, how often they occur within `window`
+/// positions of each other in a field (weighted like the field), saturated
+/// like a term (`pf / (k1 + pf)`), times `weight` and the smaller of the two
+/// terms' highest scores. Reads positions only for these documents.
+///
+/// # Errors
+/// On an index failure.
+pub fn proximity(
+    query: &Bm25fQuery,
+    searcher: &tantivy::Searcher,
+    hits: &[tantivy::DocAddress],
+    window: u32,
+    weight: f32,
+) -> tantivy::Result<Vec<f32>> {
+    let mut out = vec![0.0f32; hits.len()];
+    if query.pairs.is_empty() || weight <= 0.0 || hits.is_empty() {
+        return Ok(out);
+    }
+    let w = query.bm25f_weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_by_key(|&i| (hits[i].segment_ord, hits[i].doc_id));
+    // pf per hit and pair.
+    let mut pf = vec![vec![0.0f32; query.pairs.len()]; hits.len()];
+    let mut used = vec![false; query.terms.len()];
+    for &(a, b) in &query.pairs {
+        used[a] = true;
+        used[b] = true;
+    }
+    let mut start = 0;
+    while start < order.len() {
+        let seg = hits[order[start]].segment_ord;
+        let end = order[start..]
+            .iter()
+            .position(|&i| hits[i].segment_ord != seg)
+            .map_or(order.len(), |n| start + n);
+        let reader = searcher.segment_reader(seg);
+        for &(field, fw) in &query.fields {
+            let inverted = reader.inverted_index(field)?;
+            // Positions of each used term, per hit of this segment.
+            let mut positions: Vec<Vec<Vec<u32>>> = vec![Vec::new(); query.terms.len()];
+            for (t, qt) in query.terms.iter().enumerate() {
+                if !used[t] {
+                    continue;
+                }
+                let term = Term::from_field_text(field, &qt.text);
+                let mut per_hit = vec![Vec::new(); end - start];
+                if let Some(mut postings) =
+                    inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?
+                {
+                    for (k, &i) in order[start..end].iter().enumerate() {
+                        let doc = hits[i].doc_id;
+                        if postings.doc() < doc {
+                            postings.seek(doc);
+                        }
+                        if postings.doc() == doc {
+                            postings.positions(&mut per_hit[k]);
+                        }
+                    }
+                }
+                positions[t] = per_hit;
+            }
+            for (k, &i) in order[start..end].iter().enumerate() {
+                for (p, &(a, b)) in query.pairs.iter().enumerate() {
+                    let (Some(pa), Some(pb)) = (positions[a].get(k), positions[b].get(k)) else {
+                        continue;
+                    };
+                    let near = pa
+                        .iter()
+                        .filter(|&&x| pb.iter().any(|&y| x.abs_diff(y) <= window))
+                        .count();
+                    pf[i][p] += fw * near as f32;
+                }
+            }
+        }
+        start = end;
+    }
+    let k1 = w.k1;
+    for (i, row) in pf.iter().enumerate() {
+        out[i] = row
+            .iter()
+            .zip(&query.pairs)
+            .filter(|(f, _)| **f > 0.0)
+            .map(|(f, &(a, b))| weight * w.weights[a].min(w.weights[b]) * f / (k1 + f))
+            .sum();
+    }
+    Ok(out)
 }
