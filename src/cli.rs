@@ -174,8 +174,8 @@ pub struct SearchArgs {
     /// The query: words, "quoted phrases", title:word, -excluded, AND/OR.
     #[arg(value_name = "QUERY", required = true, num_args = 1..)]
     pub query: Vec<String>,
-    /// How many results (default from config, 10).
-    #[arg(short = 'n', long, value_name = "N")]
+    /// How many results, 1 to 10000 (default from config, 10).
+    #[arg(short = 'n', long, value_name = "N", value_parser = limit_parser())]
     pub limit: Option<usize>,
     /// Only papers dated since then: 7d, 12h, 2026-11-01.
     #[arg(long, value_name = "WHEN")]
@@ -209,8 +209,8 @@ pub struct TopArgs {
     /// Only papers dated since then: 7d, 12h, 2026-11-01 (default `rank.window`).
     #[arg(long, value_name = "WHEN")]
     pub since: Option<TimeBound>,
-    /// How many papers (default from config, `search.limit`).
-    #[arg(short = 'n', long, value_name = "N")]
+    /// How many papers, 1 to 10000 (default from config, `search.limit`).
+    #[arg(short = 'n', long, value_name = "N", value_parser = limit_parser())]
     pub limit: Option<usize>,
     /// Show each part of the score, the matched terms and where they matched.
     #[arg(long)]
@@ -229,8 +229,8 @@ pub struct TrendsArgs {
     /// The baseline window before it: 8w (default `trends.baseline`).
     #[arg(long, value_name = "SPAN", value_parser = parse_span)]
     pub baseline: Option<Span>,
-    /// How many topics (default `trends.limit`).
-    #[arg(short = 'n', long, value_name = "N")]
+    /// How many topics, 1 to 10000 (default `trends.limit`).
+    #[arg(short = 'n', long, value_name = "N", value_parser = limit_parser())]
     pub limit: Option<usize>,
     /// Print JSON.
     #[arg(long)]
@@ -243,8 +243,8 @@ pub struct SimilarArgs {
     /// The paper: arxiv:2401.01234, 2401.01234, or any id from search.
     #[arg(value_name = "ID")]
     pub id: String,
-    /// How many papers (default from config, `search.limit`).
-    #[arg(short = 'n', long, value_name = "N")]
+    /// How many papers, 1 to 10000 (default from config, `search.limit`).
+    #[arg(short = 'n', long, value_name = "N", value_parser = limit_parser())]
     pub limit: Option<usize>,
     /// Output format.
     #[command(flatten)]
@@ -452,4 +452,10 @@ mod tests {
         );
         assert_eq!(cli.verbose, 2);
     }
+}
+
+/// The parser of every `--limit`: 1 to [`crate::config::MAX_LIMIT`] (a
+/// larger number would only allocate result buffers that size).
+fn limit_parser() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(1..=crate::config::MAX_LIMIT as u64)
 }

@@ -34,27 +34,18 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
     };
     if app.verbose > 0 && !app.quiet && !query.text.trim().is_empty() {
         let parsed = index.parse(&query.text, query.title_boost, &query.scoring)?;
-        match (&parsed.note, parsed.words.as_ref()) {
-            (Some(note), _) => eprintln!("papertrend: {note}"),
-            (None, Some(w)) => eprintln!(
-                "papertrend: searched as words: {}",
-                w.terms()
-                    .iter()
-                    .map(|t| t.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-            (None, None) => eprintln!("papertrend: searched as query syntax"),
+        if let Some(note) = &parsed.note {
+            eprintln!("papertrend: {}", crate::output::sanitize_line(note));
         }
-        if let (Some(w), Some(_)) = (parsed.words.as_ref(), parsed.note.as_ref()) {
-            eprintln!(
-                "papertrend: searched as words: {}",
-                w.terms()
-                    .iter()
-                    .map(|t| t.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            );
+        match &parsed.words {
+            Some(w) => {
+                let terms: Vec<&str> = w.terms().iter().map(|t| t.text.as_str()).collect();
+                eprintln!(
+                    "papertrend: searched as words: {}",
+                    crate::output::sanitize_line(&terms.join(" "))
+                );
+            }
+            None => eprintln!("papertrend: searched as query syntax"),
         }
     }
     if args.sort == SortBy::Trend {

@@ -14,7 +14,14 @@ use crate::output::Row;
 pub fn run(app: &App, args: &SimilarArgs) -> Result<Outcome> {
     let index = app.open_index()?;
     let limit = args.limit.unwrap_or(app.config.search.limit);
-    let (_, similar) = crate::index::similar::similar(&index, &args.id, limit)?;
+    let search = &app.config.search;
+    let (_, similar) = crate::index::similar::similar(
+        &index,
+        &args.id,
+        limit,
+        search.title_boost,
+        &search.scoring(),
+    )?;
     let rows: Vec<Row<'_>> = similar
         .iter()
         .map(|s| {

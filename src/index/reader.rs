@@ -156,7 +156,8 @@ fn is_field_prefix(word: &str) -> bool {
 }
 
 /// Whether `text` holds unmistakable query syntax: a double quote, a word
-/// starting with `+` or `-` (followed by a word, quote or parenthesis),
+/// starting with `+` or `-` followed by a letter, quote or parenthesis (not
+/// a number: `+1 nucleosomes` is text),
 /// `field:` for a field that exists, or a standalone `AND`/`OR`.
 pub fn has_syntax(text: &str) -> bool {
     text.contains('"')
@@ -165,7 +166,7 @@ pub fn has_syntax(text: &str) -> bool {
             let lead = chars.next();
             let next = chars.next();
             (matches!(lead, Some('+' | '-'))
-                && next.is_some_and(|c| c.is_alphanumeric() || c == '"' || c == '('))
+                && next.is_some_and(|c| c.is_alphabetic() || c == '"' || c == '('))
                 || w == "AND"
                 || w == "OR"
                 || is_field_prefix(w)
@@ -204,8 +205,7 @@ fn plain_outside_quotes(text: &str) -> String {
                 word.clear();
                 continue;
             }
-            ':' if !quoted && !QUERY_FIELDS.contains(&word.trim_start_matches(['+', '-', '(']))
-                => {
+            ':' if !quoted && !QUERY_FIELDS.contains(&word.trim_start_matches(['+', '-', '('])) => {
                 out.push(' ');
                 word.clear();
                 continue;
@@ -285,7 +285,12 @@ impl Index {
         let mut counts: Vec<QueryTerm> = Vec::new();
         let mut pairs = Vec::new();
         let mut last: Option<usize> = None;
-        for t in super::query_terms(text, scoring.stop_words) {
+        // A query of nothing but stop words ("the who") keeps them.
+        let mut words = super::query_terms(text, scoring.stop_words);
+        if words.is_empty() && scoring.stop_words {
+            words = super::query_terms(text, false);
+        }
+        for t in words {
             let i = match counts.iter().position(|q| q.text == t) {
                 Some(i) => {
                     counts[i].weight += 1.0;
@@ -307,10 +312,17 @@ impl Index {
             }
             last = Some(i);
         }
-        self.bm25f(counts, title_boost, scoring).with_pairs(pairs)
+        self.bm25f_query(counts, title_boost, scoring)
+            .with_pairs(pairs)
     }
 
-    fn bm25f(&self, terms: Vec<QueryTerm>, title_boost: f32, scoring: &Scoring) -> Bm25fQuery {
+    /// A BM25F query for `terms` over title, abstract and keywords.
+    pub fn bm25f_query(
+        &self,
+        terms: Vec<QueryTerm>,
+        title_boost: f32,
+        scoring: &Scoring,
+    ) -> Bm25fQuery {
         let f = self.fields;
         Bm25fQuery::new(
             terms,
@@ -440,8 +452,9 @@ impl Index {
                     .map(|((s, a), b)| (s + b, *a))
                     .collect();
                 scored.sort_by(|x, y| {
-                    y.0.total_cmp(&x.0)
-                        .then_with(|| (x.1.segment_ord, x.1.doc_id).cmp(&(y.1.segment_ord, y.1.doc_id)))
+                    y.0.total_cmp(&x.0).then_with(|| {
+                        (x.1.segment_ord, x.1.doc_id).cmp(&(y.1.segment_ord, y.1.doc_id))
+                    })
                 });
                 scored.truncate(limit);
                 scored
@@ -520,10 +533,8 @@ impl Index {
         let mut model: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
         for (score, address) in &top {
             let paper = self.load(searcher, *address)?;
-            let terms = super::query_terms(
-                &format!("{}\n{}", paper.title, paper.abstract_text),
-                true,
-            );
+            let terms =
+                super::query_terms(&format!("{}\n{}", paper.title, paper.abstract_text), true);
             let len = terms.len().max(1) as f32;
             let share = score.max(0.0) / total;
             for t in terms {
@@ -558,7 +569,7 @@ impl Index {
                 None => terms.push(QueryTerm { text, weight: add }),
             }
         }
-        Ok(self.bm25f(terms, q.title_boost, &q.scoring))
+        Ok(self.bm25f_query(terms, q.title_boost, &q.scoring))
     }
 
     /// The schema name of `field` (`title`, `abstract`, …).

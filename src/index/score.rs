@@ -193,7 +193,8 @@ impl Bm25fWeight {
             let fieldnorms = reader.get_fieldnorms_reader(*field)?;
             for (i, text) in self.terms.iter().enumerate() {
                 let term = Term::from_field_text(*field, text);
-                if let Some(postings) = inverted.read_postings(&term, IndexRecordOption::WithFreqs)?
+                if let Some(postings) =
+                    inverted.read_postings(&term, IndexRecordOption::WithFreqs)?
                 {
                     posts.push(Posting {
                         postings,
@@ -418,7 +419,11 @@ pub fn explain(
         .into_iter()
         .map(|(term, post, tf, score)| TermMatch {
             term: w.terms[term].clone(),
-            field: s.posts.get(post).map(|p| field_name(p.field)).unwrap_or_default(),
+            field: s
+                .posts
+                .get(post)
+                .map(|p| field_name(p.field))
+                .unwrap_or_default(),
             tf,
             score,
         })

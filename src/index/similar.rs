@@ -1,22 +1,19 @@
 //! "More like this": papers similar to one paper.
 //!
 //! tantivy's `MoreLikeThisQuery` is not used (0.27 panics on indexes with
-//! unmerged deletes); [`similar`] builds its own `BooleanQuery` from the
-//! paper's terms. No code path here can panic on user data.
+//! unmerged deletes); [`similar`] builds a BM25F query (the scoring of
+//! `search`) from the paper's terms. No code path here can panic on user data.
 
 use std::collections::HashMap;
 
 use tantivy::Term;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
 
-use super::{Index, IndexError};
+use super::score::QueryTerm;
+use super::{Index, IndexError, Scoring};
 use crate::error::Error;
 use crate::paper::Paper;
 use crate::trends;
-
-type BoxQuery = Box<dyn Query>;
 
 fn engine(index: &Index) -> impl Fn(tantivy::TantivyError) -> IndexError + '_ {
     move |e| index.engine_err(&e)
@@ -27,17 +24,24 @@ fn engine(index: &Index) -> impl Fn(tantivy::TantivyError) -> IndexError + '_ {
 pub struct Similar {
     /// The paper.
     pub paper: Paper,
-    /// BM25 score of the term query.
+    /// BM25F score of the term query.
     pub score: f32,
 }
 
-/// Papers like `id`: a `BooleanQuery` of the paper's most distinctive stemmed
-/// terms (tf × idf over title and abstract, at most 25, each appearing in
-/// at least one other paper), BM25-scored, the paper itself excluded.
+/// Papers like `id`: the paper's most distinctive stemmed terms (tf × idf
+/// over title and abstract, at most 25, each appearing in at least one other
+/// paper) as a BM25F query scored like `search` (`scoring`, `title_boost`),
+/// the paper itself left out.
 ///
 /// # Errors
 /// [`Error::Usage`] when no paper has that id; an index failure.
-pub fn similar(index: &Index, id: &str, limit: usize) -> Result<(Paper, Vec<Similar>), Error> {
+pub fn similar(
+    index: &Index,
+    id: &str,
+    limit: usize,
+    title_boost: f32,
+    scoring: &Scoring,
+) -> Result<(Paper, Vec<Similar>), Error> {
     let Some(paper) = index.get(id)? else {
         return Err(Error::Usage(format!(
             "no paper with id {:?} in the index",
@@ -73,38 +77,28 @@ pub fn similar(index: &Index, id: &str, limit: usize) -> Result<(Paper, Vec<Simi
     }
     weighted.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     weighted.truncate(25);
-    let mut clauses: Vec<(Occur, BoxQuery)> = Vec::new();
-    for (t, _) in &weighted {
-        for field in [f.title, f.abstract_text] {
-            clauses.push((
-                Occur::Should,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, t),
-                    IndexRecordOption::WithFreqs,
-                )),
-            ));
-        }
-    }
-    if clauses.is_empty() {
+    if weighted.is_empty() {
         return Ok((paper, Vec::new()));
     }
-    clauses.push((
-        Occur::MustNot,
-        Box::new(TermQuery::new(
-            Term::from_field_text(f.id, &paper.id),
-            IndexRecordOption::Basic,
-        )),
-    ));
-    let query = BooleanQuery::new(clauses);
+    let terms = weighted
+        .into_iter()
+        .map(|(text, _)| QueryTerm { text, weight: 1.0 })
+        .collect();
+    let query = index.bm25f_query(terms, title_boost, scoring);
+    // One more than asked, to drop the paper itself and keep top-k pruning
+    // (a `MustNot` clause would score every match).
     let top = searcher
-        .search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())
+        .search(
+            &query,
+            &TopDocs::with_limit(limit.max(1).saturating_add(1)).order_by_score(),
+        )
         .map_err(engine(index))?;
     let mut out = Vec::with_capacity(top.len());
     for (score, a) in top {
-        out.push(Similar {
-            paper: index.load(&searcher, a)?,
-            score,
-        });
+        let p = index.load(&searcher, a)?;
+        if p.id != paper.id && out.len() < limit.max(1) {
+            out.push(Similar { paper: p, score });
+        }
     }
     Ok((paper, out))
 }
