@@ -43,7 +43,7 @@ pub struct Bm25fParams {
 pub struct QueryTerm {
     /// The stemmed term.
     pub text: String,
-    /// Its weight in the query (1 per occurrence; feedback terms less).
+    /// Its weight in the query (1 for a typed word; feedback terms less).
     pub weight: f32,
 }
 
