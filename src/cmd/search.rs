@@ -82,7 +82,11 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
                 row.explain = Some(if h.matches.is_empty() {
                     serde_json::json!({ "bm25": h.score })
                 } else {
-                    serde_json::json!({ "bm25f": h.score, "matches": h.matches })
+                    serde_json::json!({
+                        "bm25f": h.score,
+                        "matches": h.matches,
+                        "parts": parts(&h.matches),
+                    })
                 });
             }
             row
@@ -96,4 +100,26 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
         );
     }
     Ok(Outcome::new(exit::OK))
+}
+
+/// The matches of one hit as `parts` (one per query term, its fields as the
+/// detail lines), the shape the table output prints under a result.
+fn parts(matches: &[crate::index::score::TermMatch]) -> Vec<serde_json::Value> {
+    let mut terms: Vec<&str> = Vec::new();
+    for m in matches {
+        if !terms.contains(&m.term.as_str()) {
+            terms.push(&m.term);
+        }
+    }
+    terms
+        .into_iter()
+        .map(|t| {
+            let of_term = matches.iter().filter(|m| m.term == t);
+            let points: f32 = of_term.clone().map(|m| m.score).sum();
+            let detail: Vec<String> = of_term
+                .map(|m| format!("{} ×{} {:+.3}", m.field, m.tf, m.score))
+                .collect();
+            serde_json::json!({ "name": t, "points": points, "detail": detail })
+        })
+        .collect()
 }

@@ -651,3 +651,53 @@ fn tokens(mut analyzer: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<Str
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{depth, has_syntax, plain_outside_quotes};
+
+    #[test]
+    fn only_unmistakable_syntax_is_syntax() {
+        for text in [
+            "\"in-context learning\"",
+            "+transformer",
+            "bert -survey",
+            "-(a b)",
+            "title:bert",
+            "abstract:x",
+            "a AND b",
+            "a OR b",
+        ] {
+            assert!(has_syntax(text), "{text:?}");
+        }
+        for text in [
+            "The minor G allele of FOXO3 is related to Crohn's Disease.",
+            "Pyridostatin destabilizes the G - quadruplex",
+            "proteins : UreD/UreH",
+            "alpha (+)- thalassemia",
+            "by stabilizing +1 nucleosomes",
+            "nosuchfield:x",
+            "host animals' neurons",
+            "a and b or c",
+        ] {
+            assert!(!has_syntax(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn depth_ignores_quoted_parentheses() {
+        assert_eq!(depth("a (b (c)) d"), 2);
+        assert_eq!(depth("\"((((\" x"), 0);
+        assert_eq!(depth(")))("), 1);
+        assert_eq!(depth(&"(".repeat(10_000)), 10_000);
+    }
+
+    #[test]
+    fn non_syntax_colons_and_apostrophes_become_spaces() {
+        assert_eq!(
+            plain_outside_quotes("title:x note: \"a:b's\" Crohn's"),
+            "title:x note  \"a:b's\" Crohn s"
+        );
+        assert_eq!(plain_outside_quotes("+abstract:(x)"), "+abstract:(x)");
+    }
+}
