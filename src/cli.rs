@@ -399,6 +399,12 @@ pub fn parse_span(s: &str) -> Result<Span, String> {
     s.parse()
 }
 
+/// The parser of every `--limit`: 1 to [`crate::config::MAX_LIMIT`] (a
+/// larger number would only allocate result buffers that size).
+fn limit_parser() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(1..=crate::config::MAX_LIMIT as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,10 +458,4 @@ mod tests {
         );
         assert_eq!(cli.verbose, 2);
     }
-}
-
-/// The parser of every `--limit`: 1 to [`crate::config::MAX_LIMIT`] (a
-/// larger number would only allocate result buffers that size).
-fn limit_parser() -> clap::builder::RangedU64ValueParser<usize> {
-    clap::builder::RangedU64ValueParser::<usize>::new().range(1..=crate::config::MAX_LIMIT as u64)
 }
