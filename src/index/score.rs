@@ -518,3 +518,93 @@ pub fn proximity(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::BufRead;
+
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{EnableScoring, Query};
+
+    use crate::index::{Index, Scoring};
+    use crate::paper::Paper;
+
+    /// The SciFact sample fixture in a temporary index.
+    fn sample() -> (tempfile::TempDir, Index) {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open(dir.path(), true).unwrap();
+        let now = "2026-01-01T00:00:00Z".parse().unwrap();
+        let mut session = index.session(64, 100_000, now).unwrap();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/scifact/corpus-sample.jsonl"
+        );
+        let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
+        for line in file.lines() {
+            let paper: Paper = serde_json::from_str(&line.unwrap()).unwrap();
+            session.upsert(paper).unwrap();
+        }
+        session.finish().unwrap();
+        (dir, index)
+    }
+
+    #[test]
+    fn maxscore_top_k_equals_scoring_every_match() {
+        let (_dir, index) = sample();
+        let searcher = index.searcher();
+        for text in [
+            "urease gene cluster",
+            "severe anemia in homozygous alpha thalassemia trait subjects",
+            "cells",
+            "protein supply of amino acids via macropinocytosis in cancer cells",
+        ] {
+            let q = index.words_query(text, 2.5, &Scoring::default());
+            let top = searcher
+                .search(&q, &TopDocs::with_limit(5).order_by_score())
+                .unwrap();
+            let weight = q
+                .weight(EnableScoring::enabled_from_searcher(&searcher))
+                .unwrap();
+            let mut all = Vec::new();
+            for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+                weight
+                    .for_each(reader, &mut |doc, score| all.push((score, ord, doc)))
+                    .unwrap();
+            }
+            all.sort_by(|a, b| b.0.total_cmp(&a.0));
+            assert!(all.len() > 5, "{text}: {}", all.len());
+            let want: Vec<f32> = all.iter().take(5).map(|a| a.0).collect();
+            let got: Vec<f32> = top.iter().map(|t| t.0).collect();
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_word_in_title_and_abstract_saturates_once() {
+        let (_dir, index) = sample();
+        let searcher = index.searcher();
+        let q = index.words_query("urease", 2.5, &Scoring::default());
+        let top = searcher
+            .search(&q, &TopDocs::with_limit(1).order_by_score())
+            .unwrap();
+        let (score, address) = top[0];
+        let parts = super::explain(&q, &searcher, address, |f| format!("{f:?}")).unwrap();
+        // Matched in two fields, one term: its parts add up to the score,
+        // which stays below the term's bound idf · (k1 + 1).
+        assert!(parts.len() >= 2, "{parts:?}");
+        let sum: f32 = parts.iter().map(|p| p.score).sum();
+        assert!((sum - score).abs() < 1e-4 * score, "{sum} vs {score}");
+        let n = searcher.num_docs();
+        let f = index.fields();
+        let df = [f.title, f.abstract_text]
+            .iter()
+            .map(|&field| {
+                searcher
+                    .doc_freq(&tantivy::Term::from_field_text(field, "ureas"))
+                    .unwrap()
+            })
+            .max()
+            .unwrap();
+        assert!(score < super::idf(df, n) * 2.2, "{score}");
+    }
+}
