@@ -163,6 +163,7 @@ fn settings(spec: &str) -> Result<SearchConfig, Box<dyn std::error::Error>> {
             "feedback_docs" => c.feedback_docs = v.parse()?,
             "feedback_terms" => c.feedback_terms = v.parse()?,
             "feedback_weight" => c.feedback_weight = v.parse()?,
+            "candidates" => c.candidates = v.parse()?,
             "proximity" => c.proximity = v.parse()?,
             "proximity_window" => c.proximity_window = v.parse()?,
             "proximity_depth" => c.proximity_depth = v.parse()?,

@@ -115,6 +115,9 @@ pub struct Scoring {
     pub proximity_window: u32,
     /// How many top results the proximity bonus reorders.
     pub proximity_depth: usize,
+    /// 0: BM25F ranks every match (MaxScore). N > 0: the top N by a BM25
+    /// per field, summed (block-max WAND, faster), are reranked by BM25F.
+    pub candidates: usize,
 }
 
 impl Default for Scoring {
@@ -413,10 +416,26 @@ impl Index {
         let rerank = q.sort == SortBy::Relevance
             && q.scoring.proximity > 0.0
             && words.as_ref().is_some_and(|w| !w.pairs().is_empty());
-        let depth = if rerank {
-            limit.max(q.scoring.proximity_depth)
-        } else {
-            limit
+        let rescore = q.sort == SortBy::Relevance && q.scoring.candidates > 0 && words.is_some();
+        let mut depth = limit;
+        if rerank {
+            depth = depth.max(q.scoring.proximity_depth);
+        }
+        if rescore {
+            depth = depth.max(q.scoring.candidates);
+        }
+        // With candidates, the first pass runs the cheap stand-in.
+        let query: Box<dyn Query> = match &words {
+            Some(w) if rescore => {
+                let mut clauses = self.filter_clauses(q);
+                if clauses.is_empty() {
+                    Box::new(w.candidates())
+                } else {
+                    clauses.push((Occur::Must, Box::new(w.candidates())));
+                    Box::new(BooleanQuery::new(clauses))
+                }
+            }
+            _ => query,
         };
         let engine = |e: tantivy::TantivyError| self.engine_err(&e);
         let addresses: Vec<(f32, DocAddress)> = match q.sort {
@@ -435,6 +454,19 @@ impl Index {
                 .map_err(engine)?,
         };
         let addresses = match &words {
+            Some(w) if rescore => {
+                let docs: Vec<DocAddress> = addresses.iter().map(|(_, a)| *a).collect();
+                let scores = super::score::rescore(w, &searcher, &docs).map_err(engine)?;
+                let mut scored: Vec<(f32, DocAddress)> = scores.into_iter().zip(docs).collect();
+                sort_hits(&mut scored);
+                if !rerank {
+                    scored.truncate(limit);
+                }
+                scored
+            }
+            _ => addresses,
+        };
+        let addresses = match &words {
             Some(w) if rerank => {
                 let docs: Vec<DocAddress> = addresses.iter().map(|(_, a)| *a).collect();
                 let bonus = super::score::proximity(
@@ -450,11 +482,7 @@ impl Index {
                     .zip(bonus)
                     .map(|((s, a), b)| (s + b, *a))
                     .collect();
-                scored.sort_by(|x, y| {
-                    y.0.total_cmp(&x.0).then_with(|| {
-                        (x.1.segment_ord, x.1.doc_id).cmp(&(y.1.segment_ord, y.1.doc_id))
-                    })
-                });
+                sort_hits(&mut scored);
                 scored.truncate(limit);
                 scored
             }
@@ -640,6 +668,14 @@ impl Index {
     ) -> Result<Vec<Paper>, IndexError> {
         addresses.iter().map(|a| self.load(searcher, *a)).collect()
     }
+}
+
+/// Best score first; ties in index order.
+fn sort_hits(hits: &mut [(f32, DocAddress)]) {
+    hits.sort_by(|x, y| {
+        y.0.total_cmp(&x.0)
+            .then_with(|| (x.1.segment_ord, x.1.doc_id).cmp(&(y.1.segment_ord, y.1.doc_id)))
+    });
 }
 
 fn tokens(mut analyzer: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {

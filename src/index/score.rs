@@ -26,6 +26,7 @@ use std::sync::Arc;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
@@ -428,6 +429,66 @@ pub fn explain(
             score,
         })
         .collect())
+}
+
+impl Bm25fQuery {
+    /// A cheap stand-in for this query: a BM25 per term and field, summed,
+    /// with the fields' weights (capped at 1) as boosts. tantivy scores it
+    /// with block-max WAND; its top results are candidates for [`rescore`].
+    /// The cap keeps a title match from crowding out abstract matches: on
+    /// the SciFact train split the top 100 of the capped stand-in hold
+    /// BM25F's top 10 (same nDCG@10), uncapped they lose 0.0025.
+    pub fn candidates(&self) -> tantivy::query::BooleanQuery {
+        let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = Vec::new();
+        for t in &self.terms {
+            for &(field, w) in &self.fields {
+                let term = tantivy::query::TermQuery::new(
+                    Term::from_field_text(field, &t.text),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    tantivy::query::Occur::Should,
+                    Box::new(tantivy::query::BoostQuery::new(
+                        Box::new(term),
+                        w.min(1.0) * t.weight.max(0.0),
+                    )),
+                ));
+            }
+        }
+        tantivy::query::BooleanQuery::new(clauses)
+    }
+}
+
+/// The BM25F scores of `docs` (any order) for `query`.
+///
+/// # Errors
+/// On an index failure.
+pub fn rescore(
+    query: &Bm25fQuery,
+    searcher: &tantivy::Searcher,
+    docs: &[tantivy::DocAddress],
+) -> tantivy::Result<Vec<f32>> {
+    let w = query.bm25f_weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by_key(|&i| (docs[i].segment_ord, docs[i].doc_id));
+    let mut out = vec![0.0f32; docs.len()];
+    let mut current: Option<(u32, Bm25fScorer)> = None;
+    for i in order {
+        let d = docs[i];
+        if current
+            .as_ref()
+            .is_none_or(|(seg, _)| *seg != d.segment_ord)
+        {
+            let reader = searcher.segment_reader(d.segment_ord);
+            current = Some((d.segment_ord, w.segment_scorer(reader)?));
+        }
+        if let Some((_, s)) = current.as_mut()
+            && s.seek(d.doc_id) == d.doc_id
+        {
+            out[i] = s.score_at(d.doc_id);
+        }
+    }
+    Ok(out)
 }
 
 /// Proximity bonuses for `hits` (sorted by address or not): for each pair of
