@@ -87,8 +87,8 @@ impl IndexError {
                     .into(),
             ),
             IndexError::Query { .. } => Some(
-                "quote phrases (\"in-context learning\"); fields: title:, abstract:, authors:; \
-                 escape special characters with \\"
+                "parentheses only group query syntax; text that is not syntax is searched \
+                 as its words, so they can be left out"
                     .into(),
             ),
             IndexError::Engine { .. } => None,
