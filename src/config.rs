@@ -178,9 +178,9 @@ pub struct SearchConfig {
     pub proximity_window: u32,
     /// How many top results the proximity bonus reorders. Default 50.
     pub proximity_depth: usize,
-    /// 0: BM25F ranks every match. N > 0: the top N by a BM25 per field,
-    /// summed (tantivy's block-max WAND, faster on large indexes), are
-    /// reranked by BM25F. Default 0.
+    /// How many candidates BM25F reranks: the top N (at least `--limit`) by
+    /// a BM25 per field, summed (tantivy's block-max WAND, fast on large
+    /// indexes). 0: BM25F ranks every match (exact, slower). Default 30.
     pub candidates: usize,
 }
 
@@ -201,7 +201,7 @@ impl Default for SearchConfig {
             proximity: 0.0,
             proximity_window: 3,
             proximity_depth: 50,
-            candidates: 0,
+            candidates: 30,
         }
     }
 }

@@ -115,8 +115,9 @@ pub struct Scoring {
     pub proximity_window: u32,
     /// How many top results the proximity bonus reorders.
     pub proximity_depth: usize,
-    /// 0: BM25F ranks every match (MaxScore). N > 0: the top N by a BM25
-    /// per field, summed (block-max WAND, faster), are reranked by BM25F.
+    /// N > 0: the top N (at least the limit) by a BM25 per field, summed
+    /// (block-max WAND, fast), are reranked by BM25F. 0: BM25F ranks every
+    /// match (MaxScore; exact, slower on large indexes).
     pub candidates: usize,
 }
 
