@@ -12,7 +12,11 @@
 //! union is not known without a scan; a term of a title is nearly always in
 //! its abstract too).
 //!
-//! Top-k collection skips documents with MaxScore: terms are ordered by
+//! Search runs it in one of two ways (`search.candidates`): by default it
+//! reranks the top results of [`Bm25fQuery::candidates`], a per-field BM25
+//! that tantivy collects with block-max WAND; with `candidates = 0` it
+//! ranks every match itself. Then top-k collection skips documents with
+//! MaxScore: terms are ordered by
 //! their highest possible score, and once the k-th best score exceeds the sum
 //! of the lowest bounds, documents that hold only those terms are never
 //! scored (their postings are only sought to the candidates of the others).
