@@ -3,38 +3,62 @@
 //! split is held out).
 //!
 //! ```text
-//! cargo run --release --example eval_scifact -- [SCIFACT_DIR] [--title-boost X ...]
+//! cargo run --example eval_scifact -- [SCIFACT_DIR] [--split train] [--min NDCG]
+//!     [--set key=value,key=value ...]
 //! ```
-//! SCIFACT_DIR defaults to ../shared/corpora/ir-testcollections/beir-scifact.
+//! SCIFACT_DIR defaults to `shared/corpora/ir-testcollections/beir-scifact`
+//! beside the checkout or beside one of its parent folders (found from the
+//! repository, not the working folder).
 //! The corpus is ingested through the real ingest path (as JSONL records with
 //! `scifact:<id>` ids) into a temporary index; each query is run through the
-//! same `Index::search` the CLI uses, with the query's words as typed text.
+//! same `Index::search` the CLI uses, with the claim as typed.
+//!
+//! Each `--set` is one run with those `[search]` keys changed from their
+//! defaults (`title_boost`, `k1`, `b`, `stop_words`, `feedback_docs`,
+//! `feedback_terms`, `feedback_weight`); without one, the defaults run.
+//! With `--min`, the process fails (exit 1) when a run scores below it: the
+//! CI regression gate.
 
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::path::PathBuf;
 
+use papertrend::config::SearchConfig;
 use papertrend::index::{Index, SearchQuery, SortBy};
 use papertrend::paper::Paper;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let mut dir = PathBuf::from("../shared/corpora/ir-testcollections/beir-scifact");
-    let mut boosts = Vec::new();
+    // `shared/` beside the checkout (or beside a folder holding it).
+    let mut dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .skip(1)
+        .map(|p| p.join("shared/corpora/ir-testcollections/beir-scifact"))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| PathBuf::from("../shared/corpora/ir-testcollections/beir-scifact"));
+    let mut runs: Vec<(String, SearchConfig)> = Vec::new();
     let mut split = "train".to_string();
+    let mut min: Option<f64> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--title-boost" => boosts.push(
-                args.next()
-                    .ok_or("--title-boost needs a value")?
-                    .parse::<f32>()?,
-            ),
+            "--set" => {
+                let spec = args.next().ok_or("--set needs key=value[,key=value]")?;
+                runs.push((spec.clone(), settings(&spec)?));
+            }
             "--split" => split = args.next().ok_or("--split needs a value")?,
+            "--min" => min = Some(args.next().ok_or("--min needs a value")?.parse()?),
             _ => dir = PathBuf::from(a),
         }
     }
-    if boosts.is_empty() {
-        boosts.push(papertrend::config::SearchConfig::default().title_boost);
+    if runs.is_empty() {
+        runs.push(("defaults".into(), SearchConfig::default()));
+    }
+    if !dir.join("corpus.jsonl").is_file() {
+        return Err(format!(
+            "{}: no SciFact corpus.jsonl here (pass SCIFACT_DIR)",
+            dir.display()
+        )
+        .into());
     }
     let tmp = tempfile::tempdir()?;
     let index = Index::open(tmp.path(), true)?;
@@ -75,7 +99,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .insert(format!("scifact:{}", cols[1].trim()));
         }
     }
-    for boost in boosts {
+    let mut failed = false;
+    for (name, config) in runs {
         let mut total = 0.0;
         let mut n = 0usize;
         let t = std::time::Instant::now();
@@ -86,17 +111,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 continue;
             };
             let rel = &qrels[qid];
-            // The words of the claim, as a user would type them unquoted.
-            let words: Vec<String> = text
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
-                .collect();
             let q = SearchQuery {
-                text: words.join(" "),
+                text: text.clone(),
                 limit: 10,
                 sort: SortBy::Relevance,
-                title_boost: boost,
+                title_boost: config.title_boost,
+                scoring: config.scoring(),
                 ..SearchQuery::default()
             };
             let hits = index.search(&q)?;
@@ -112,11 +132,43 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             total += dcg / ideal;
             n += 1;
         }
+        let ndcg = total / n as f64;
         println!(
-            "scifact {split}: title_boost {boost:.2}  nDCG@10 {:.4}  ({n} queries, {:.1?})",
-            total / n as f64,
+            "scifact {split}: {name}  nDCG@10 {ndcg:.4}  ({n} queries, {:.1?})",
             t.elapsed()
         );
+        if let Some(min) = min
+            && ndcg < min
+        {
+            eprintln!("nDCG@10 {ndcg:.4} is below the gate {min:.4}");
+            failed = true;
+        }
+    }
+    if failed {
+        return Err("search relevance is below the gate".into());
     }
     Ok(())
+}
+
+/// `[search]` defaults with `key=value,…` applied.
+fn settings(spec: &str) -> Result<SearchConfig, Box<dyn std::error::Error>> {
+    let mut c = SearchConfig::default();
+    for kv in spec.split(',').filter(|s| !s.is_empty()) {
+        let (k, v) = kv.split_once('=').ok_or("expected key=value")?;
+        match k.trim() {
+            "title_boost" => c.title_boost = v.parse()?,
+            "k1" => c.k1 = v.parse()?,
+            "b" => c.b = v.parse()?,
+            "stop_words" => c.stop_words = v.parse()?,
+            "feedback_docs" => c.feedback_docs = v.parse()?,
+            "feedback_terms" => c.feedback_terms = v.parse()?,
+            "feedback_weight" => c.feedback_weight = v.parse()?,
+            "candidates" => c.candidates = v.parse()?,
+            "proximity" => c.proximity = v.parse()?,
+            "proximity_window" => c.proximity_window = v.parse()?,
+            "proximity_depth" => c.proximity_depth = v.parse()?,
+            other => return Err(format!("unknown key {other:?}").into()),
+        }
+    }
+    Ok(c)
 }

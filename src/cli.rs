@@ -200,8 +200,8 @@ pub struct SearchArgs {
     /// The query: words, "quoted phrases", title:word, -excluded, AND/OR.
     #[arg(value_name = "QUERY", required = true, num_args = 1..)]
     pub query: Vec<String>,
-    /// How many results (default from config, 10).
-    #[arg(short = 'n', long, value_name = "N")]
+    /// How many results, 1 to 10000 (default from config, 10).
+    #[arg(short = 'n', long, value_name = "N", value_parser = limit_parser())]
     pub limit: Option<usize>,
     /// Only papers dated since then: 7d, 12h, 2026-11-01.
     #[arg(long, value_name = "WHEN")]
@@ -247,8 +247,8 @@ pub struct TopArgs {
     /// `rank.half_life`, stretched with a long `--since`).
     #[arg(long, value_name = "SPAN", value_parser = parse_span)]
     pub half_life: Option<Span>,
-    /// How many papers (default from config, `search.limit`).
-    #[arg(short = 'n', long, value_name = "N")]
+    /// How many papers, 1 to 10000 (default from config, `search.limit`).
+    #[arg(short = 'n', long, value_name = "N", value_parser = limit_parser())]
     pub limit: Option<usize>,
     /// Show each part of the score, the matched terms and where they matched.
     #[arg(long)]
@@ -286,8 +286,8 @@ pub struct TrendsArgs {
     /// The baseline window before it: 8w (default `trends.baseline`).
     #[arg(long, value_name = "SPAN", value_parser = parse_span)]
     pub baseline: Option<Span>,
-    /// How many topics (default `trends.limit`).
-    #[arg(short = 'n', long, value_name = "N")]
+    /// How many topics, 1 to 10000 (default `trends.limit`).
+    #[arg(short = 'n', long, value_name = "N", value_parser = limit_parser())]
     pub limit: Option<usize>,
     /// Output format (default table, also when piped: the report).
     ///
@@ -303,8 +303,8 @@ pub struct SimilarArgs {
     /// The paper: arxiv:2401.01234, 2401.01234, or any id from search.
     #[arg(value_name = "ID")]
     pub id: String,
-    /// How many papers (default from config, `search.limit`).
-    #[arg(short = 'n', long, value_name = "N")]
+    /// How many papers, 1 to 10000 (default from config, `search.limit`).
+    #[arg(short = 'n', long, value_name = "N", value_parser = limit_parser())]
     pub limit: Option<usize>,
     /// Hide papers already mailed in a digest or marked read.
     #[arg(long)]
@@ -546,6 +546,12 @@ pub struct ReviewArgs {
 /// Parses `7d`-style spans for flags.
 pub fn parse_span(s: &str) -> Result<Span, String> {
     s.parse()
+}
+
+/// The parser of every `--limit`: 1 to [`crate::config::MAX_LIMIT`] (a
+/// larger number would only allocate result buffers that size).
+fn limit_parser() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(1..=crate::config::MAX_LIMIT as u64)
 }
 
 #[cfg(test)]

@@ -47,8 +47,26 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
             args.sort
         },
         title_boost: app.config.search.title_boost,
+        scoring: app.config.search.scoring(),
+        explain: args.explain,
         snippets: true,
     };
+    if app.verbose > 0 && !app.quiet && !query.text.trim().is_empty() {
+        let parsed = index.parse(&query.text, query.title_boost, &query.scoring)?;
+        if let Some(note) = &parsed.note {
+            eprintln!("papertrend: {}", crate::sanitize::sanitize_line(note));
+        }
+        match &parsed.words {
+            Some(w) => {
+                let terms: Vec<&str> = w.terms().iter().map(|t| t.text.as_str()).collect();
+                eprintln!(
+                    "papertrend: searched as words: {}",
+                    crate::sanitize::sanitize_line(&terms.join(" "))
+                );
+            }
+            None => eprintln!("papertrend: searched as query syntax"),
+        }
+    }
     if args.sort == SortBy::Trend {
         // The trend scorer of `top`, restricted to the query's matches.
         let query = SearchQuery {
@@ -83,7 +101,15 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
                 row.score = Some(h.score);
             }
             if args.explain {
-                row.explain = Some(serde_json::json!({ "bm25": h.score }));
+                row.explain = Some(if h.matches.is_empty() {
+                    serde_json::json!({ "bm25": h.score })
+                } else {
+                    serde_json::json!({
+                        "bm25f": h.score,
+                        "matches": h.matches,
+                        "parts": parts(&h.matches),
+                    })
+                });
             }
             row
         })
@@ -113,4 +139,26 @@ fn no_match(app: &App, index: &crate::index::Index, query: &SearchQuery) -> Resu
         );
     }
     Ok(())
+}
+
+/// The matches of one hit as `parts` (one per query term, its fields as the
+/// detail lines), the shape the table output prints under a result.
+fn parts(matches: &[crate::index::score::TermMatch]) -> Vec<serde_json::Value> {
+    let mut terms: Vec<&str> = Vec::new();
+    for m in matches {
+        if !terms.contains(&m.term.as_str()) {
+            terms.push(&m.term);
+        }
+    }
+    terms
+        .into_iter()
+        .map(|t| {
+            let of_term = matches.iter().filter(|m| m.term == t);
+            let points: f32 = of_term.clone().map(|m| m.score).sum();
+            let detail: Vec<String> = of_term
+                .map(|m| format!("{} ×{} {:+.3}", m.field, m.tf, m.score))
+                .collect();
+            serde_json::json!({ "name": t, "points": points, "detail": detail })
+        })
+        .collect()
 }

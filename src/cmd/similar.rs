@@ -19,7 +19,14 @@ pub fn run(app: &App, args: &SimilarArgs) -> Result<Outcome> {
     } else {
         std::collections::HashSet::new()
     };
-    let (_, mut similar) = crate::index::rank::similar(&index, &args.id, limit + seen.len())?;
+    let search = &app.config.search;
+    let (_, mut similar) = crate::index::similar::similar(
+        &index,
+        &args.id,
+        limit + seen.len(),
+        search.title_boost,
+        &search.scoring(),
+    )?;
     similar.retain(|s| !seen.contains(&s.paper.id));
     similar.truncate(limit);
     let rows: Vec<Row<'_>> = similar

@@ -13,6 +13,8 @@ pub mod memo;
 pub mod rank;
 pub mod reader;
 pub mod schema;
+pub mod score;
+pub mod similar;
 pub mod trends;
 pub mod writer;
 
@@ -24,7 +26,7 @@ use tantivy::tokenizer::TokenStream;
 use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::paper::Paper;
-pub use reader::{Hit, SearchQuery, SortBy};
+pub use reader::{Hit, Scoring, SearchQuery, SortBy};
 pub use schema::Fields;
 pub use writer::{Change, IngestStats, Session};
 
@@ -87,8 +89,8 @@ impl IndexError {
                     .into(),
             ),
             IndexError::Query { .. } => Some(
-                "quote phrases (\"in-context learning\"); fields: title:, abstract:, authors:; \
-                 escape special characters with \\"
+                "parentheses only group query syntax; text that is not syntax is searched \
+                 as its words, so they can be left out"
                     .into(),
             ),
             IndexError::Engine { .. } => None,
@@ -312,6 +314,22 @@ pub fn analyze(text: &str) -> Vec<String> {
 pub(crate) fn top_limit(searcher: &Searcher, k: usize) -> usize {
     k.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX))
         .max(1)
+}
+
+/// The terms a query's words become: analysed like titles and abstracts,
+/// without English stop words when `stop_words` is set.
+pub fn query_terms(text: &str, stop_words: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if stop_words {
+        let mut analyzer = schema::english_query();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+    } else {
+        out = analyze(text);
+    }
+    out
 }
 
 fn to_datetime(t: jiff::Timestamp) -> tantivy::DateTime {

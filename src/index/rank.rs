@@ -1,4 +1,4 @@
-//! The ranking and "more like this" queries: compiles a
+//! The ranking queries: compiles a
 //! [`crate::rank::Plan`] into one tantivy query and scores every matching
 //! paper from fast fields, loading stored records only for the results.
 //!
@@ -13,9 +13,8 @@
 //! clause) to build the parts, and the total is recomputed from the parts so
 //! that `--explain` adds up exactly.
 //!
-//! Invariants: no code path here can panic on user data; tantivy's
-//! `MoreLikeThisQuery` is not used (0.27 panics on indexes with unmerged
-//! deletes); `similar` builds its own `BooleanQuery` from the paper's terms.
+//! Invariants: no code path here can panic on user data. "More like this"
+//! lives in [`super::similar`].
 
 use std::collections::HashMap;
 use std::ops::Bound;
@@ -37,7 +36,6 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::paper::Paper;
 use crate::rank::{self, Clause, Counts, Plan, RankOutcome, Ranked, Target, Window};
-use crate::trends;
 
 pub(super) type BoxQuery = Box<dyn Query>;
 
@@ -619,94 +617,4 @@ pub fn score_paper(
         }
     }
     Ok(Scored { ranked, excluded })
-}
-
-/// A paper similar to another, with its similarity score.
-#[derive(Clone, Debug)]
-pub struct Similar {
-    /// The paper.
-    pub paper: Paper,
-    /// BM25 score of the term query.
-    pub score: f32,
-}
-
-/// Papers like `id`: a `BooleanQuery` of the paper's most distinctive stemmed
-/// terms (tf × idf over title and abstract, at most 25, each appearing in
-/// at least one other paper), BM25-scored, the paper itself excluded.
-///
-/// # Errors
-/// [`Error::Usage`] when no paper has that id; an index failure.
-pub fn similar(index: &Index, id: &str, limit: usize) -> Result<(Paper, Vec<Similar>), Error> {
-    let Some(paper) = index.get(id)? else {
-        return Err(Error::Usage(format!(
-            "no paper with id {:?} in the index",
-            crate::sanitize::sanitize_line(id)
-        )));
-    };
-    let searcher = index.searcher();
-    let f = index.fields;
-    let n = searcher.num_docs().max(1) as f64;
-    let mut tf: HashMap<String, f64> = HashMap::new();
-    for (text, w) in [(&paper.title, 2.0), (&paper.abstract_text, 1.0)] {
-        for t in super::analyze(text) {
-            if t.chars().count() < 3 || t.chars().all(|c| c.is_ascii_digit()) {
-                continue;
-            }
-            *tf.entry(t).or_insert(0.0) += w;
-        }
-    }
-    let mut weighted: Vec<(String, f64)> = Vec::new();
-    for (t, count) in tf {
-        let df = searcher
-            .doc_freq(&Term::from_field_text(f.abstract_text, &t))
-            .map_err(engine(index))?
-            .max(
-                searcher
-                    .doc_freq(&Term::from_field_text(f.title, &t))
-                    .map_err(engine(index))?,
-            );
-        if df < 2 || trends::is_stop_word(&t) {
-            continue;
-        }
-        weighted.push((t, count * (n / df as f64).ln()));
-    }
-    weighted.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    weighted.truncate(25);
-    let mut clauses: Vec<(Occur, BoxQuery)> = Vec::new();
-    for (t, _) in &weighted {
-        for field in [f.title, f.abstract_text] {
-            clauses.push((
-                Occur::Should,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, t),
-                    IndexRecordOption::WithFreqs,
-                )),
-            ));
-        }
-    }
-    if clauses.is_empty() {
-        return Ok((paper, Vec::new()));
-    }
-    clauses.push((
-        Occur::MustNot,
-        Box::new(TermQuery::new(
-            Term::from_field_text(f.id, &paper.id),
-            IndexRecordOption::Basic,
-        )),
-    ));
-    let query = BooleanQuery::new(clauses);
-    let top = searcher
-        .search(
-            &query,
-            &TopDocs::with_limit(super::top_limit(&searcher, limit)).order_by_score(),
-        )
-        .map_err(engine(index))?;
-    let mut out = Vec::with_capacity(top.len());
-    for (score, a) in top {
-        out.push(Similar {
-            paper: index.load(&searcher, a)?,
-            score,
-        });
-    }
-    Ok((paper, out))
 }

@@ -1,5 +1,16 @@
 //! Queries: full-text search with filters and snippets, lookups by id, and a
 //! full scan for export.
+//!
+//! What a user types is read in one of two ways ([`Index::parse`]):
+//! - **words** (anything without unmistakable syntax, and anything that does
+//!   not parse as a query): the text's words, analysed like the index and
+//!   without stop words, scored with BM25F ([`super::score`]), optionally
+//!   expanded with RM3 pseudo-relevance feedback;
+//! - **syntax** (a `"quoted phrase"`, a leading `+` or `-`, `field:` for a field
+//!   that exists, `AND`/`OR`): tantivy's query parser, a BM25 per field summed.
+//!
+//! Parentheses nest at most [`MAX_DEPTH`] deep (deeper input is refused
+//! before any parser sees it: tantivy's grammar recurses per level).
 
 use std::ops::Bound;
 
@@ -9,6 +20,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, Term};
 
+use super::score::{Bm25fParams, Bm25fQuery, QueryTerm, TermMatch};
 use super::{Index, IndexError, to_datetime};
 use crate::paper::{Paper, parse_arxiv_id};
 
@@ -42,8 +54,13 @@ pub struct SearchQuery {
     pub limit: usize,
     /// Order.
     pub sort: SortBy,
-    /// BM25 boost of title matches.
+    /// Weight of a title occurrence relative to an abstract one.
     pub title_boost: f32,
+    /// How free text is scored.
+    pub scoring: Scoring,
+    /// Whether to list, per hit, the query terms that matched in which
+    /// field and what each added to the score ([`Hit::matches`]).
+    pub explain: bool,
     /// Whether to build a highlighted abstract snippet per hit (what the CLI
     /// shows). Snippets re-analyse each hit's abstract, the largest per-hit
     /// cost of a search; library callers that only need ids skip them.
@@ -71,23 +88,257 @@ pub struct Hit {
     pub snippet: Option<Snippet>,
     /// Where the document is, for later scoring within the same searcher.
     pub address: DocAddress,
+    /// With [`SearchQuery::explain`] and a query searched as words: the
+    /// terms that matched, per field, with their parts of the score.
+    pub matches: Vec<TermMatch>,
+}
+
+/// How free text is scored: the `[search]` keys of the config.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scoring {
+    /// BM25F term-frequency saturation.
+    pub k1: f32,
+    /// BM25F length normalisation.
+    pub b: f32,
+    /// Whether English stop words are dropped from queries searched as words.
+    pub stop_words: bool,
+    /// RM3 feedback: how many top results expand the query (0: off).
+    pub feedback_docs: usize,
+    /// RM3 feedback: how many expansion terms are added.
+    pub feedback_terms: usize,
+    /// RM3 feedback: the weight of the original query (1: no expansion).
+    pub feedback_weight: f32,
+    /// Weight of the bonus for query-adjacent terms found near each other
+    /// (0: off).
+    pub proximity: f32,
+    /// How many positions apart counts as near.
+    pub proximity_window: u32,
+    /// How many top results the proximity bonus reorders.
+    pub proximity_depth: usize,
+    /// N > 0: the top N (at least the limit) by a BM25 per field, summed
+    /// (block-max WAND, fast), are reranked by BM25F. 0: BM25F ranks every
+    /// match (MaxScore; exact, slower on large indexes).
+    pub candidates: usize,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        let c = crate::config::SearchConfig::default();
+        c.scoring()
+    }
+}
+
+/// The deepest parenthesis nesting a query may have.
+pub const MAX_DEPTH: usize = 32;
+
+/// Weight of a keywords occurrence relative to an abstract one.
+const KEYWORDS_WEIGHT: f32 = 0.5;
+
+/// A query as understood: what runs, and how the text was read.
+pub struct Parsed {
+    /// The query to run.
+    pub query: Box<dyn Query>,
+    /// The BM25F query when the text is searched as words.
+    pub words: Option<Bm25fQuery>,
+    /// Why the text is searched as words although it looks like syntax
+    /// (for `-v`).
+    pub note: Option<String>,
+}
+
+/// The fields a query may name (`title:`, `abstract:`, `keywords:`, `authors:`).
+const QUERY_FIELDS: [&str; 4] = [
+    super::schema::TITLE,
+    super::schema::ABSTRACT,
+    super::schema::KEYWORDS,
+    super::schema::AUTHORS,
+];
+
+/// Whether `word` is `field:…` for a field a query may name.
+fn is_field_prefix(word: &str) -> bool {
+    word.split_once(':')
+        .is_some_and(|(f, _)| QUERY_FIELDS.contains(&f.trim_start_matches(['+', '-', '('])))
+}
+
+/// Whether `text` holds unmistakable query syntax: a double quote, a word
+/// starting with `+` or `-` followed by a letter, quote or parenthesis (not
+/// a number: `+1 nucleosomes` is text),
+/// `field:` for a field that exists, or a standalone `AND`/`OR`.
+pub fn has_syntax(text: &str) -> bool {
+    text.contains('"')
+        || text.split_whitespace().any(|w| {
+            let mut chars = w.chars();
+            let lead = chars.next();
+            let next = chars.next();
+            (matches!(lead, Some('+' | '-'))
+                && next.is_some_and(|c| c.is_alphabetic() || c == '"' || c == '('))
+                || w == "AND"
+                || w == "OR"
+                || is_field_prefix(w)
+        })
+}
+
+/// The deepest parenthesis nesting in `text` (outside double quotes).
+fn depth(text: &str) -> usize {
+    let (mut d, mut max, mut quoted) = (0usize, 0usize, false);
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' if !quoted => {
+                d += 1;
+                max = max.max(d);
+            }
+            ')' if !quoted => d = d.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Syntax text with what is not syntax made plain: outside quotes, an
+/// apostrophe becomes a space and so does the colon of a word that is not a
+/// field (`proteins: UreD` is two words).
+fn plain_outside_quotes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    let mut word = String::new();
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\'' if !quoted => {
+                out.push(' ');
+                word.clear();
+                continue;
+            }
+            ':' if !quoted && !QUERY_FIELDS.contains(&word.trim_start_matches(['+', '-', '('])) => {
+                out.push(' ');
+                word.clear();
+                continue;
+            }
+            _ => {}
+        }
+        if c.is_whitespace() {
+            word.clear();
+        } else {
+            word.push(c);
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl Index {
-    /// Parses user query text into a query over title, abstract and keywords.
+    /// Parses user query text into a query over title, abstract and keywords
+    /// with the default scoring (see [`Index::parse`]).
     ///
     /// # Errors
-    /// [`IndexError::Query`] with tantivy's reason on a syntax error.
+    /// [`IndexError::Query`] when parentheses nest too deep.
     pub fn parse_query(&self, text: &str, title_boost: f32) -> Result<Box<dyn Query>, IndexError> {
+        self.parse(text, title_boost, &Scoring::default())
+            .map(|p| p.query)
+    }
+
+    /// Reads user query text: as syntax when it holds unmistakable syntax
+    /// that parses, else as its words (module documentation).
+    ///
+    /// # Errors
+    /// [`IndexError::Query`] when parentheses nest deeper than [`MAX_DEPTH`].
+    pub fn parse(
+        &self,
+        text: &str,
+        title_boost: f32,
+        scoring: &Scoring,
+    ) -> Result<Parsed, IndexError> {
+        if depth(text) > MAX_DEPTH {
+            return Err(IndexError::Query {
+                query: text.chars().take(60).collect::<String>() + "…",
+                reason: format!("parentheses nest more than {MAX_DEPTH} deep"),
+            });
+        }
         let f = self.fields;
-        let mut parser =
-            QueryParser::for_index(&self.inner, vec![f.title, f.abstract_text, f.keywords]);
-        parser.set_field_boost(f.title, title_boost);
-        parser.set_field_boost(f.keywords, 0.5);
-        parser.parse_query(text).map_err(|e| IndexError::Query {
-            query: text.to_string(),
-            reason: e.to_string(),
+        let mut note = None;
+        if has_syntax(text) {
+            let mut parser =
+                QueryParser::for_index(&self.inner, vec![f.title, f.abstract_text, f.keywords]);
+            parser.set_field_boost(f.title, title_boost);
+            parser.set_field_boost(f.keywords, KEYWORDS_WEIGHT);
+            match parser.parse_query(&plain_outside_quotes(text)) {
+                Ok(query) => {
+                    return Ok(Parsed {
+                        query,
+                        words: None,
+                        note: None,
+                    });
+                }
+                Err(e) => {
+                    note = Some(format!(
+                        "the query is not valid query syntax ({e}); searched as its words"
+                    ));
+                }
+            }
+        }
+        let words = self.words_query(text, title_boost, scoring);
+        Ok(Parsed {
+            query: Box::new(words.clone()),
+            words: Some(words),
+            note,
         })
+    }
+
+    /// The BM25F query of `text`'s words, each distinct term of weight 1.
+    pub fn words_query(&self, text: &str, title_boost: f32, scoring: &Scoring) -> Bm25fQuery {
+        let mut counts: Vec<QueryTerm> = Vec::new();
+        let mut pairs = Vec::new();
+        let mut last: Option<usize> = None;
+        // A query of nothing but stop words ("the who") keeps them.
+        let mut words = super::query_terms(text, scoring.stop_words);
+        if words.is_empty() && scoring.stop_words {
+            words = super::query_terms(text, false);
+        }
+        for t in words {
+            // A word repeated in the query counts once (better than a
+            // weight per occurrence on the SciFact train split).
+            let i = match counts.iter().position(|q| q.text == t) {
+                Some(i) => i,
+                None => {
+                    counts.push(QueryTerm {
+                        text: t,
+                        weight: 1.0,
+                    });
+                    counts.len() - 1
+                }
+            };
+            if let Some(l) = last
+                && l != i
+                && !pairs.contains(&(l, i))
+            {
+                pairs.push((l, i));
+            }
+            last = Some(i);
+        }
+        self.bm25f_query(counts, title_boost, scoring)
+            .with_pairs(pairs)
+    }
+
+    /// A BM25F query for `terms` over title, abstract and keywords.
+    pub fn bm25f_query(
+        &self,
+        terms: Vec<QueryTerm>,
+        title_boost: f32,
+        scoring: &Scoring,
+    ) -> Bm25fQuery {
+        let f = self.fields;
+        Bm25fQuery::new(
+            terms,
+            &[
+                (f.title, title_boost),
+                (f.abstract_text, 1.0),
+                (f.keywords, KEYWORDS_WEIGHT),
+            ],
+            Bm25fParams {
+                k1: scoring.k1,
+                b: scoring.b,
+            },
+        )
     }
 
     /// The filter part of a search (dates, category, author) as clauses.
@@ -132,10 +383,24 @@ impl Index {
     /// On a query syntax error or an index failure.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>, IndexError> {
         let searcher = self.searcher();
-        let text_query = if q.text.trim().is_empty() {
+        let parsed = if q.text.trim().is_empty() {
             None
         } else {
-            Some(self.parse_query(&q.text, q.title_boost)?)
+            Some(self.parse(&q.text, q.title_boost, &q.scoring)?)
+        };
+        let mut words = parsed.as_ref().and_then(|p| p.words.clone());
+        if let Some(w) = &words
+            && q.sort == SortBy::Relevance
+            && q.scoring.feedback_docs > 0
+            && q.scoring.feedback_weight < 1.0
+        {
+            let expanded = self.feedback(&searcher, q, w)?;
+            words = Some(expanded.with_pairs(w.pairs().to_vec()));
+        }
+        let text_query: Option<Box<dyn Query>> = match (&words, parsed) {
+            (Some(w), _) => Some(Box::new(w.clone())),
+            (None, Some(p)) => Some(p.query),
+            (None, None) => None,
         };
         let mut clauses = self.filter_clauses(q);
         let query: Box<dyn Query> = match (&text_query, clauses.is_empty()) {
@@ -148,6 +413,31 @@ impl Index {
             (None, false) => Box::new(BooleanQuery::new(clauses)),
         };
         let limit = super::top_limit(&searcher, q.limit);
+        // The proximity bonus reorders the top `proximity_depth`.
+        let rerank = q.sort == SortBy::Relevance
+            && q.scoring.proximity > 0.0
+            && words.as_ref().is_some_and(|w| !w.pairs().is_empty());
+        let rescore = q.sort == SortBy::Relevance && q.scoring.candidates > 0 && words.is_some();
+        let mut depth = limit;
+        if rerank {
+            depth = depth.max(q.scoring.proximity_depth);
+        }
+        if rescore {
+            depth = depth.max(q.scoring.candidates);
+        }
+        // With candidates, the first pass runs the cheap stand-in.
+        let query: Box<dyn Query> = match &words {
+            Some(w) if rescore => {
+                let mut clauses = self.filter_clauses(q);
+                if clauses.is_empty() {
+                    Box::new(w.candidates())
+                } else {
+                    clauses.push((Occur::Must, Box::new(w.candidates())));
+                    Box::new(BooleanQuery::new(clauses))
+                }
+            }
+            _ => query,
+        };
         let engine = |e: tantivy::TantivyError| self.engine_err(&e);
         let addresses: Vec<(f32, DocAddress)> = match q.sort {
             SortBy::Date => searcher
@@ -161,13 +451,56 @@ impl Index {
                 .map(|(d, a)| (d.map_or(0.0, |d| d.into_timestamp_secs() as f32), a))
                 .collect(),
             _ => searcher
-                .search(&query, &TopDocs::with_limit(limit).order_by_score())
+                .search(&query, &TopDocs::with_limit(depth).order_by_score())
                 .map_err(engine)?,
+        };
+        let addresses = match &words {
+            Some(w) if rescore => {
+                let docs: Vec<DocAddress> = addresses.iter().map(|(_, a)| *a).collect();
+                let scores = super::score::rescore(w, &searcher, &docs).map_err(engine)?;
+                let mut scored: Vec<(f32, DocAddress)> = scores.into_iter().zip(docs).collect();
+                sort_hits(&mut scored);
+                if !rerank {
+                    scored.truncate(limit);
+                }
+                scored
+            }
+            _ => addresses,
+        };
+        let addresses = match &words {
+            Some(w) if rerank => {
+                let docs: Vec<DocAddress> = addresses.iter().map(|(_, a)| *a).collect();
+                let bonus = super::score::proximity(
+                    w,
+                    &searcher,
+                    &docs,
+                    q.scoring.proximity_window,
+                    q.scoring.proximity,
+                )
+                .map_err(engine)?;
+                let mut scored: Vec<(f32, DocAddress)> = addresses
+                    .iter()
+                    .zip(bonus)
+                    .map(|((s, a), b)| (s + b, *a))
+                    .collect();
+                sort_hits(&mut scored);
+                scored.truncate(limit);
+                scored
+            }
+            _ => addresses,
         };
         let generator = match &text_query {
             Some(t) if q.snippets => {
-                let mut g = SnippetGenerator::create(&searcher, &**t, self.fields.abstract_text)
-                    .map_err(engine)?;
+                // A BM25F query highlights its own terms in the abstract.
+                let highlight: Box<dyn Query> = match &words {
+                    Some(w) => Box::new(BooleanQuery::new_multiterms_query(
+                        w.field_terms(self.fields.abstract_text),
+                    )),
+                    None => t.box_clone(),
+                };
+                let mut g =
+                    SnippetGenerator::create(&searcher, &*highlight, self.fields.abstract_text)
+                        .map_err(engine)?;
                 g.set_max_num_chars(240);
                 Some(g)
             }
@@ -184,14 +517,92 @@ impl Index {
                     text,
                 })
             });
+            let matches = match &words {
+                Some(w) if q.explain => {
+                    let name = |field| self.field_name(field);
+                    super::score::explain(w, &searcher, address, name).map_err(engine)?
+                }
+                _ => Vec::new(),
+            };
             hits.push(Hit {
                 paper,
                 score,
                 snippet,
                 address,
+                matches,
             });
         }
         Ok(hits)
+    }
+
+    /// RM3: `words` expanded with the most likely terms of its top
+    /// `feedback_docs` results (each result's terms weighted by its share of
+    /// the results' scores), mixed with the original terms by
+    /// `feedback_weight`.
+    fn feedback(
+        &self,
+        searcher: &Searcher,
+        q: &SearchQuery,
+        words: &Bm25fQuery,
+    ) -> Result<Bm25fQuery, IndexError> {
+        let engine = |e: tantivy::TantivyError| self.engine_err(&e);
+        let mut clauses = self.filter_clauses(q);
+        clauses.push((Occur::Must, Box::new(words.clone())));
+        let top = searcher
+            .search(
+                &BooleanQuery::new(clauses),
+                &TopDocs::with_limit(q.scoring.feedback_docs).order_by_score(),
+            )
+            .map_err(engine)?;
+        let total: f32 = top.iter().map(|(s, _)| s.max(0.0)).sum();
+        if top.is_empty() || total <= 0.0 {
+            return Ok(words.clone());
+        }
+        let mut model: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
+        for (score, address) in &top {
+            let paper = self.load(searcher, *address)?;
+            let terms =
+                super::query_terms(&format!("{}\n{}", paper.title, paper.abstract_text), true);
+            let len = terms.len().max(1) as f32;
+            let share = score.max(0.0) / total;
+            for t in terms {
+                if t.len() < 2 || t.chars().all(|c| c.is_ascii_digit()) {
+                    continue;
+                }
+                *model.entry(t).or_insert(0.0) += share / len;
+            }
+        }
+        let mut expansion: Vec<(String, f32)> = model.into_iter().collect();
+        expansion.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        expansion.truncate(q.scoring.feedback_terms);
+        let exp_total: f32 = expansion.iter().map(|(_, w)| w).sum();
+        let orig_total: f32 = words.terms().iter().map(|t| t.weight).sum();
+        if exp_total <= 0.0 || orig_total <= 0.0 {
+            return Ok(words.clone());
+        }
+        let alpha = q.scoring.feedback_weight.clamp(0.0, 1.0);
+        // Weights stay on the scale of the original query (its total).
+        let mut terms: Vec<QueryTerm> = words
+            .terms()
+            .iter()
+            .map(|t| QueryTerm {
+                text: t.text.clone(),
+                weight: alpha * t.weight,
+            })
+            .collect();
+        for (text, w) in expansion {
+            let add = (1.0 - alpha) * orig_total * w / exp_total;
+            match terms.iter_mut().find(|t| t.text == text) {
+                Some(t) => t.weight += add,
+                None => terms.push(QueryTerm { text, weight: add }),
+            }
+        }
+        Ok(self.bm25f_query(terms, q.title_boost, &q.scoring))
+    }
+
+    /// The schema name of `field` (`title`, `abstract`, …).
+    fn field_name(&self, field: tantivy::schema::Field) -> String {
+        self.inner.schema().get_field_name(field).to_string()
     }
 
     /// Counts the papers a query matches (no loading).
@@ -260,6 +671,14 @@ impl Index {
     }
 }
 
+/// Best score first; ties in index order.
+fn sort_hits(hits: &mut [(f32, DocAddress)]) {
+    hits.sort_by(|x, y| {
+        y.0.total_cmp(&x.0)
+            .then_with(|| (x.1.segment_ord, x.1.doc_id).cmp(&(y.1.segment_ord, y.1.doc_id)))
+    });
+}
+
 fn tokens(mut analyzer: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
     use tantivy::tokenizer::TokenStream;
     let mut stream = analyzer.token_stream(text);
@@ -287,5 +706,55 @@ impl Index {
             }
         }
         Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{depth, has_syntax, plain_outside_quotes};
+
+    #[test]
+    fn only_unmistakable_syntax_is_syntax() {
+        for text in [
+            "\"in-context learning\"",
+            "+transformer",
+            "bert -survey",
+            "-(a b)",
+            "title:bert",
+            "abstract:x",
+            "a AND b",
+            "a OR b",
+        ] {
+            assert!(has_syntax(text), "{text:?}");
+        }
+        for text in [
+            "The minor G allele of FOXO3 is related to Crohn's Disease.",
+            "Pyridostatin destabilizes the G - quadruplex",
+            "proteins : UreD/UreH",
+            "alpha (+)- thalassemia",
+            "by stabilizing +1 nucleosomes",
+            "nosuchfield:x",
+            "host animals' neurons",
+            "a and b or c",
+        ] {
+            assert!(!has_syntax(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn depth_ignores_quoted_parentheses() {
+        assert_eq!(depth("a (b (c)) d"), 2);
+        assert_eq!(depth("\"((((\" x"), 0);
+        assert_eq!(depth(")))("), 1);
+        assert_eq!(depth(&"(".repeat(10_000)), 10_000);
+    }
+
+    #[test]
+    fn non_syntax_colons_and_apostrophes_become_spaces() {
+        assert_eq!(
+            plain_outside_quotes("title:x note: \"a:b's\" Crohn's"),
+            "title:x note  \"a:b's\" Crohn s"
+        );
+        assert_eq!(plain_outside_quotes("+abstract:(x)"), "+abstract:(x)");
     }
 }

@@ -10,7 +10,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TextAnalyzerBuilder, Tokenizer,
+    StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer,
 };
 
 use super::memo::{self, MemoWords};
@@ -140,6 +140,22 @@ const MAX_WORD: usize = 40;
 /// with each distinct word normalised once per analyzer ([`MemoWords`]).
 pub fn english() -> TextAnalyzer {
     TextAnalyzer::from(MemoWords::new(english_word, MAX_WORD, memo::CAPACITY))
+}
+
+/// The English analyzer without English stop words, for query text: the
+/// same terms as [`english`] for every other word.
+pub fn english_query() -> TextAnalyzer {
+    let words = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter);
+    match StopWordFilter::new(Language::English) {
+        Some(stop) => words
+            .filter(stop)
+            .filter(Stemmer::new(Language::English))
+            .build(),
+        None => words.filter(Stemmer::new(Language::English)).build(),
+    }
 }
 
 /// The plain tantivy chain whose tokens [`english`] yields, stemming every

@@ -241,14 +241,248 @@ fn author_filter_matches_whole_names() {
 
 #[test]
 fn query_syntax_errors_are_clear() {
+    // What is not valid syntax is searched as its words (see r16_*); only
+    // a query nested too deep is refused.
     let env = seed_env();
     let out = env.cmd(["search", "title:(unbalanced"]).run();
+    out.code(0);
+    out.stderr_has("no papers match");
+    assert!(!out.stderr.contains("panicked"));
+    let deep = format!("{}bert{}", "(".repeat(33), ")".repeat(33));
+    let out = env.cmd(["search", deep.as_str()]).run();
     out.code(2);
     out.stderr_has("papertrend: error: invalid query")
+        .stderr_has("parentheses nest more than 32 deep")
         .stderr_has("hint: ");
-    assert!(!out.stderr.contains("panicked"));
-    let out = env.cmd(["search", "nosuchfield:x"]).run();
+}
+
+fn scifact_env() -> TestEnv {
+    let env = TestEnv::new();
+    env.ingest(&["scifact/corpus-sample.jsonl"]);
+    env
+}
+
+// See: #16
+#[test]
+fn r16_pasted_claims_search_as_their_words() {
+    let env = scifact_env();
+    // SciFact test claims that were syntax errors (apostrophes, a spaced
+    // hyphen, a colon after a word that is not a field, `(+)-`), each with a
+    // word a paper about it has in its title.
+    let cases = [
+        (
+            "The minor G allele of FOXO3 is related to more severe symptoms of Crohn's Disease.",
+            "crohn",
+        ),
+        (
+            "Macropinocytosis contributes to a cell's supply of amino acids via the intracellular uptake of protein.",
+            "macropinocytosis",
+        ),
+        (
+            "Transplanted human glial progenitor cells are incapable of forming a neural network with host animals' neurons.",
+            "neural",
+        ),
+        (
+            "Pyridostatin destabilizes the G - quadruplex in the telomeric region.",
+            "quadruplex",
+        ),
+        (
+            "The ureABIEFGH gene cluster encodes urease maturation proteins : UreD/UreH, UreE, UreF, and UreG.",
+            "urease",
+        ),
+        (
+            "A high microerythrocyte count raises vulnerability to severe anemia in homozygous alpha (+)- thalassemia trait subjects.",
+            "thalassemia",
+        ),
+        (
+            "Commelina yellow mottle virus' (ComYMV) genome consists of 7489 baise pairs.",
+            "mottle",
+        ),
+        (
+            "The relationship between a breast cancer patient's capacity to metabolize tamoxifen and treatment outcome is dependent on the patient's genetic make-up.",
+            "tamoxifen",
+        ),
+        (
+            "The arm density of TatAd complexes is due to structural rearrangements within Class1 TatAd complexes such as the 'charge zipper mechanism'.",
+            "charge zipper",
+        ),
+    ];
+    for (claim, word) in cases {
+        let out = env.cmd(["search", claim, "--json", "-n", "3"]).run();
+        out.success();
+        let t = titles(&out);
+        assert!(
+            t.iter().any(|t| t.to_lowercase().contains(word)),
+            "{claim:?} → {t:?}"
+        );
+    }
+}
+
+// See: #16
+#[test]
+fn r16_verbose_says_how_the_text_was_read() {
+    let env = scifact_env();
+    let out = env.cmd(["-v", "search", "title:(urease", "--json"]).run();
+    out.code(0);
+    out.stderr_has("is not valid query syntax")
+        .stderr_has("searched as words: titl ureas");
+    assert!(!titles(&out).is_empty());
+    let out = env.cmd(["-v", "search", "proteins : UreD", "--json"]).run();
+    out.code(0);
+    out.stderr_has("searched as words: protein ure");
+    let out = env.cmd(["-v", "search", "title:urease", "--json"]).run();
+    out.code(0);
+    out.stderr_has("searched as query syntax");
+}
+
+// See: #16
+#[test]
+fn r16_unmistakable_syntax_keeps_its_meaning() {
+    let env = scifact_env();
+    // field: for a field that exists
+    let out = env
+        .cmd(["search", "title:thalassemia", "--json", "-n", "20"])
+        .run();
+    out.success();
+    let t = titles(&out);
+    assert!(!t.is_empty());
+    assert!(
+        t.iter().all(|t| t.to_lowercase().contains("thalassemia")),
+        "{t:?}"
+    );
+    // a leading - excludes, a "quoted phrase" is a phrase
+    let out = env
+        .cmd([
+            "search",
+            "\"amino acid\" -macropinocytosis",
+            "--json",
+            "-n",
+            "20",
+        ])
+        .run();
+    out.success();
+    let results = out.json();
+    let results = results.as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let text = format!("{} {}", r["title"], r["abstract"]).to_lowercase();
+        assert!(
+            text.contains("amino acid") && !text.contains("macropinocytosis"),
+            "{r}"
+        );
+    }
+    // a word followed by a colon that is not a field is a word
+    let out = env
+        .cmd(["search", "nosuchfield:thalassemia", "--json", "-n", "1"])
+        .run();
+    out.success();
+    assert!(titles(&out)[0].to_lowercase().contains("thalassemia"));
+}
+
+// See: #16
+#[test]
+fn r16_deep_queries_and_huge_limits_are_usage_errors() {
+    let env = scifact_env();
+    let deep = format!("{}cancer{}", "(".repeat(10_000), ")".repeat(10_000));
+    let out = env.cmd(["search", deep.as_str()]).run();
     out.code(2);
+    out.stderr_has("parentheses nest more than 32 deep");
+    assert!(!out.stderr.contains("overflow"));
+    let id = "scifact:40913091";
+    for args in [
+        vec!["search", "anemia", "--limit", "18446744073709551615"],
+        vec!["similar", id, "--limit", "18446744073709551615"],
+        vec!["top", "--limit", "18446744073709551615"],
+        vec!["search", "anemia", "-n", "0"],
+        vec!["similar", id, "-n", "10001"],
+    ] {
+        let out = env.cmd(&args).run();
+        out.code(2);
+        out.stderr_has("1..=10000");
+        assert!(!out.stderr.contains("panicked"), "{args:?}");
+    }
+    let out = env.cmd(["similar", id, "-n", "10000", "--json"]).run();
+    out.success();
+    // Every other paper that shares a distinctive term, never the paper itself.
+    let similar = out.json();
+    let similar = similar.as_array().unwrap();
+    assert!(
+        similar.len() > 3 && similar.len() < 118,
+        "{}",
+        similar.len()
+    );
+    assert!(similar.iter().all(|r| r["id"] != id));
+}
+
+// See: #16
+#[test]
+fn r16_explain_lists_matched_terms_per_field() {
+    let env = scifact_env();
+    let out = env
+        .cmd([
+            "search",
+            "urease gene cluster",
+            "--explain",
+            "--json",
+            "-n",
+            "3",
+        ])
+        .run();
+    out.success();
+    let results = out.json();
+    let first = &results.as_array().unwrap()[0];
+    let matches = first["explain"]["matches"].as_array().unwrap();
+    let has = |term: &str, field: &str| {
+        matches
+            .iter()
+            .any(|m| m["term"] == term && m["field"] == field && m["tf"].as_u64() > Some(0))
+    };
+    assert!(
+        has("ureas", "title") && has("ureas", "abstract"),
+        "{matches:?}"
+    );
+    let sum: f64 = matches.iter().map(|m| m["score"].as_f64().unwrap()).sum();
+    let score = first["score"].as_f64().unwrap();
+    assert!(
+        (sum - score).abs() < 1e-3 * score.max(1.0),
+        "{sum} vs {score}"
+    );
+}
+
+// See: #16
+#[test]
+fn r16_search_scoring_keys_are_checked() {
+    let env = scifact_env();
+    for (toml, key) in [
+        ("[search]\nb = 1.5\n", "search.b"),
+        ("[search]\nlimit = 100000\n", "search.limit"),
+        ("[search]\nk1 = -1\n", "search.k1"),
+        ("[search]\nfeedback_weight = 2\n", "search.feedback_weight"),
+        ("[digest]\nlimit = 18446744073709551615\n", "digest.limit"),
+    ] {
+        let cfg = env.write("c.toml", toml);
+        let out = env
+            .cmd(["--config", cfg.to_str().unwrap(), "search", "anemia"])
+            .run();
+        out.code(2);
+        out.stderr_has(key);
+    }
+    // A valid tuning changes the scores.
+    let base = env.cmd(["search", "anemia", "--json", "-n", "1"]).run();
+    let cfg = env.write("c.toml", "[search]\nk1 = 2.0\nb = 0.3\n");
+    let tuned = env
+        .cmd([
+            "--config",
+            cfg.to_str().unwrap(),
+            "search",
+            "anemia",
+            "--json",
+            "-n",
+            "1",
+        ])
+        .run();
+    tuned.success();
+    assert_ne!(base.json()[0]["score"], tuned.json()[0]["score"]);
 }
 
 #[test]
