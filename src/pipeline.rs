@@ -28,7 +28,8 @@ pub struct Skipped {
 /// Ingests one path (or `-`) into an open session.
 ///
 /// # Errors
-/// As [`run`].
+/// The input cannot be read or is not in a supported format (with its
+/// file and line), or the index failed.
 pub fn ingest_path(
     app: &App,
     session: &mut Session<'_>,
@@ -68,7 +69,8 @@ pub fn ingest_path(
 /// Ingests from any reader; `name` is used in messages.
 ///
 /// # Errors
-/// As [`run`].
+/// The input cannot be read or is not in a supported format (with its
+/// file and line), or the index failed.
 pub fn ingest_reader(
     session: &mut Session<'_>,
     input: Box<dyn BufRead + Send + '_>,

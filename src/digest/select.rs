@@ -6,8 +6,8 @@
 //! so a view of a past day sees only what existed then), which is either
 //! **new** (first seen after the watermark of the last delivered
 //! digest: nothing is ever lost) or still **fresh** (visible within
-//! `[digest] eligible_for`: a paper not yet mailed gets another chance
-//! while its counts grow), minus the papers an earlier digest listed
+//! `[digest] eligible_for`, counted as if no day had been missed: a paper
+//! not yet mailed gets another chance while its counts grow), minus the papers an earlier digest listed
 //! (nothing is repeated; a paper's identity is its id, so a v2 of a paper
 //! already sent is not new). The pool is scored by [`crate::rank`] and cut
 //! into lists by [`crate::rank::select`]; after missed days, each missed day
@@ -143,9 +143,15 @@ pub fn select(
     } else {
         ledger.sent_before(&date)
     };
-    let fresh_from = until
-        .checked_sub(config.digest.eligible_for.0)
-        .unwrap_or(Timestamp::MIN);
+    // Eligibility runs on the days digests were delivered: after missed
+    // days, a paper still has the chances it would have had (it counts from
+    // one day after the last digest's watermark, not from today).
+    let eligible = config.digest.eligible_for.0;
+    let fresh_from = until.checked_sub(eligible).unwrap_or(Timestamp::MIN);
+    let fresh_from = since
+        .and_then(|w| w.checked_add(jiff::SignedDuration::from_hours(24)).ok())
+        .and_then(|t| t.checked_sub(eligible).ok())
+        .map_or(fresh_from, |t| t.min(fresh_from));
     let already_sent = Cell::new(0usize);
     let filter = |p: &Paper| {
         if sent.contains(&p.id) {
