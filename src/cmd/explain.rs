@@ -230,24 +230,24 @@ pub fn render(e: &Explanation) -> String {
             places,
             moved_for,
         } => {
-            let mut v = if e.delivered && *score == 0.0 {
+            if e.delivered && *score == 0.0 {
                 format!(
-                    "not in the digest for {date}: below the cut-off when it was sent (last \
+                    "not in the digest for {date}: below the cut-off when it was sent (lowest \
                      score taken {cutoff:.3}, {places} places)"
+                )
+            } else if let Some(i) = moved_for {
+                format!(
+                    "not in the digest for {date}: spread gave its place to another interest \
+                     (score {score:.3} beats the lowest taken, {cutoff:.3}, but more papers on \
+                     {:?} were already in; {places} places)",
+                    sanitize_line(i)
                 )
             } else {
                 format!(
                     "not in the digest for {date}: below the cut-off (score {score:.3} < \
-                     {cutoff:.3}, the last paper taken; {places} places)"
+                     {cutoff:.3}, the lowest taken; {places} places)"
                 )
-            };
-            if let Some(i) = moved_for {
-                v.push_str(&format!(
-                    "; it lost its place to spread: more papers on {:?} above",
-                    sanitize_line(i)
-                ));
             }
-            v
         }
         Verdict::BeyondPool { score } => format!(
             "not in the digest for {date}: below the best {} of its pool (score {score:.3})",

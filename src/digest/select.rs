@@ -282,7 +282,7 @@ pub enum Verdict {
     BelowCutoff {
         /// Its score.
         score: f32,
-        /// The last score taken that day.
+        /// The lowest score taken that day.
         cutoff: f32,
         /// The places its day had.
         places: usize,

@@ -100,7 +100,7 @@ pub enum LeftOut {
     BelowCutoff {
         /// Its score.
         score: f32,
-        /// The score of the last paper taken that day.
+        /// The lowest score taken that day.
         cutoff: f32,
         /// How many places its day had.
         places: usize,
@@ -221,9 +221,12 @@ pub fn select(mut candidates: Vec<Candidate>, days: &[Date], rules: &Rules) -> S
     for day in &days {
         let pool: Vec<&Candidate> = matching.iter().filter(|c| c.day == *day).collect();
         let taken = spread_pick(&pool, places, rules.spread);
+        // The lowest score taken: with spread, not always the last one.
         let cutoff = taken
-            .last()
-            .map_or(0.0, |(i, _)| pool[*i].ranked.score.total);
+            .iter()
+            .map(|(i, _)| pool[*i].ranked.score.total)
+            .reduce(f32::min)
+            .unwrap_or(0.0);
         let mut is_taken = vec![false; pool.len()];
         for (i, moved_for) in &taken {
             is_taken[*i] = true;
@@ -235,9 +238,14 @@ pub fn select(mut candidates: Vec<Candidate>, days: &[Date], rules: &Rules) -> S
                 moved_for: moved_for.clone(),
             });
         }
-        for (i, c) in pool.iter().enumerate().filter(|(i, _)| !is_taken[*i]) {
-            // It would have had a place by score alone: spread cost it.
-            let moved_for = if i < places {
+        for c in pool
+            .iter()
+            .zip(&is_taken)
+            .filter(|(_, t)| !**t)
+            .map(|(c, _)| c)
+        {
+            // It scores above a paper that was taken: spread cost it its place.
+            let moved_for = if c.ranked.score.total > cutoff && taken.len() == places {
                 primary_interest(&c.ranked.score)
             } else {
                 None
