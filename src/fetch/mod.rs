@@ -188,8 +188,15 @@ impl SourceReport {
                 } else {
                     String::new()
                 };
+                // A local file that is missing or unreadable is not a network
+                // hiccup: retrying will not fix it, the config (or the file) will.
+                let next = if url.starts_with("http://") || url.starts_with("https://") {
+                    "will retry next run"
+                } else {
+                    "check the path (`papertrend config check` lists missing files)"
+                };
                 format!(
-                    "source {:?} ({url}): {reason}; will retry next run{kept}{streak}",
+                    "source {:?} ({url}): {reason}; {next}{kept}{streak}",
                     self.name
                 )
             }

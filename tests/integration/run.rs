@@ -52,7 +52,16 @@ fn the_next_day_lists_only_new_papers_and_a_missing_source_is_partial() {
     // Day 1: the second source is missing: the digest still goes out, says
     // so, and the exit code is PARTIAL (3).
     let day1 = env.cmd(["run", "--config"]).arg(&cfg).run();
-    day1.code(3).stderr_has("\"daily\"");
+    // A missing local file is a config problem, not a network one.
+    // See: #18
+    day1.code(3)
+        .stderr_has("\"daily\"")
+        .stderr_has("check the path (`papertrend config check` lists missing files)");
+    assert!(
+        !day1.stderr.contains("will retry next run"),
+        "{}",
+        day1.stderr
+    );
     assert!(
         day1.stdout.contains("> source \"daily\""),
         "{}",
