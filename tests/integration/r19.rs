@@ -755,3 +755,40 @@ fn r19_leftover_segment_files_are_removed_at_the_next_writer_open() {
         fresh.export().len()
     });
 }
+
+// See: #19 (found by the query fuzz target: tantivy's phrase scorer asserts
+// when an excluded phrase is sought backwards; a panic in debug builds).
+#[test]
+fn r19_an_excluded_phrase_is_a_result_not_a_panic() {
+    let env = TestEnv::new();
+    env.ingest(&[
+        "hf-json/2025-11/2025-11-20.json",
+        "hf-json/2025-11/2025-11-21.json",
+    ]);
+    let all = env
+        .cmd(["search", "reasoning", "-n", "200", "--json"])
+        .run();
+    all.success();
+    let all = all.json();
+    let out = env
+        .cmd([
+            "search",
+            "reasoning -\"reasoning models\"",
+            "-n",
+            "200",
+            "--json",
+        ])
+        .run();
+    out.success();
+    let kept = out.json();
+    let has_phrase = |p: &serde_json::Value| {
+        let text = format!("{} {}", p["title"], p["abstract"]).to_lowercase();
+        text.contains("reasoning model")
+    };
+    let all = all.as_array().unwrap();
+    let kept = kept.as_array().unwrap();
+    assert!(all.iter().any(has_phrase), "the fixture needs the phrase");
+    assert!(!kept.iter().any(has_phrase));
+    assert_eq!(kept.len(), all.iter().filter(|p| !has_phrase(p)).count());
+    env.cmd(["search", "learning -\"i i\" b"]).run().success();
+}
