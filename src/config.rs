@@ -5,6 +5,10 @@
 //! apply (no interests, no sources, e-mail off). Every table denies unknown
 //! keys, and errors name the key and the file. Relative paths resolve against
 //! the folder of the config file. Loading never writes anything.
+//!
+//! Why one long file: every key's type, default, documentation and
+//! validation live together here, so a key is added or changed in one place
+//! (and `config.example.toml` beside it).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //! phenomena) whose share of recent papers is high against what came before.
 //! Pure: texts in, topics out; [`crate::index::trends`] reads the texts and
 //! passes the index's stemmer in, so this module needs no search engine.
+//! (One long file on purpose: each termhood rule sits next to its tests.)
 //!
 //! **Units and n-grams.** Words are runs of letters and digits; words joined
 //! by one hyphen form one *unit* (`in-context`, `fine-tuning`); an

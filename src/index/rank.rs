@@ -1,6 +1,8 @@
 //! The ranking queries: compiles a
 //! [`crate::rank::Plan`] into one tantivy query and scores every matching
 //! paper from fast fields, loading stored records only for the results.
+//! (Long because the collector and the explanation of its result must agree
+//! term for term, so they stay side by side.)
 //!
 //! How a plan runs: a `BooleanQuery` whose `Must` clause is the window (a
 //! date range, scored 0), whose `Should` clauses are the plan's clauses as

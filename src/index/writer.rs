@@ -1,4 +1,5 @@
-//! Upserting papers: dedupe, merge, batched commits.
+//! Upserting papers: dedupe, merge, batched commits. (One long file on
+//! purpose: the crash and idempotence rules of ingest must be read together.)
 //!
 //! Each incoming record is fingerprinted. A fingerprint the index already holds
 //! means "this exact input was merged before", so re-ingesting a file costs one
