@@ -167,7 +167,7 @@ pub fn render(e: &Explanation) -> String {
             }
             if let Some(i) = moved_for {
                 v.push_str(&format!(
-                    "; placed after a lower score for spread (more papers on {:?} above)",
+                    "; moved down for spread ({:?} already has papers above it)",
                     sanitize_line(i)
                 ));
             }

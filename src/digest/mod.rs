@@ -110,7 +110,7 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
         }
         if let Some(i) = &p.moved_for {
             e.why = format!(
-                "{} · placed after a lower score for spread (more on {i:?} above)",
+                "{} · moved down for spread ({i:?} already has papers above)",
                 e.why
             );
         }
