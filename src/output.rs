@@ -272,7 +272,7 @@ fn write_explain(out: &mut dyn Write, r: &Row<'_>, style: Style) -> io::Result<(
     let parts = r.explain.as_ref().and_then(|e| e.get("parts"));
     for part in parts.and_then(|p| p.as_array()).into_iter().flatten() {
         let name = part["name"].as_str().unwrap_or_default();
-        let points = if name == "freshness" {
+        let points = if name == crate::rank::PartName::Freshness.as_str() {
             format!("x{:.3}", part["value"].as_f64().unwrap_or(0.0))
         } else {
             format!("{:+.3}", part["points"].as_f64().unwrap_or(0.0))

@@ -17,8 +17,8 @@ use crate::error::{Error, Result};
 use crate::exit;
 use crate::ledger::{self, Ledger};
 use crate::paper::Paper;
-use crate::rank::Score;
 use crate::rank::select::Section;
+use crate::rank::{PartName, Score};
 use crate::sanitize::sanitize_line;
 
 /// `explain`'s answer (also its JSON).
@@ -255,19 +255,18 @@ pub fn render(e: &Explanation) -> String {
         ),
     };
     s.push_str(&format!("verdict: {verdict}\n"));
-    let part = |name: &str| e.score.part(name).map_or(0.0, |p| p.value);
+    // `score T = (interest … + velocity) x freshness`, from the parts.
+    let value = |name: PartName| e.score.part(name).map_or(0.0, |p| p.value);
+    let sum: Vec<String> = PartName::ALL
+        .iter()
+        .filter(|n| **n != PartName::Freshness)
+        .map(|n| format!("{n} {:.2}", value(*n)))
+        .collect();
     s.push_str(&format!(
-        "score {:.3} = (interest {:.2} + negative {:.2} + follow {:.2} + profile {:.2} + \
-         momentum {:.2} + popularity {:.2} + velocity {:.2}) x freshness {:.3}\n",
+        "score {:.3} = ({}) x freshness {:.3}\n",
         e.score.total,
-        part("interest"),
-        part("negative"),
-        part("follow"),
-        part("profile"),
-        part("momentum"),
-        part("popularity"),
-        part("velocity"),
-        part("freshness")
+        sum.join(" + "),
+        value(PartName::Freshness)
     ));
     for p in &e.score.parts {
         for d in &p.detail {

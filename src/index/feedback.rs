@@ -71,7 +71,7 @@ impl Feedback {
         let mut terms = Terms::new();
         for r in results {
             if r.score
-                .part("profile")
+                .part(crate::rank::PartName::Profile)
                 .is_none_or(|p| p.value < crate::rank::PROFILE_NAMED)
             {
                 continue;
@@ -84,7 +84,11 @@ impl Feedback {
                 .map(|(_, title, _)| crate::sanitize::sanitize_line(&title))
                 .collect();
             r.why = crate::rank::with_neighbours(&r.why, &near);
-            if let Some(p) = r.score.parts.iter_mut().find(|p| p.name == "profile")
+            if let Some(p) = r
+                .score
+                .parts
+                .iter_mut()
+                .find(|p| p.name == crate::rank::PartName::Profile)
                 && !near.is_empty()
             {
                 p.detail

@@ -428,7 +428,10 @@ fn ranked_paper(
         &config.rank,
     );
     if let (Some(part), Some(d)) = (
-        score.parts.iter_mut().find(|p| p.name == "freshness"),
+        score
+            .parts
+            .iter_mut()
+            .find(|p| p.name == rank::PartName::Freshness),
         paper.visible_date(),
     ) {
         part.detail.push(format!(

@@ -35,12 +35,78 @@ use crate::config::RankConfig;
 use crate::paper::Paper;
 use crate::velocity::Velocity;
 
+/// The parts of a score, in the order they are shown. Their JSON names
+/// (`interest`, `negative`, …) are part of the `--explain` schema.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartName {
+    /// The reader's keywords.
+    #[default]
+    Interest,
+    /// Negative keywords (subtracted).
+    Negative,
+    /// Followed categories and authors.
+    Follow,
+    /// The learned profile (likes and dislikes).
+    Profile,
+    /// The best rising topic.
+    Momentum,
+    /// Upvotes, comments, stars and code.
+    Popularity,
+    /// Upvote growth.
+    Velocity,
+    /// The multiplier for age.
+    Freshness,
+}
+
+impl PartName {
+    /// Every part, in display order.
+    pub const ALL: [PartName; 8] = [
+        PartName::Interest,
+        PartName::Negative,
+        PartName::Follow,
+        PartName::Profile,
+        PartName::Momentum,
+        PartName::Popularity,
+        PartName::Velocity,
+        PartName::Freshness,
+    ];
+
+    /// The name shown in `--explain` and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartName::Interest => "interest",
+            PartName::Negative => "negative",
+            PartName::Follow => "follow",
+            PartName::Profile => "profile",
+            PartName::Momentum => "momentum",
+            PartName::Popularity => "popularity",
+            PartName::Velocity => "velocity",
+            PartName::Freshness => "freshness",
+        }
+    }
+
+    /// Whether it is one of the reader's own signals, which make up a
+    /// paper's relevance (see [`select::relevance`]).
+    pub fn is_relevance(self) -> bool {
+        matches!(
+            self,
+            PartName::Interest | PartName::Negative | PartName::Follow | PartName::Profile
+        )
+    }
+}
+
+impl std::fmt::Display for PartName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One part of a score, for `--explain` and the digest's "why" line.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Part {
-    /// Part name: `interest`, `negative`, `follow`, `profile`, `momentum`,
-    /// `popularity`, `velocity`, `freshness`.
-    pub name: String,
+    /// Which part.
+    pub name: PartName,
     /// Its value (for `freshness`, the multiplier).
     pub value: f32,
     /// What this part adds to the total: `value × freshness` for the
@@ -53,8 +119,9 @@ pub struct Part {
 /// Where one interest, follow or momentum clause matched.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Match {
-    /// The part it counts in (`interest`, `negative`, `follow`, `momentum`).
-    pub part: String,
+    /// The part it counts in (`interest`, `negative`, `follow`, `profile`,
+    /// `momentum`).
+    pub part: PartName,
     /// The reader's surface keyword, followed name, or rising phrase.
     pub term: String,
     /// Where it matched: `title`, `abstract`, `text`, `category`, `author`.
@@ -79,7 +146,7 @@ pub struct Score {
 
 impl Score {
     /// The part named `name`, if present.
-    pub fn part(&self, name: &str) -> Option<&Part> {
+    pub fn part(&self, name: PartName) -> Option<&Part> {
         self.parts.iter().find(|p| p.name == name)
     }
 }
@@ -223,7 +290,13 @@ pub fn score(
     velocity: Option<&Velocity>,
     cfg: &RankConfig,
 ) -> Score {
-    let names = ["interest", "negative", "follow", "profile", "momentum"];
+    let names = [
+        PartName::Interest,
+        PartName::Negative,
+        PartName::Follow,
+        PartName::Profile,
+        PartName::Momentum,
+    ];
     let mut sums = [0.0f32; 5];
     let mut details: [Vec<String>; 5] = Default::default();
     let mut matches = Vec::new();
@@ -249,7 +322,7 @@ pub fn score(
             details[slot].push(clause.detail());
         }
         matches.push(Match {
-            part: names[slot].to_string(),
+            part: names[slot],
             term: clause.label.clone(),
             field: clause.target.name().to_string(),
             weight: clause.weight,
@@ -268,7 +341,7 @@ pub fn score(
         .zip(sums)
         .zip(details)
         .map(|((name, value), detail)| Part {
-            name: (*name).to_string(),
+            name: *name,
             value,
             points: value * fresh,
             detail,
@@ -291,7 +364,7 @@ pub fn score(
         pop_detail.push(format!("all x popularity_weight {}", cfg.popularity_weight));
     }
     parts.push(Part {
-        name: "popularity".into(),
+        name: PartName::Popularity,
         value: pop,
         points: pop * fresh,
         detail: pop_detail,
@@ -313,13 +386,13 @@ pub fn score(
         _ => (0.0, Vec::new()),
     };
     parts.push(Part {
-        name: "velocity".into(),
+        name: PartName::Velocity,
         value: vel,
         points: vel * fresh,
         detail: vel_detail,
     });
     parts.push(Part {
-        name: "freshness".into(),
+        name: PartName::Freshness,
         value: fresh,
         points: 0.0,
         detail: vec![format!("half-life {}", cfg.half_life)],
@@ -367,7 +440,7 @@ pub fn why_line(score: &Score, counts: Counts) -> String {
     let mut pieces = Vec::new();
     // One item per term, naming every field it matched in, in plan order:
     // `"agents" (title, abstract), "reasoning" (title)`.
-    let listed = |part: &str| -> Vec<String> {
+    let listed = |part: PartName| -> Vec<String> {
         let mut terms: Vec<(&str, Vec<&str>)> = Vec::new();
         for m in score.matches.iter().filter(|m| m.part == part) {
             match terms.iter_mut().find(|(t, _)| *t == m.term) {
@@ -384,19 +457,19 @@ pub fn why_line(score: &Score, counts: Counts) -> String {
             .map(|(t, f)| format!("\"{t}\" ({})", f.join(", ")))
             .collect()
     };
-    let interest = listed("interest");
+    let interest = listed(PartName::Interest);
     if !interest.is_empty() {
         pieces.push(format!("matches {}", interest.join(", ")));
     }
-    let follow = listed("follow");
+    let follow = listed(PartName::Follow);
     if !follow.is_empty() {
         pieces.push(format!("follows {}", follow.join(", ")));
     }
-    let negative = listed("negative");
+    let negative = listed(PartName::Negative);
     if !negative.is_empty() {
         pieces.push(format!("demoted by {}", negative.join(", ")));
     }
-    let profile = score.part("profile").map_or(0.0, |p| p.value);
+    let profile = score.part(PartName::Profile).map_or(0.0, |p| p.value);
     if profile <= -PROFILE_NAMED {
         pieces.push("demoted by your dislikes".into());
     } else if profile >= PROFILE_NAMED && pieces.is_empty() {
@@ -416,7 +489,7 @@ pub fn why_line(score: &Score, counts: Counts) -> String {
     let mut topics: Vec<&Match> = score
         .matches
         .iter()
-        .filter(|m| m.part == "momentum")
+        .filter(|m| m.part == PartName::Momentum)
         .collect();
     topics.sort_by(|a, b| b.weight.total_cmp(&a.weight));
     let mut rising: Vec<String> = Vec::new();
@@ -440,7 +513,7 @@ pub fn why_line(score: &Score, counts: Counts) -> String {
 pub fn matched_terms(score: &Score) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for m in &score.matches {
-        if (m.part == "interest" || m.part == "follow") && !out.contains(&m.term) {
+        if (m.part == PartName::Interest || m.part == PartName::Follow) && !out.contains(&m.term) {
             out.push(m.term.clone());
         }
     }

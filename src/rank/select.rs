@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{Ranked, Score};
+use super::{PartName, Ranked, Score};
 
 /// Each day of a catch-up digest gets at least this many places.
 pub const MIN_PER_DAY: usize = 3;
@@ -140,9 +140,10 @@ impl Selection {
 /// What the reader's own signals add up to, before freshness: interests,
 /// negatives and follows (the part values, not the points).
 pub fn relevance(score: &Score) -> f32 {
-    ["interest", "negative", "follow", "profile"]
+    score
+        .parts
         .iter()
-        .filter_map(|n| score.part(n))
+        .filter(|p| p.name.is_relevance())
         .map(|p| p.value)
         .sum()
 }
@@ -154,7 +155,7 @@ pub fn primary_interest(score: &Score) -> Option<String> {
     for m in score
         .matches
         .iter()
-        .filter(|m| m.part == "interest" || m.part == "follow")
+        .filter(|m| m.part == PartName::Interest || m.part == PartName::Follow)
     {
         match by_term.iter_mut().find(|(t, _)| *t == m.term) {
             Some((_, w)) => *w += m.weight,
@@ -339,7 +340,7 @@ mod tests {
         let score = Score {
             total,
             parts: vec![Part {
-                name: "interest".into(),
+                name: PartName::Interest,
                 value: interest,
                 points: interest,
                 detail: vec![],
@@ -347,7 +348,7 @@ mod tests {
             matches: terms
                 .iter()
                 .map(|(t, w)| Match {
-                    part: "interest".into(),
+                    part: PartName::Interest,
                     term: (*t).into(),
                     field: "title".into(),
                     weight: *w,

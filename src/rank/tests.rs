@@ -143,7 +143,7 @@ fn parts_sum_to_the_total() {
             let additive: f32 = s
                 .parts
                 .iter()
-                .filter(|p| p.name != "freshness")
+                .filter(|p| p.name != PartName::Freshness)
                 .map(|p| p.value)
                 .sum();
             assert!((additive * fresh - s.total).abs() < 1e-4);
@@ -161,7 +161,7 @@ fn parts_sum_to_the_total() {
                     "freshness"
                 ]
             );
-            let v = s.part("velocity").map_or(0.0, |p| p.value);
+            let v = s.part(PartName::Velocity).map_or(0.0, |p| p.value);
             assert!((v - cfg().velocity_weight * velocity.log_scaled()).abs() < 1e-6);
             // The collector's formula agrees with the parts, velocity aside
             // (it is added to the loaded candidates).
