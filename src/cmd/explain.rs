@@ -173,6 +173,10 @@ pub fn render(e: &Explanation) -> String {
             }
             v
         }
+        Verdict::Marked { marks } => format!(
+            "not in the digest for {date}: you marked it ({}), so you have seen it",
+            marks.join(", ")
+        ),
         Verdict::Muted { mute, since, until } => format!(
             "not in the digest for {date}: muted by \"{}\" (set {}, {})",
             sanitize_line(mute),

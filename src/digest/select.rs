@@ -71,6 +71,9 @@ pub struct DaySelection {
     pub rising: Vec<RisingTopic>,
     /// Ids of papers listed by earlier digests.
     pub sent: HashSet<String>,
+    /// Ids of papers the reader marked (like, dislike or read): they have
+    /// seen them, so no digest lists them again.
+    pub marked: HashSet<String>,
 }
 
 /// The reader's days a digest of `date` covers: the days after the last
@@ -152,9 +155,21 @@ pub fn select(
         .and_then(|w| w.checked_add(jiff::SignedDuration::from_hours(24)).ok())
         .and_then(|t| t.checked_sub(eligible).ok())
         .map_or(fresh_from, |t| t.min(fresh_from));
+    let marked: HashSet<String> = if day.include_seen {
+        HashSet::new()
+    } else {
+        fb.marks
+            .marks
+            .iter()
+            .filter(|m| m.opinion.is_some() || m.read)
+            .map(|m| m.id.clone())
+            .collect()
+    };
     let already_sent = Cell::new(0usize);
     let filter = |p: &Paper| {
-        if sent.contains(&p.id) {
+        if marked.contains(&p.id) {
+            false
+        } else if sent.contains(&p.id) {
             already_sent.set(already_sent.get() + 1);
             false
         } else {
@@ -207,6 +222,7 @@ pub fn select(
             })
             .collect(),
         sent,
+        marked,
     })
 }
 
@@ -222,6 +238,11 @@ pub enum Verdict {
         since: Timestamp,
         /// When it expires (`None`: never).
         until: Option<Timestamp>,
+    },
+    /// The reader marked it (like, dislike or read): it was seen.
+    Marked {
+        /// The marks (`like`, `read`, …).
+        marks: Vec<String>,
     },
     /// It is in the digest.
     Included {
@@ -316,6 +337,17 @@ pub fn verdict(
             since: m.since,
             until: m.until,
         };
+    }
+    if sel.marked.contains(&p.id) {
+        let marks = fb
+            .marks
+            .marks
+            .iter()
+            .filter(|m| m.id == p.id)
+            .flat_map(|m| m.labels())
+            .map(str::to_string)
+            .collect();
+        return Verdict::Marked { marks };
     }
     if let Some(found) = sel.selection.find(&p.id) {
         return match found {

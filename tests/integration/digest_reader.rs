@@ -336,3 +336,30 @@ fn r18_digest_out_follows_the_umask_and_state_stays_private() {
             .starts_with("# Trending papers")
     );
 }
+
+#[test]
+fn r17_a_paper_the_reader_marked_is_not_listed_again() {
+    // See: #17 (the reader has seen what they liked, disliked or read)
+    let (env, cfg) = env_with(AGENTS);
+    let before = digest_json(&env, &cfg, &[]);
+    let main = ids(&before["papers"]);
+    let first = main[0].clone();
+    env.cmd(["mark", &first, "--like"]).run().success();
+    let after = digest_json(&env, &cfg, &[]);
+    assert!(
+        !ids(&after["papers"]).contains(&first),
+        "{first} listed again"
+    );
+    assert!(!ids(&after["also_popular"]).contains(&first));
+    let out = env
+        .cmd(["--config"])
+        .arg(&cfg)
+        .args(["explain", &first])
+        .run();
+    out.success();
+    assert!(
+        out.stdout.contains("you marked it (like)"),
+        "{}",
+        out.stdout
+    );
+}
