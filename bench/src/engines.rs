@@ -144,6 +144,11 @@ pub enum Bare {
     /// The searchable fields only, storing id and title: the search
     /// baseline (the lightest index tantivy can answer the queries from).
     Lean,
+    /// `Full` without the stored record: what the doc store costs.
+    NoRecord,
+    /// `Full` without the two lookup keys papertrend adds to the id
+    /// (`title_key`, `input_fp`): what the keys cost.
+    NoKeys,
 }
 
 /// (a) Bare tantivy: parse, add, one commit. Returns the record count.
@@ -160,12 +165,12 @@ pub fn bare_tantivy(
     let index = tantivy::Index::create_in_dir(
         dir,
         match kind {
-            Bare::Full => full_schema,
             Bare::Lean => lean_schema,
+            Bare::Full | Bare::NoRecord | Bare::NoKeys => full_schema,
         },
     )?;
     let f = match kind {
-        Bare::Full => BareFields {
+        Bare::Full | Bare::NoRecord | Bare::NoKeys => BareFields {
             id: full.id,
             title: full.title,
             abstract_text: full.abstract_text,
@@ -185,10 +190,12 @@ pub fn bare_tantivy(
         let r: Rec<'_> = serde_json::from_slice(line)?;
         let mut doc = TantivyDocument::default();
         let title = text(&r.title);
-        if kind == Bare::Full {
+        if kind != Bare::Lean {
             doc.add_text(f.id, format!("arxiv:{}", r.id.0));
             // papertrend does not write `arxiv_id` (its `id` says it).
-            doc.add_text(full.title_key, title.to_lowercase());
+            if kind != Bare::NoKeys {
+                doc.add_text(full.title_key, title.to_lowercase());
+            }
         } else {
             doc.add_text(f.id, &r.id.0);
         }
@@ -215,13 +222,17 @@ pub fn bare_tantivy(
                 tantivy::DateTime::from_timestamp_secs(ts.as_second()),
             );
         }
-        if kind == Bare::Full {
+        if kind != Bare::Lean {
             doc.add_date(full.first_seen, first_seen);
             for field in [full.upvotes, full.comments, full.stars, full.has_code] {
                 doc.add_u64(field, 0);
             }
-            doc.add_u64(full.input_fp, papertrend::paper::stable_hash(line));
-            doc.add_bytes(full.record, line);
+            if kind != Bare::NoKeys {
+                doc.add_u64(full.input_fp, papertrend::paper::stable_hash(line));
+            }
+            if kind != Bare::NoRecord {
+                doc.add_bytes(full.record, line);
+            }
         }
         writer.add_document(doc)?;
         n += 1;

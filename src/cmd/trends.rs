@@ -23,7 +23,8 @@ pub fn run(app: &App, args: &TrendsArgs) -> Result<Outcome> {
     let window = args.window.unwrap_or(t.window);
     let baseline = args.baseline.unwrap_or(t.baseline);
     let limit = args.limit.unwrap_or(t.limit);
-    let report = crate::index::trends::trends(&index, &app.config, now, window, baseline, limit)?;
+    let report =
+        crate::index::trends::cached_trends(&index, &app.config, now, window, baseline, limit)?;
     let mut out = std::io::BufWriter::new(crate::sanitize::stdout());
     let io = |e: std::io::Error| Error::io("stdout", e);
     match args.output.chosen().unwrap_or(OutputFormat::Table) {

@@ -74,7 +74,7 @@ impl Index {
 }
 
 /// What `trends` found.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
 pub struct TrendReport {
     /// Start of the recent window (it ends at `now`).
     pub window_start: Option<Timestamp>,
@@ -188,49 +188,80 @@ pub fn momentum_topics(
         return Ok(Vec::new());
     }
     let t = &config.trends;
-    // Rising topics only change when the index or the hour changes, and
-    // computing them reads the window's papers; cache them next to the index
-    // (keyed by the last commit's opstamp, the hour and the settings) so
-    // `top`, `digest` and `explain` pay for it once per commit.
+    let report = cached_trends(index, config, now, t.window, t.baseline, t.limit)?;
+    Ok(if report.no_baseline {
+        Vec::new()
+    } else {
+        report.topics
+    })
+}
+
+/// [`trends`], cached next to the index.
+///
+/// A report only changes when the index or the hour changes, and computing
+/// one reads thousands of papers; so reports are kept in a file inside the
+/// index folder, keyed by the last commit's opstamp, the hour of `now` and
+/// the settings (the newest [`TRENDS_CACHE_ENTRIES`]). `top`, `digest`,
+/// `explain` and `trends` so pay for it once per commit: the first `top`
+/// after an ingest leaves `trends` nothing to compute, and the other way
+/// round. A cache that cannot be read or written only costs time.
+///
+/// # Errors
+/// An index failure.
+pub fn cached_trends(
+    index: &Index,
+    config: &Config,
+    now: Timestamp,
+    window: crate::clock::Span,
+    baseline: crate::clock::Span,
+    limit: usize,
+) -> Result<TrendReport, Error> {
     let opstamp = index
         .inner
         .load_metas()
         .map(|m| m.opstamp)
         .unwrap_or_default();
     let key = format!(
-        "topics-2|{opstamp}|{}|{}|{}|{}|{}",
+        "trends-1|{opstamp}|{}|{window}|{baseline}|{limit}|{}",
         now.as_second() / 3600,
-        t.window,
-        t.baseline,
-        t.limit,
-        t.min_count
+        config.trends.min_count
     );
-    let cache = index.dir().join(MOMENTUM_CACHE);
-    if let Ok(text) = std::fs::read_to_string(&cache)
-        && let Ok(cached) = serde_json::from_str::<MomentumCache>(&text)
-        && cached.key == key
-    {
-        return Ok(cached.topics);
+    let path = index.dir().join(TRENDS_CACHE);
+    let mut entries: Vec<CacheEntry> = std::fs::read(&path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    if let Some(hit) = entries.iter().find(|e| e.key == key) {
+        let mut report = hit.report.clone();
+        // The windows end at `now` itself, not at the hour it is keyed by.
+        let w_start = now.checked_sub(window.0).unwrap_or(Timestamp::MIN);
+        report.window_start = Some(w_start);
+        report.baseline_start = Some(w_start.checked_sub(baseline.0).unwrap_or(Timestamp::MIN));
+        return Ok(report);
     }
-    let report = trends(index, config, now, t.window, t.baseline, t.limit)?;
-    let topics = if report.no_baseline {
-        Vec::new()
-    } else {
-        report.topics
-    };
-    let entry = MomentumCache { key, topics };
-    if let Ok(json) = serde_json::to_vec(&entry) {
-        // A cache that cannot be written (read-only data dir) only costs time.
-        let _ = crate::state::write_atomic(&cache, &json);
+    let report = trends(index, config, now, window, baseline, limit)?;
+    entries.retain(|e| e.key.split('|').nth(1) == key.split('|').nth(1));
+    entries.insert(
+        0,
+        CacheEntry {
+            key,
+            report: report.clone(),
+        },
+    );
+    entries.truncate(TRENDS_CACHE_ENTRIES);
+    if let Ok(json) = serde_json::to_vec(&entries) {
+        let _ = crate::state::write_atomic(&path, &json);
     }
-    Ok(entry.topics)
+    Ok(report)
 }
 
-/// File (inside the index folder) caching the rising topics momentum uses.
-const MOMENTUM_CACHE: &str = "papertrend-momentum-cache.json";
+/// File (inside the index folder) caching trend reports.
+pub const TRENDS_CACHE: &str = "papertrend-trends-cache.json";
+/// How many reports (settings × hours) the cache keeps.
+const TRENDS_CACHE_ENTRIES: usize = 4;
 
 #[derive(serde::Serialize, serde::Deserialize)]
-struct MomentumCache {
+struct CacheEntry {
     key: String,
-    topics: Vec<Topic>,
+    report: TrendReport,
 }

@@ -177,3 +177,38 @@ fn the_seed_dump_has_no_baseline_and_lists_its_distinctive_phrases() {
     assert!(out.stdout.starts_with("No baseline: "), "{}", out.stdout);
     assert!(out.stdout.contains("knowledge distillation"));
 }
+
+#[test]
+fn r21_a_trends_report_is_computed_once_per_commit_and_hour() {
+    // See: #21
+    let env = env_with(&DAYS[..4], "2026-01-21T00:00:00Z");
+    let first = trends_with(&env, SMALL, &[]);
+    let cache = env.data_dir().join("index/papertrend-trends-cache.json");
+    assert!(cache.is_file(), "no cache at {}", cache.display());
+    // Same commit, same hour: the cached report, the windows still ending at
+    // the clock's own time.
+    let mut later = env.cmd(["--config"]).arg(env.path("config.toml"));
+    later = later
+        .env("PAPERTREND_NOW", "2026-01-21T00:40:00Z")
+        .args(["trends", "--json"]);
+    let out = later.run();
+    out.success();
+    let again = out.json();
+    assert_eq!(phrases(&again), phrases(&first));
+    assert_eq!(again["window_docs"], first["window_docs"]);
+    assert_eq!(
+        again["window_start"].as_str().unwrap(),
+        "2026-01-14T00:40:00Z",
+        "{again}"
+    );
+    // A damaged cache only costs time.
+    std::fs::write(&cache, b"{not json").unwrap();
+    assert_eq!(phrases(&trends_with(&env, SMALL, &[])), phrases(&first));
+    // A new commit (one more day ingested) is a new report, not the cached one.
+    env.ingest(&DAYS[4..]);
+    let after = trends_with(&env, SMALL, &[]);
+    assert!(
+        after["window_docs"].as_u64().unwrap() > first["window_docs"].as_u64().unwrap(),
+        "{after}\nbefore: {first}"
+    );
+}
