@@ -705,105 +705,148 @@ pub fn generate(n: u64, out: &mut dyn Write) -> std::io::Result<()> {
             0,
         );
         let id = format!("{:02}{:02}.{:05}", year % 100, month, month_counter.1);
-        let mut versions = vec![Version {
-            version: "v1".into(),
-            created: rfc2822(created),
-        }];
-        let mut last = created;
-        for v in 2..=rng.range(1, 3) {
-            last = last
-                .checked_add(jiff::Span::new().days(rng.range(3, 200) as i64))
-                .unwrap_or(last);
-            versions.push(Version {
-                version: format!("v{v}"),
-                created: rfc2822(last),
-            });
-        }
-        let n_auth = rng.range(1, 7);
-        let authors_parsed: Vec<[String; 3]> = (0..n_auth)
-            .map(|_| {
-                [
-                    LAST[rng.range(0, LAST.len() - 1)].to_string(),
-                    FIRST[rng.range(0, FIRST.len() - 1)].to_string(),
-                    String::new(),
-                ]
-            })
-            .collect();
-        let authors = authors_parsed
-            .iter()
-            .map(|a| format!("{} {}", a[1], a[0]))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let n_cat = rng.range(1, 3);
-        let mut cats: Vec<&str> = Vec::new();
-        while cats.len() < n_cat {
-            // Skewed towards the first (popular) categories.
-            let r = (rng.unit() * rng.unit() * CATEGORIES.len() as f64) as usize;
-            let c = CATEGORIES[r.min(CATEGORIES.len() - 1)];
-            if !cats.contains(&c) {
-                cats.push(c);
-            }
-        }
-        let mut t = Vec::new();
-        let n_title = rng.range(6, 14);
-        words(&vocab, &mut rng, n_title, false, &mut t);
-        let title = t
-            .iter()
-            .enumerate()
-            .map(|(k, w)| {
-                if k == 0 || w.len() > 3 {
-                    capitalise(w)
-                } else {
-                    w.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-        let mut a = Vec::new();
-        let n_abs = rng.range(150, 250);
-        words(&vocab, &mut rng, n_abs, true, &mut a);
-        let mut abstract_text = String::from("  ");
-        let mut col = 2;
-        for (k, w) in a.iter().enumerate() {
-            let w = if k == 0 { capitalise(w) } else { w.clone() };
-            if col + w.len() > 80 {
-                abstract_text.push('\n');
-                col = 0;
-            } else if k > 0 {
-                abstract_text.push(' ');
-                col += 1;
-            }
-            abstract_text.push_str(&w);
-            col += w.len();
-        }
-        abstract_text.push_str(".\n");
-        let pages = rng.range(4, 40);
-        let record = Record {
-            id,
-            submitter: format!("{} {}", authors_parsed[0][1], authors_parsed[0][0]),
-            authors,
-            title,
-            comments: (!rng.next_u64().is_multiple_of(4))
-                .then(|| format!("{pages} pages, {} figures", pages / 3)),
-            journal_ref: None,
-            doi: rng
-                .next_u64()
-                .is_multiple_of(3)
-                .then(|| format!("10.{}/j.{}", rng.range(1000, 9999), i)),
-            report_no: None,
-            categories: cats.join(" "),
-            license: Some("http://arxiv.org/licenses/nonexclusive-distrib/1.0/"),
-            abstract_text,
-            update_date: last.date().to_string(),
-            versions,
-            authors_parsed,
-        };
-        buf.clear();
-        serde_json::to_writer(&mut buf, &record)?;
-        buf.push(b'\n');
-        out.write_all(&buf)?;
+        write_record(&vocab, &mut rng, id, created, i, &mut buf, out)?;
     }
     out.flush()
+}
+
+/// Writes one day of `n` new records, all first submitted on `date`
+/// before 06:00 UTC, with ids of that month that the corpus never uses
+/// (`YYMM.9NNNN`, numbered from `first`): what a daily feed brings.
+pub fn generate_day(
+    n: u64,
+    date: jiff::civil::Date,
+    first: u64,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let vocab = Vocab::new(6000);
+    let mut rng = Rng::new(0x00DA_7000 ^ first);
+    let mut buf = Vec::with_capacity(4096);
+    for k in 0..n {
+        let created = date.at(
+            rng.range(0, 5) as i8,
+            rng.range(0, 59) as i8,
+            rng.range(0, 59) as i8,
+            0,
+        );
+        let id = format!(
+            "{:02}{:02}.9{:04}",
+            date.year() % 100,
+            date.month(),
+            first + k
+        );
+        write_record(&vocab, &mut rng, id, created, first + k, &mut buf, out)?;
+    }
+    out.flush()
+}
+
+/// One snapshot record, drawn from `rng`, as a JSON line.
+fn write_record(
+    vocab: &Vocab,
+    rng: &mut Rng,
+    id: String,
+    created: jiff::civil::DateTime,
+    i: u64,
+    buf: &mut Vec<u8>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut versions = vec![Version {
+        version: "v1".into(),
+        created: rfc2822(created),
+    }];
+    let mut last = created;
+    for v in 2..=rng.range(1, 3) {
+        last = last
+            .checked_add(jiff::Span::new().days(rng.range(3, 200) as i64))
+            .unwrap_or(last);
+        versions.push(Version {
+            version: format!("v{v}"),
+            created: rfc2822(last),
+        });
+    }
+    let n_auth = rng.range(1, 7);
+    let authors_parsed: Vec<[String; 3]> = (0..n_auth)
+        .map(|_| {
+            [
+                LAST[rng.range(0, LAST.len() - 1)].to_string(),
+                FIRST[rng.range(0, FIRST.len() - 1)].to_string(),
+                String::new(),
+            ]
+        })
+        .collect();
+    let authors = authors_parsed
+        .iter()
+        .map(|a| format!("{} {}", a[1], a[0]))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let n_cat = rng.range(1, 3);
+    let mut cats: Vec<&str> = Vec::new();
+    while cats.len() < n_cat {
+        // Skewed towards the first (popular) categories.
+        let r = (rng.unit() * rng.unit() * CATEGORIES.len() as f64) as usize;
+        let c = CATEGORIES[r.min(CATEGORIES.len() - 1)];
+        if !cats.contains(&c) {
+            cats.push(c);
+        }
+    }
+    let mut t = Vec::new();
+    let n_title = rng.range(6, 14);
+    words(vocab, rng, n_title, false, &mut t);
+    let title = t
+        .iter()
+        .enumerate()
+        .map(|(k, w)| {
+            if k == 0 || w.len() > 3 {
+                capitalise(w)
+            } else {
+                w.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut a = Vec::new();
+    let n_abs = rng.range(150, 250);
+    words(vocab, rng, n_abs, true, &mut a);
+    let mut abstract_text = String::from("  ");
+    let mut col = 2;
+    for (k, w) in a.iter().enumerate() {
+        let w = if k == 0 { capitalise(w) } else { w.clone() };
+        if col + w.len() > 80 {
+            abstract_text.push('\n');
+            col = 0;
+        } else if k > 0 {
+            abstract_text.push(' ');
+            col += 1;
+        }
+        abstract_text.push_str(&w);
+        col += w.len();
+    }
+    abstract_text.push_str(".\n");
+    let pages = rng.range(4, 40);
+    let record = Record {
+        id,
+        submitter: format!("{} {}", authors_parsed[0][1], authors_parsed[0][0]),
+        authors,
+        title,
+        comments: (!rng.next_u64().is_multiple_of(4))
+            .then(|| format!("{pages} pages, {} figures", pages / 3)),
+        journal_ref: None,
+        doi: rng
+            .next_u64()
+            .is_multiple_of(3)
+            .then(|| format!("10.{}/j.{}", rng.range(1000, 9999), i)),
+        report_no: None,
+        categories: cats.join(" "),
+        license: Some("http://arxiv.org/licenses/nonexclusive-distrib/1.0/"),
+        abstract_text,
+        update_date: last.date().to_string(),
+        versions,
+        authors_parsed,
+    };
+    buf.clear();
+    serde_json::to_writer(&mut *buf, &record)?;
+    buf.push(b'\n');
+    out.write_all(buf)
 }
 
 /// A fixed query set: single terms, two and three terms, quoted phrases.
