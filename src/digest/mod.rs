@@ -135,7 +135,7 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
         date: req.date.to_string(),
         timezone: dc.timezone.clone(),
         generated_at: req.now,
-        title: model::one_line(&dc.title),
+        title: crate::sanitize::one_line(&dc.title),
         since: sel.since,
         until: sel.until,
         papers,
@@ -150,7 +150,7 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
             .into_iter()
             .take(dc.topics)
             .map(|t| RisingTopic {
-                phrase: model::one_line(&t.phrase),
+                phrase: crate::sanitize::one_line(&t.phrase),
                 ..t
             })
             .collect(),
@@ -230,10 +230,15 @@ fn message_id(digest: &Digest, mail: &MailConfig) -> String {
 /// A template error or an unusable address.
 pub fn message(renderer: &Renderer, digest: &Digest, mail: &MailConfig) -> Result<Built> {
     let rendered = renderer.for_mail(digest)?;
+    let parts = crate::mail::Parts {
+        subject: &rendered.subject,
+        text: &rendered.text,
+        html: &rendered.html,
+    };
     let mid = message_id(digest, mail);
     Ok(crate::mail::build_message(
         mail,
-        &rendered,
+        &parts,
         digest.generated_at,
         &mid,
     )?)
