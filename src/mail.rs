@@ -35,7 +35,6 @@ use lettre::transport::smtp::client::{Certificate, TlsParameters};
 use lettre::{Address, Message};
 
 use crate::config::{MailConfig, Security};
-use crate::digest::render::Rendered;
 
 /// A password or token: `Debug` and `Display` print `***`.
 #[derive(Clone)]
@@ -181,6 +180,18 @@ impl Header for AutoSubmitted {
 /// The sender used when `mail.from` is not set (for `--format eml` previews).
 pub const DEFAULT_FROM: &str = "papertrend <papertrend@localhost>";
 
+/// What a message says: the subject and the two alternative bodies. The
+/// subject is reduced to one line when the message is built.
+#[derive(Clone, Copy, Debug)]
+pub struct Parts<'a> {
+    /// The subject line.
+    pub subject: &'a str,
+    /// The text/plain part.
+    pub text: &'a str,
+    /// The text/html part.
+    pub html: &'a str,
+}
+
 /// A built message: its bytes and its envelope.
 #[derive(Clone, Debug)]
 pub struct Built {
@@ -257,13 +268,13 @@ pub fn recipients(cfg: &MailConfig) -> Result<Vec<String>, MailError> {
         .collect())
 }
 
-/// Builds the digest's MIME message.
+/// Builds the MIME message of `parts` (a digest, or `mail test`'s note).
 ///
 /// # Errors
 /// [`MailError::Config`] for an unusable `from` or `to` address.
 pub fn build_message(
     cfg: &MailConfig,
-    rendered: &Rendered,
+    parts: &Parts<'_>,
     date: jiff::Timestamp,
     message_id: &str,
 ) -> Result<Built, MailError> {
@@ -276,7 +287,7 @@ pub fn build_message(
     );
     let mut builder = Message::builder()
         .from(from.clone())
-        .subject(crate::digest::model::one_line(&rendered.subject))
+        .subject(crate::sanitize::one_line(parts.subject))
         .date(when)
         .message_id(Some(message_id.to_string()))
         .header(ListId(format!("papertrend digest <{}>", cfg.list_id)))
@@ -286,8 +297,8 @@ pub fn build_message(
     }
     let body = MultiPart::alternative()
         .boundary(boundary)
-        .singlepart(SinglePart::plain(rendered.text.clone()))
-        .singlepart(SinglePart::html(rendered.html.clone()));
+        .singlepart(SinglePart::plain(parts.text.to_string()))
+        .singlepart(SinglePart::html(parts.html.to_string()));
     let message = builder
         .multipart(body)
         .map_err(|e| MailError::Config(format!("cannot build the message: {e}")))?;
@@ -780,13 +791,13 @@ mod tests {
             to: vec!["a@example.org".into(), "b@example.org".into()],
             ..MailConfig::default()
         };
-        let rendered = Rendered {
-            subject: "Hi\r\nBcc: evil@example.com".into(),
-            text: "t".into(),
-            html: "<p>h</p>".into(),
+        let parts = Parts {
+            subject: "Hi\r\nBcc: evil@example.com",
+            text: "t",
+            html: "<p>h</p>",
         };
         let now: jiff::Timestamp = "2026-11-27T08:00:00Z".parse().unwrap();
-        let built = build_message(&cfg, &rendered, now, "<x@example.org>").unwrap();
+        let built = build_message(&cfg, &parts, now, "<x@example.org>").unwrap();
         let text = String::from_utf8(built.bytes).unwrap();
         assert!(!text.contains("\r\nBcc:"), "{text}");
         assert_eq!(built.rcpt_to, ["a@example.org", "b@example.org"]);

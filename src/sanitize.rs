@@ -2,7 +2,8 @@
 //! may hold credentials anywhere they are printed or stored for display.
 //!
 //! - [`sanitize_terminal`] / [`sanitize_line`]: per-field cleaning (control
-//!   characters, bidi overrides and isolates removed);
+//!   characters, bidi overrides and isolates removed); [`one_line`] also
+//!   collapses whitespace, for mail headers and one-line digest fields;
 //! - [`stdout`]: the one chokepoint every command writes its output
 //!   through. On a terminal it passes only printable text, newlines, tabs
 //!   and the colour codes papertrend itself emits (`ESC [ digits m`); any
@@ -37,6 +38,19 @@ pub fn sanitize_terminal(s: &str) -> String {
 /// for one-line cells.
 pub fn sanitize_line(s: &str) -> String {
     sanitize_terminal(s).replace(['\n', '\t', '\r'], " ")
+}
+
+/// Reduces text to one line, safe for a mail header or a one-line field:
+/// control characters and bidi overrides are removed, line breaks and tabs
+/// become spaces, runs of whitespace collapse to one space, ends are
+/// trimmed.
+pub fn one_line(s: &str) -> String {
+    let cleaned = sanitize_line(s);
+    cleaned
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Standard output for a command: filtered by [`TerminalFilter`] when it is
@@ -275,6 +289,14 @@ pub fn redact_urls_in(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_removes_header_breaking_characters() {
+        assert_eq!(
+            one_line("Title\r\nBcc: evil@example.com\t x"),
+            "Title Bcc: evil@example.com x"
+        );
+    }
 
     fn filtered(parts: &[&[u8]]) -> String {
         let mut f = TerminalFilter::new(Vec::new());

@@ -190,6 +190,34 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     prepare_atomic(path, bytes)?.commit()
 }
 
+/// Reads a JSON state file; `None` when it does not exist.
+///
+/// # Errors
+/// An unreadable file, or one that does not decode ("corrupt state file",
+/// with its path).
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> crate::error::Result<Option<T>> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            crate::error::Error::Other(format!("{}: corrupt state file: {e}", path.display()))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(crate::error::Error::io(path.display(), e)),
+    }
+}
+
+/// Writes `value` to `path` as pretty-printed JSON with a final newline,
+/// atomically ([`write_atomic`]).
+///
+/// # Errors
+/// An encoding or I/O error, with the path.
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> crate::error::Result<()> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| {
+        crate::error::Error::Other(format!("{}: cannot encode: {e}", path.display()))
+    })?;
+    bytes.push(b'\n');
+    write_atomic(path, &bytes).map_err(|e| crate::error::Error::io(path.display(), e))
+}
+
 /// The first half of [`write_atomic`]: the new content written and synced
 /// to a temp file beside `path`; [`PreparedWrite::commit`] renames it into
 /// place (dropping it instead leaves `path` as it was).

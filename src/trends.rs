@@ -1,7 +1,7 @@
 //! Rising topics: the named things (methods, models, tasks, datasets,
 //! phenomena) whose share of recent papers is high against what came before.
-//! Pure: texts in, topics out; [`crate::index::trends`] reads the texts and
-//! passes the index's stemmer in, so this module needs no search engine.
+//! Pure: texts in, topics out; the index's trends driver reads the texts and
+//! passes its stemmer in, so this module needs no search engine.
 //! (One long file on purpose: each termhood rule sits next to its tests.)
 //!
 //! **Units and n-grams.** Words are runs of letters and digits; words joined

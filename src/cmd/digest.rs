@@ -8,7 +8,7 @@ use crate::digest::{self, Request, render::Renderer};
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::index::feedback::Feedback;
-use crate::ledger::{self, Ledger};
+use crate::ledger::Ledger;
 use crate::state::RunLock;
 
 /// Renders the digest of a day (a preview that records nothing), or with
@@ -63,7 +63,7 @@ pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
     let archived = if args.force || args.include_seen {
         None
     } else {
-        ledger::archived(&app.data, &day)?
+        digest::outbox::archived(&app.data, &day)?
     };
     let d = match archived {
         Some(d) => d,

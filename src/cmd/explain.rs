@@ -15,7 +15,7 @@ use crate::cli::ExplainArgs;
 use crate::digest::select::{self, Day, Verdict};
 use crate::error::{Error, Result};
 use crate::exit;
-use crate::ledger::{self, Ledger};
+use crate::ledger::Ledger;
 use crate::paper::Paper;
 use crate::rank::select::Section;
 use crate::rank::{PartName, Score};
@@ -52,7 +52,7 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
     let ledger = Ledger::load(&app.data)?;
     let day = date.to_string();
     let archived = match ledger.sent_on(&day) {
-        Some(_) => ledger::archived(&app.data, &day)?,
+        Some(_) => crate::digest::outbox::archived(&app.data, &day)?,
         None => None,
     };
     // A delivered day is judged as it was built; another day as of now (or

@@ -5,7 +5,6 @@ use std::io::Write;
 use crate::Outcome;
 use crate::app::App;
 use crate::cli::{MailAction, MailArgs};
-use crate::digest::render::Rendered;
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::mail;
@@ -37,13 +36,15 @@ pub fn run(app: &App, args: &MailArgs) -> Result<Outcome> {
             ));
         }
         let now = app.clock.now();
-        let rendered = Rendered {
-            subject: "papertrend test message".into(),
-            text: format!("This is a test message from papertrend, sent {now}.\n"),
-            html: format!("<p>This is a test message from papertrend, sent {now}.</p>\n"),
+        let text = format!("This is a test message from papertrend, sent {now}.\n");
+        let html = format!("<p>This is a test message from papertrend, sent {now}.</p>\n");
+        let parts = mail::Parts {
+            subject: "papertrend test message",
+            text: &text,
+            html: &html,
         };
         let id = mail::message_id("test", now, &[], &cfg.from);
-        let built = mail::build_message(cfg, &rendered, now, &id)?;
+        let built = mail::build_message(cfg, &parts, now, &id)?;
         mail::send(cfg, &built.mail_from, &built.rcpt_to, &built.bytes, || {
             Ok::<(), Error>(())
         })??;

@@ -11,7 +11,7 @@ use crate::cli::ReviewArgs;
 use crate::digest::{self, Request};
 use crate::error::{Error, Result};
 use crate::exit;
-use crate::ledger::{self, Ledger};
+use crate::ledger::Ledger;
 use crate::marks::{MarkKind, Marks, Mute};
 use crate::sanitize::sanitize_line;
 
@@ -34,7 +34,7 @@ pub fn run(app: &App, args: &ReviewArgs) -> Result<Outcome> {
         None => digest::today(&app.config, now)?,
     };
     let day = date.to_string();
-    let d = match ledger::archived(&app.data, &day)? {
+    let d = match digest::outbox::archived(&app.data, &day)? {
         Some(d) => d,
         None => {
             let index = app.open_index()?;

@@ -4,15 +4,17 @@
 //! - [`select`]: the window (a watermark, not "the last N days") and what is
 //!   left out because it was sent before; calls the ranking;
 //! - [`model`]: the [`Digest`] every format is rendered from;
-//! - [`render`]: minijinja templates (Markdown, HTML, text, subject) and JSON.
+//! - [`render`]: minijinja templates (Markdown, HTML, text, subject) and JSON;
+//! - [`outbox`]: digests waiting to be sent, and the archive of those sent.
 //!
-//! Delivery ([`mail()`], [`print()`], [`flush_outbox`]) goes through the outbox and the
-//! ledger in [`crate::ledger`]: a digest is written to the outbox before it
+//! Delivery ([`mail()`], [`print()`], [`flush_outbox`]) goes through the
+//! [`outbox`] and the ledger in [`crate::ledger`]: a digest is written to the outbox before it
 //! is sent, recorded as sent only after the server's 250, and a digest the
 //! server did not take is sent by the next run, once. "The day" is the
 //! reader's day in `[digest] timezone`.
 
 pub mod model;
+pub mod outbox;
 pub mod render;
 pub mod select;
 
@@ -26,9 +28,10 @@ use crate::app::App;
 use crate::config::{Config, DigestFormat, MailConfig};
 use crate::error::{Error, Result};
 use crate::index::Index;
-use crate::ledger::{self, Delivery, Ledger, Pending, SentDigest};
+use crate::ledger::{Delivery, Ledger, SentDigest};
 use crate::mail::Built;
 use model::{Counts, Digest, DigestPaper, EntryOptions, RisingTopic};
+use outbox::Pending;
 use render::Renderer;
 
 /// The reader's time zone from config.
@@ -135,7 +138,7 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
         date: req.date.to_string(),
         timezone: dc.timezone.clone(),
         generated_at: req.now,
-        title: model::one_line(&dc.title),
+        title: crate::sanitize::one_line(&dc.title),
         since: sel.since,
         until: sel.until,
         papers,
@@ -150,7 +153,7 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
             .into_iter()
             .take(dc.topics)
             .map(|t| RisingTopic {
-                phrase: model::one_line(&t.phrase),
+                phrase: crate::sanitize::one_line(&t.phrase),
                 ..t
             })
             .collect(),
@@ -230,10 +233,15 @@ fn message_id(digest: &Digest, mail: &MailConfig) -> String {
 /// A template error or an unusable address.
 pub fn message(renderer: &Renderer, digest: &Digest, mail: &MailConfig) -> Result<Built> {
     let rendered = renderer.for_mail(digest)?;
+    let parts = crate::mail::Parts {
+        subject: &rendered.subject,
+        text: &rendered.text,
+        html: &rendered.html,
+    };
     let mid = message_id(digest, mail);
     Ok(crate::mail::build_message(
         mail,
-        &rendered,
+        &parts,
         digest.generated_at,
         &mid,
     )?)
@@ -285,10 +293,10 @@ fn write_public(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
 /// stay in the outbox.
 pub fn flush_outbox(app: &App, ledger: &mut Ledger) -> Result<usize> {
     let mut sent = 0;
-    for (pending, eml) in ledger::list_pending(&app.data)? {
+    for (pending, eml) in outbox::list_pending(&app.data)? {
         if ledger.has_message(&pending.message_id) {
             // Recorded before a crash kept us from cleaning up: never resend.
-            ledger::remove_pending(&app.data, &pending.date)?;
+            outbox::remove_pending(&app.data, &pending.date)?;
             continue;
         }
         if !app.config.mail.enabled {
@@ -339,8 +347,8 @@ fn send_pending(
         date: pending.date.clone(),
         source,
     })??;
-    ledger::archive(&app.data, &pending.digest)?;
-    ledger::remove_pending(&app.data, &pending.date)
+    outbox::archive(&app.data, &pending.digest)?;
+    outbox::remove_pending(&app.data, &pending.date)
 }
 
 /// Mails `digest`: outbox first, then SMTP, then the ledger.
@@ -359,7 +367,7 @@ pub fn mail(app: &App, ledger: &mut Ledger, renderer: &Renderer, digest: &Digest
         papers: digest.paper_ids(),
         digest: digest.clone(),
     };
-    ledger::put_pending(&app.data, &pending, &built.bytes)?;
+    outbox::put_pending(&app.data, &pending, &built.bytes)?;
     send_pending(app, ledger, &pending, &pending.rcpt_to, &built.bytes)
 }
 
@@ -389,5 +397,5 @@ pub fn print(
             papers: digest.paper_ids(),
         },
     )?;
-    ledger::archive(&app.data, digest)
+    outbox::archive(&app.data, digest)
 }

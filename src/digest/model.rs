@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::rank::Ranked;
+use crate::sanitize::one_line;
 
 /// Version of the digest JSON (`digest --format json`); bumped on any
 /// incompatible change.
@@ -239,17 +240,6 @@ fn contains_stems(segments: &[Segment], stems: &[String]) -> bool {
         .any(|s| crate::index::analyze(&s.text) == stems)
 }
 
-/// Reduces feed text to one line: control characters (CR, LF, tab, …) and
-/// bidi overrides become spaces, runs of spaces collapse, ends are trimmed.
-pub fn one_line(s: &str) -> String {
-    let cleaned = crate::sanitize::sanitize_line(s);
-    cleaned
-        .split(|c: char| c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Keeps only `http`/`https` URLs and percent-encodes the characters that
 /// could end a link in Markdown or an attribute in HTML.
 pub fn safe_url(url: &str) -> Option<String> {
@@ -369,14 +359,6 @@ pub fn highlight(text: &str, terms: &[String]) -> Vec<Segment> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn one_line_removes_header_breaking_characters() {
-        assert_eq!(
-            one_line("Title\r\nBcc: evil@example.com\t x"),
-            "Title Bcc: evil@example.com x"
-        );
-    }
 
     #[test]
     fn only_web_links_survive() {

@@ -155,7 +155,7 @@ impl Renderer {
         } else {
             "subject.line"
         };
-        Ok(super::model::one_line(&self.render(name, digest)?))
+        Ok(crate::sanitize::one_line(&self.render(name, digest)?))
     }
 
     /// JSON (the [`Digest`] model, pretty-printed, with a final newline).

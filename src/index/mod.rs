@@ -10,6 +10,7 @@
 
 pub mod feedback;
 pub mod memo;
+mod query;
 pub mod rank;
 pub mod reader;
 pub mod schema;

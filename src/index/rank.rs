@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::ops::Bound;
 
 use jiff::Timestamp;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::columnar::ColumnValues;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, EnableScoring, Occur,
@@ -32,18 +32,13 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, Term};
 
 use super::feedback::Feedback;
+use super::query::{BoxQuery, engine};
 use super::trends::momentum_topics;
 use super::{Index, IndexError, SearchQuery, schema, to_datetime};
 use crate::config::Config;
 use crate::error::Error;
 use crate::paper::Paper;
 use crate::rank::{self, Clause, Counts, Plan, RankOutcome, Ranked, Target, Window};
-
-pub(super) type BoxQuery = Box<dyn Query>;
-
-pub(super) fn engine(index: &Index) -> impl Fn(tantivy::TantivyError) -> IndexError + '_ {
-    move |e| index.engine_err(&e)
-}
 
 impl Index {
     /// A query for `text` in `field`, analysed like the field: one term, a
@@ -165,15 +160,6 @@ impl Index {
         Box::new(ConstScoreQuery::new(q, 0.0))
     }
 
-    /// Papers dated in `[from, to)`.
-    pub(super) fn date_range(&self, from: Timestamp, to: Timestamp) -> BoxQuery {
-        let f = self.fields.date;
-        Box::new(RangeQuery::new(
-            Bound::Included(Term::from_field_date(f, to_datetime(from))),
-            Bound::Excluded(Term::from_field_date(f, to_datetime(to))),
-        ))
-    }
-
     /// Any exclude phrase in the title or abstract.
     fn exclude_query(&self, plan: &Plan) -> Option<BoxQuery> {
         let parts: Vec<(Occur, BoxQuery)> = plan
@@ -182,10 +168,6 @@ impl Index {
             .filter_map(|e| self.in_text(e).map(|q| (Occur::Should, q)))
             .collect();
         (!parts.is_empty()).then(|| Box::new(BooleanQuery::new(parts)) as BoxQuery)
-    }
-
-    pub(super) fn count_in(&self, searcher: &Searcher, q: &dyn Query) -> Result<usize, IndexError> {
-        searcher.search(q, &Count).map_err(engine(self))
     }
 
     /// The top `k` documents matching all of `musts`, scored by the plan.

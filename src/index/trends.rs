@@ -11,7 +11,7 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, RangeQuery};
 use tantivy::tokenizer::TokenStream;
 
-use super::rank::{BoxQuery, engine};
+use super::query::{BoxQuery, engine};
 use super::{Index, IndexError, schema, to_datetime};
 use crate::config::Config;
 use crate::error::Error;

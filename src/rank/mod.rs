@@ -208,7 +208,8 @@ pub struct Topic {
     pub score: f32,
 }
 
-/// What [`crate::index::rank::rank_papers`] returns.
+/// The result of ranking a window: the best candidates (scored with the
+/// formula of [`score`]), the window's counts and the rising topics.
 #[derive(Clone, Debug, Default)]
 pub struct RankOutcome {
     /// The best papers, best first, at most `limit`.
