@@ -410,10 +410,8 @@ fn explain(
             .collect();
         if owners.is_empty() {
             p.reason = format!("{name}: unknown field `{key}`");
-            p.hint = Some(match p.hint.take() {
-                Some(did_you_mean) => did_you_mean,
-                None => takes(),
-            });
+            // "did you mean", else what this kind takes.
+            p.hint = Some(p.hint.take().unwrap_or_else(takes));
         } else {
             p.reason = format!(
                 "{name}: `{key}` does not apply to `{}` sources (only to {})",
