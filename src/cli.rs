@@ -7,11 +7,32 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clock::{Span, TimeBound};
+use crate::config::DigestFormat;
 use crate::index::SortBy;
 use crate::ingest::Format;
+
+/// Domain enums taken as option values. They know nothing of clap: each
+/// offers `ALL`, `name()` and `about()`, and clap sees them through here
+/// (possible values, their help, completions).
+macro_rules! value_enum {
+    ($($t:ty),*) => {$(
+        impl ValueEnum for $t {
+            fn value_variants<'a>() -> &'a [Self] {
+                &<$t>::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(PossibleValue::new(self.name()).help(self.about()))
+            }
+        }
+    )*};
+}
+
+value_enum!(Format, SortBy, DigestFormat);
 
 /// Text shown after `--help`: exit codes and config lookup.
 pub const AFTER_HELP: &str = "\
@@ -388,7 +409,7 @@ pub struct DigestArgs {
     /// (72 columns); json: the digest model with schema_version; eml: the
     /// exact MIME message that would be sent.
     #[arg(short = 'f', long, value_name = "FORMAT")]
-    pub format: Option<crate::config::DigestFormat>,
+    pub format: Option<DigestFormat>,
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub out: Option<PathBuf>,

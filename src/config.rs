@@ -8,7 +8,8 @@
 //!
 //! Why one long file: every key's type, default, documentation and
 //! validation live together here, so a key is added or changed in one place
-//! (and `config.example.toml` beside it).
+//! (and `config.example.toml` beside it). `[[sources]]`, one struct per
+//! kind, are in `config/sources.rs`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Span;
-use crate::ingest::Format;
+
+mod sources;
+
+pub use sources::{
+    ARXIV_DELAY, ArxivApiSource, ArxivRssSource, CATCH_UP_DAYS, FileSource, HfDailySource,
+    MAX_PAGES, PAGE_SIZE, SourceConfig, SourceKind, UrlSource,
+};
 
 /// The environment variable naming the config file.
 pub const CONFIG_ENV: &str = "PAPERTREND_CONFIG";
@@ -424,7 +431,7 @@ impl Default for TrendsConfig {
 }
 
 /// A digest output format (`digest --format`, `[digest] format`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DigestFormat {
     /// Markdown.
@@ -437,6 +444,41 @@ pub enum DigestFormat {
     Json,
     /// The exact MIME message that would be sent (multipart/alternative).
     Eml,
+}
+
+impl DigestFormat {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [DigestFormat; 5] = [
+        DigestFormat::Md,
+        DigestFormat::Html,
+        DigestFormat::Text,
+        DigestFormat::Json,
+        DigestFormat::Eml,
+    ];
+
+    /// The name in the config and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            DigestFormat::Md => "md",
+            DigestFormat::Html => "html",
+            DigestFormat::Text => "text",
+            DigestFormat::Json => "json",
+            DigestFormat::Eml => "eml",
+        }
+    }
+
+    /// What it is, in one line (`--help`).
+    pub fn about(self) -> &'static str {
+        match self {
+            DigestFormat::Md => "Markdown",
+            DigestFormat::Html => "Mail-safe HTML (inline styles, tables, ~640 px)",
+            DigestFormat::Text => "Plain text wrapped at 72 columns",
+            DigestFormat::Json => "The digest model as JSON (with `schema_version`)",
+            DigestFormat::Eml => {
+                "The exact MIME message that would be sent (multipart/alternative)"
+            }
+        }
+    }
 }
 
 /// `[digest]`: what the daily digest holds and how it looks.
@@ -600,76 +642,6 @@ pub fn is_loopback_host(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The kind of a `[[sources]]` entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SourceKind {
-    /// A local file (or several, via a glob-free list).
-    File,
-    /// Any URL serving a supported format.
-    Url,
-    /// The Hugging Face `daily_papers` API, by date.
-    HfDaily,
-    /// An arXiv API search query, paged.
-    ArxivApi,
-    /// An arXiv RSS category feed.
-    ArxivRss,
-}
-
-/// One `[[sources]]` entry.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SourceConfig {
-    /// Name used in messages and `fetch NAME`.
-    pub name: String,
-    /// What kind of source this is.
-    pub kind: SourceKind,
-    /// For `file`: the path (relative to the config file's folder).
-    #[serde(default)]
-    pub path: Option<PathBuf>,
-    /// For `url`: the address.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// Format of the file or URL. Default `auto`.
-    #[serde(default = "default_format")]
-    pub format: Format,
-    /// For `hf-daily`, `arxiv-api`, `arxiv-rss`: the service's base URL.
-    #[serde(default)]
-    pub base_url: Option<String>,
-    /// For `arxiv-api`: the search query (`cat:cs.CL AND abs:retrieval`).
-    #[serde(default)]
-    pub query: Option<String>,
-    /// For `arxiv-rss`: the category (`cs.CL`).
-    #[serde(default)]
-    pub category: Option<String>,
-    /// Whether this source is used. Default true.
-    #[serde(default = "yes")]
-    pub enabled: bool,
-    /// For `arxiv-api`: the pause between two API calls. Default `3s`, the
-    /// least arXiv asks for; shorter is refused unless `base_url` points at
-    /// another server (a mirror or a test server).
-    #[serde(default)]
-    pub delay: Option<Span>,
-    /// For `arxiv-api`: results per page. Default 100 (arXiv allows 2000).
-    #[serde(default)]
-    pub page_size: Option<u32>,
-    /// For `arxiv-api`: the most pages one run fetches. Default 5.
-    #[serde(default)]
-    pub max_pages: Option<u32>,
-    /// For `hf-daily`: how many days back a run catches up after missed
-    /// runs (and on the first run). Default 7.
-    #[serde(default)]
-    pub catch_up_days: Option<u32>,
-}
-
-fn default_format() -> Format {
-    Format::Auto
-}
-
-fn yes() -> bool {
-    true
-}
-
 /// A loaded configuration and where it came from.
 #[derive(Clone, Debug)]
 pub struct Loaded {
@@ -748,32 +720,80 @@ pub fn load(flag: Option<&Path>) -> Result<Loaded, ConfigError> {
 /// # Errors
 /// [`ConfigError::Invalid`] with the line and the key at fault.
 pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
-    let config: Config = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-        let msg = e.message().trim().to_string();
-        ConfigError::Invalid {
-            path: name.to_string(),
-            line,
-            hint: suggest(&msg),
-            reason: msg,
-        }
-    })?;
+    let in_file = |p: Problem| p.in_file(text, name);
+    let mut doc = toml::de::DeTable::parse(text).map_err(|e| in_file(e.into()))?;
+    // `[[sources]]` are read apart, table by table, so that their errors
+    // keep their lines (see `sources`).
+    let listed = doc.get_mut().remove("sources");
+    let mut config =
+        Config::deserialize(toml::de::Deserializer::from(doc)).map_err(|e| in_file(e.into()))?;
+    if let Some(listed) = listed {
+        config.sources = sources::read(listed).map_err(in_file)?;
+    }
     config.validate(name)?;
     Ok(config)
 }
 
-/// For "unknown field `x`, expected one of `a`, `b`", the closest expected key.
+/// What is wrong where in the text, before it is worded as a [`ConfigError`].
+#[derive(Debug)]
+struct Problem {
+    /// Bytes of the text at fault, when known.
+    span: Option<std::ops::Range<usize>>,
+    reason: String,
+    hint: Option<String>,
+}
+
+impl Problem {
+    fn at(span: std::ops::Range<usize>, reason: String) -> Self {
+        Problem {
+            span: Some(span),
+            reason,
+            hint: None,
+        }
+    }
+
+    fn in_file(self, text: &str, name: &str) -> ConfigError {
+        // 1-based: the newlines before the span, plus one.
+        let line = self.span.map(|s| {
+            text.as_bytes()[..s.start.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1
+        });
+        ConfigError::Invalid {
+            path: name.to_string(),
+            line,
+            reason: self.reason,
+            hint: self.hint,
+        }
+    }
+}
+
+impl From<toml::de::Error> for Problem {
+    fn from(e: toml::de::Error) -> Self {
+        let reason = e.message().trim().to_string();
+        Problem {
+            span: e.span(),
+            hint: suggest(&reason),
+            reason,
+        }
+    }
+}
+
+/// For "unknown field (or variant) `x`, expected one of `a`, `b`", the
+/// closest expected name.
 fn suggest(msg: &str) -> Option<String> {
-    let rest = msg.strip_prefix("unknown field `")?;
+    let rest = msg
+        .strip_prefix("unknown field `")
+        .or_else(|| msg.strip_prefix("unknown variant `"))?;
     let (bad, expected) = rest.split_once('`')?;
-    let best = expected
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(|k| (strsim::levenshtein(bad, k), k))
-        .min()?;
+    closest(bad, expected.split('`').skip(1).step_by(2))
+}
+
+/// "did you mean `x`?" for the candidate within 3 edits of `bad`, if any.
+fn closest<'a>(bad: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let best = candidates.map(|k| (strsim::levenshtein(bad, k), k)).min()?;
     (best.0 <= 3).then(|| format!("did you mean `{}`?", best.1))
 }
 
@@ -788,8 +808,8 @@ impl Config {
             fix(d);
         }
         for s in &mut self.sources {
-            if let Some(p) = s.path.as_mut() {
-                fix(p);
+            if let SourceConfig::File(f) = s {
+                fix(&mut f.path);
             }
         }
         for p in [
@@ -833,75 +853,6 @@ impl Config {
         }
         self.validate_digest_and_mail().map_err(bad)?;
         self.search.validate().map_err(bad)?;
-        let mut names = std::collections::HashSet::new();
-        for s in &self.sources {
-            if !names.insert(s.name.as_str()) {
-                return Err(bad(format!("two `[[sources]]` are named {:?}", s.name)));
-            }
-            let need = |field: bool, key: &str| {
-                if field {
-                    Ok(())
-                } else {
-                    Err(bad(format!(
-                        "source {:?} (kind {:?}) needs `{key}`",
-                        s.name, s.kind
-                    )))
-                }
-            };
-            match s.kind {
-                SourceKind::File => need(s.path.is_some(), "path")?,
-                SourceKind::Url => need(s.url.is_some(), "url")?,
-                SourceKind::ArxivApi => need(s.query.is_some(), "query")?,
-                SourceKind::ArxivRss => need(s.category.is_some(), "category")?,
-                SourceKind::HfDaily => {}
-            }
-            let only = |set: bool, key: &str, kinds: &[SourceKind], what: &str| {
-                if set && !kinds.contains(&s.kind) {
-                    Err(bad(format!(
-                        "source {:?}: `{key}` only applies to {what} sources",
-                        s.name
-                    )))
-                } else {
-                    Ok(())
-                }
-            };
-            let remote = [
-                SourceKind::HfDaily,
-                SourceKind::ArxivApi,
-                SourceKind::ArxivRss,
-            ];
-            only(
-                s.base_url.is_some(),
-                "base_url",
-                &remote,
-                "hf-daily, arxiv-api and arxiv-rss",
-            )?;
-            let api = [SourceKind::ArxivApi];
-            only(s.delay.is_some(), "delay", &api, "arxiv-api")?;
-            only(s.page_size.is_some(), "page_size", &api, "arxiv-api")?;
-            only(s.max_pages.is_some(), "max_pages", &api, "arxiv-api")?;
-            let hf = [SourceKind::HfDaily];
-            only(s.catch_up_days.is_some(), "catch_up_days", &hf, "hf-daily")?;
-            if s.page_size.is_some_and(|n| n == 0 || n > 2000) {
-                return Err(bad(format!(
-                    "source {:?}: `page_size` must be between 1 and 2000",
-                    s.name
-                )));
-            }
-            // arXiv's API terms ask for at least 3 s between calls; only a
-            // mirror or a test server may be asked faster.
-            if s.kind == SourceKind::ArxivApi
-                && s.base_url.is_none()
-                && s.delay
-                    .is_some_and(|d| d.0 < jiff::SignedDuration::from_secs(3))
-            {
-                return Err(bad(format!(
-                    "source {:?}: `delay` must be at least 3s for export.arxiv.org \
-                     (arXiv asks for >= 3 s between API calls)",
-                    s.name
-                )));
-            }
-        }
         Ok(())
     }
 }
@@ -923,15 +874,24 @@ pub const LIMITS: &[(&str, u64, u64)] = &[
     ("digest.catch_up_limit", 1, 1_000),
     ("fetch.retries", 0, 20),
     ("fetch.concurrency", 1, 64),
+    ("sources.page_size", 1, 2_000),
     ("sources.max_pages", 1, 1_000),
     ("sources.catch_up_days", 1, 366),
 ];
+
+/// The `(least, most)` of a key of [`LIMITS`]; any `u64` for another key.
+fn range_of(key: &str) -> (u64, u64) {
+    LIMITS
+        .iter()
+        .find(|l| l.0 == key)
+        .map_or((0, u64::MAX), |&(_, least, most)| (least, most))
+}
 
 impl Config {
     /// Checks every count against [`LIMITS`].
     fn validate_limits(&self) -> Result<(), String> {
         let as_u64 = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-        let mut values = vec![
+        let values = [
             ("ingest.batch_size", as_u64(self.ingest.batch_size)),
             (
                 "ingest.writer_memory_mb",
@@ -952,17 +912,9 @@ impl Config {
             ("fetch.retries", u64::from(self.fetch.retries)),
             ("fetch.concurrency", as_u64(self.fetch.concurrency)),
         ];
-        for s in &self.sources {
-            values.extend(s.max_pages.map(|n| ("sources.max_pages", u64::from(n))));
-            values.extend(
-                s.catch_up_days
-                    .map(|n| ("sources.catch_up_days", u64::from(n))),
-            );
-        }
         for (key, value) in values {
-            if let Some(&(_, least, most)) = LIMITS.iter().find(|l| l.0 == key)
-                && !(least..=most).contains(&value)
-            {
+            let (least, most) = range_of(key);
+            if !(least..=most).contains(&value) {
                 return Err(format!(
                     "`{key}` is {value}; it must be between {least} and {most}"
                 ));
@@ -1019,9 +971,12 @@ impl Config {
     pub fn missing_files(&self) -> Vec<(&str, &Path)> {
         self.sources
             .iter()
-            .filter(|s| s.enabled && s.kind == SourceKind::File)
-            .filter_map(|s| Some((s.name.as_str(), s.path.as_deref()?)))
-            .filter(|(_, p)| !p.exists())
+            .filter_map(|s| match s {
+                SourceConfig::File(f) if f.enabled && !f.path.exists() => {
+                    Some((f.name.as_str(), f.path.as_path()))
+                }
+                _ => None,
+            })
             .collect()
     }
 
@@ -1162,6 +1117,25 @@ mod tests {
             "{msg}"
         );
         assert_eq!(err.hint().as_deref(), Some("did you mean `interests`?"));
+    }
+
+    #[test]
+    fn r20_a_key_at_the_start_of_a_line_is_on_that_line() {
+        // See: #20
+        let err = parse("[search]\nlimt = 3\n", "c.toml").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("c.toml:2: unknown field `limt`"),
+            "{err}"
+        );
+        assert_eq!(err.hint().as_deref(), Some("did you mean `limit`?"));
+        let err = parse("\n[digest]\nformat = \"mdd\"\n", "c.toml").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("c.toml:3: unknown variant `mdd`"),
+            "{err}"
+        );
+        assert_eq!(err.hint().as_deref(), Some("did you mean `md`?"));
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
     let index = app.open_index_for_write()?;
     let mut failures = Vec::new();
     let mut partial = false;
-    if !args.no_fetch && app.config.sources.iter().any(|s| s.enabled) {
+    if !args.no_fetch && app.config.sources.iter().any(|s| s.enabled()) {
         let cfg = &app.config.ingest;
         let now = crate::digest::outbox::first_seen_stamp(&app.data, app.clock.now())?;
         let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, now)?;

@@ -21,9 +21,7 @@ use std::io::Cursor;
 
 use serde::Serialize;
 
-pub use sources::{
-    ARXIV_API_BASE, ARXIV_DELAY, ARXIV_RSS_BASE, CATCH_UP_DAYS, HF_BASE, MAX_PAGES, PAGE_SIZE,
-};
+pub use sources::{ARXIV_API_BASE, ARXIV_RSS_BASE, HF_BASE};
 
 use crate::app::App;
 use crate::config::SourceConfig;
@@ -251,7 +249,7 @@ fn select<'a>(app: &'a App, only: &[String]) -> Result<Vec<&'a SourceConfig>> {
     let all = &app.config.sources;
     let names = || {
         all.iter()
-            .map(|s| s.name.as_str())
+            .map(SourceConfig::name)
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -263,7 +261,7 @@ fn select<'a>(app: &'a App, only: &[String]) -> Result<Vec<&'a SourceConfig>> {
         ));
     }
     if only.is_empty() {
-        let enabled: Vec<_> = all.iter().filter(|s| s.enabled).collect();
+        let enabled: Vec<_> = all.iter().filter(|s| s.enabled()).collect();
         if enabled.is_empty() {
             return Err(Error::Usage(format!(
                 "every source is disabled (configured: {})",
@@ -274,8 +272,10 @@ fn select<'a>(app: &'a App, only: &[String]) -> Result<Vec<&'a SourceConfig>> {
     }
     let mut chosen = Vec::new();
     for name in only {
-        match all.iter().find(|s| &s.name == name) {
-            Some(s) if !chosen.iter().any(|c: &&SourceConfig| c.name == s.name) => chosen.push(s),
+        match all.iter().find(|s| s.name() == name) {
+            Some(s) if !chosen.iter().any(|c: &&SourceConfig| c.name() == s.name()) => {
+                chosen.push(s)
+            }
             Some(_) => {}
             None => {
                 return Err(Error::Usage(format!(
@@ -316,7 +316,7 @@ pub fn dry_run(app: &App, only: &[String]) -> Result<Vec<String>> {
     let today = today(app);
     let mut lines = Vec::new();
     for src in chosen {
-        let plan = sources::plan(src, state.sources.get(&src.name), today);
+        let plan = sources::plan(src, state.sources.get(src.name()), today);
         match &plan.target {
             Target::File(p) => lines.push(format!("{}: read {}", plan.name, p.display())),
             Target::Urls(urls) => {
@@ -361,7 +361,7 @@ pub fn fetch_into(app: &App, session: &mut Session<'_>, only: &[String]) -> Resu
     let today = today(app);
     let plans: Vec<Plan> = chosen
         .iter()
-        .map(|s| sources::plan(s, state.sources.get(&s.name), today))
+        .map(|s| sources::plan(s, state.sources.get(s.name()), today))
         .collect();
     let http = client::Http::new(&app.config.fetch, app.verbose > 0 && !app.quiet)
         .map_err(Error::Other)?;
@@ -385,7 +385,7 @@ pub fn fetch_into(app: &App, session: &mut Session<'_>, only: &[String]) -> Resu
             app.info(&src_report.line());
         }
         report.sources.push(src_report);
-        updates.push((src.name.clone(), update));
+        updates.push((src.name().to_string(), update));
     }
     // The commit comes first: state describing uncommitted papers would make
     // the next run skip them after a crash.
@@ -544,7 +544,7 @@ fn ingest_source(
         Some(e) => {
             let consecutive = state
                 .sources
-                .get(&src.name)
+                .get(src.name())
                 .map_or(0, |s| s.consecutive_failures)
                 .saturating_add(1);
             let reason = redact_urls_in(&e.to_string());
@@ -570,7 +570,7 @@ fn ingest_source(
     };
     Ok((
         SourceReport {
-            name: src.name.clone(),
+            name: src.name().to_string(),
             status,
             requests: harvest.requests,
         },

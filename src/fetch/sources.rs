@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use super::FetchError;
 use super::client::{Fetched, Http};
 use super::state::{SourceState, Validators};
-use crate::config::{SourceConfig, SourceKind};
+use crate::config::SourceConfig;
 use crate::ingest::{self, Event, Format, Origin};
 
 /// Default Hugging Face base URL.
@@ -26,14 +26,6 @@ pub const HF_BASE: &str = "https://huggingface.co";
 pub const ARXIV_API_BASE: &str = "https://export.arxiv.org";
 /// Default arXiv RSS base URL.
 pub const ARXIV_RSS_BASE: &str = "https://rss.arxiv.org";
-/// Default days of hf-daily catch-up.
-pub const CATCH_UP_DAYS: u32 = 7;
-/// Default arXiv API page size.
-pub const PAGE_SIZE: u32 = 100;
-/// Default most arXiv API pages per run.
-pub const MAX_PAGES: u32 = 5;
-/// arXiv asks for at least 3 s between API calls (arxiv.org/help/api/tou).
-pub const ARXIV_DELAY: Duration = Duration::from_secs(3);
 
 /// What one source will fetch this run.
 #[derive(Clone, Debug)]
@@ -92,9 +84,9 @@ impl PagePlan {
     }
 }
 
-fn base(src: &SourceConfig, default: &str) -> String {
-    src.base_url
-        .as_deref()
+/// `base_url`, else the service's own server; without a trailing `/`.
+fn base(base_url: Option<&str>, default: &str) -> String {
+    base_url
         .unwrap_or(default)
         .trim_end_matches('/')
         .to_string()
@@ -150,24 +142,19 @@ pub(crate) fn plan(src: &SourceConfig, state: Option<&SourceState>, today: Date)
             day: None,
         }])
     };
-    let (format, target) = match src.kind {
-        SourceKind::File => (
-            src.format,
-            Target::File(src.path.clone().unwrap_or_default()),
-        ),
-        SourceKind::Url => (src.format, one(src.url.clone().unwrap_or_default())),
-        SourceKind::ArxivRss => {
-            let category = src.category.as_deref().unwrap_or_default().trim();
-            let url = format!("{}/rss/{category}", base(src, ARXIV_RSS_BASE));
-            (Format::ArxivRss, one(url))
+    let (format, target) = match src {
+        SourceConfig::File(s) => (s.format, Target::File(s.path.clone())),
+        SourceConfig::Url(s) => (s.format, one(s.url.clone())),
+        SourceConfig::ArxivRss(s) => {
+            let base = base(s.base_url.as_deref(), ARXIV_RSS_BASE);
+            (
+                Format::ArxivRss,
+                one(format!("{base}/rss/{}", s.category.trim())),
+            )
         }
-        SourceKind::HfDaily => {
-            let base = base(src, HF_BASE);
-            let days = hf_days(
-                state.and_then(|s| s.last_day),
-                today,
-                src.catch_up_days.unwrap_or(CATCH_UP_DAYS),
-            );
+        SourceConfig::HfDaily(s) => {
+            let base = base(s.base_url.as_deref(), HF_BASE);
+            let days = hf_days(state.and_then(|s| s.last_day), today, s.catch_up_days);
             let urls = days
                 .into_iter()
                 .map(|day| {
@@ -181,26 +168,21 @@ pub(crate) fn plan(src: &SourceConfig, state: Option<&SourceState>, today: Date)
                 .collect();
             (Format::HfJson, Target::Urls(urls))
         }
-        SourceKind::ArxivApi => {
-            let delay = src
-                .delay
-                .and_then(|d| Duration::try_from(d.0).ok())
-                .unwrap_or(ARXIV_DELAY);
-            (
-                Format::ArxivAtom,
-                Target::Pages(PagePlan {
-                    base: base(src, ARXIV_API_BASE),
-                    query: src.query.clone().unwrap_or_default(),
-                    page_size: src.page_size.unwrap_or(PAGE_SIZE),
-                    max_pages: src.max_pages.unwrap_or(MAX_PAGES),
-                    delay,
-                    stop_at: state.and_then(|s| s.newest),
-                }),
-            )
-        }
+        SourceConfig::ArxivApi(s) => (
+            Format::ArxivAtom,
+            Target::Pages(PagePlan {
+                base: base(s.base_url.as_deref(), ARXIV_API_BASE),
+                query: s.query.clone(),
+                page_size: s.page_size,
+                max_pages: s.max_pages,
+                // Never negative: the config refuses that.
+                delay: Duration::try_from(s.delay.0).unwrap_or_default(),
+                stop_at: state.and_then(|s| s.newest),
+            }),
+        ),
     };
     Plan {
-        name: src.name.clone(),
+        name: src.name().to_string(),
         format,
         target,
     }

@@ -25,7 +25,7 @@ use super::{Index, IndexError, to_datetime};
 use crate::paper::{Paper, parse_arxiv_id};
 
 /// How results are ordered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SortBy {
     /// BM25 relevance (title weighted above abstract).
@@ -35,6 +35,31 @@ pub enum SortBy {
     Date,
     /// The trending score of `top`, applied to the query's matches.
     Trend,
+}
+
+impl SortBy {
+    /// Every order, in the order `--help` lists them.
+    pub const ALL: [SortBy; 3] = [SortBy::Relevance, SortBy::Date, SortBy::Trend];
+
+    /// The name on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            SortBy::Relevance => "relevance",
+            SortBy::Date => "date",
+            SortBy::Trend => "trend",
+        }
+    }
+
+    /// What it is, in one line (`--help`).
+    pub fn about(self) -> &'static str {
+        match self {
+            SortBy::Relevance => "BM25 relevance (title weighted above abstract)",
+            SortBy::Date => {
+                "Newest first (by the visible date, [`crate::paper::Paper::visible_date`])"
+            }
+            SortBy::Trend => "The trending score of `top`, applied to the query's matches",
+        }
+    }
 }
 
 /// A search request.

@@ -22,9 +22,7 @@ use std::io::BufRead;
 use crate::paper::Paper;
 
 /// A supported listing format.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// Detect from the content (and, as a hint, the file name).
@@ -44,6 +42,30 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 7] = [
+        Format::Auto,
+        Format::HfText,
+        Format::HfJson,
+        Format::ArxivAtom,
+        Format::ArxivRss,
+        Format::ArxivOai,
+        Format::Jsonl,
+    ];
+
+    /// What it is, in one line (`--help`).
+    pub fn about(self) -> &'static str {
+        match self {
+            Format::Auto => "Detect from the content (and, as a hint, the file name)",
+            Format::HfText => "Hugging Face Papers page text dump: title line, abstract line, …",
+            Format::HfJson => "Hugging Face `daily_papers` / papers search API JSON",
+            Format::ArxivAtom => "arXiv API Atom feed",
+            Format::ArxivRss => "arXiv RSS 2.0 category feed",
+            Format::ArxivOai => "arXiv metadata snapshot, JSON Lines",
+            Format::Jsonl => "papertrend's own JSON Lines record (also the generic import format)",
+        }
+    }
+
     /// The name used on the command line, in `sources[]` and in messages.
     pub fn name(self) -> &'static str {
         match self {

@@ -93,3 +93,90 @@ fn a_bad_clock_override_is_a_usage_error() {
         .code(2)
         .stderr_has("PAPERTREND_NOW");
 }
+
+#[test]
+fn r20_source_errors_name_the_file_line_and_key() {
+    // See: #20
+    let env = TestEnv::new();
+    let cases = [
+        (
+            "[[sources]]\nname = \"a\"\nkind = \"file\"\npath = \"x\"\nquery = \"cat:cs.CL\"\n",
+            "5: source \"a\": `query` does not apply to `file` sources (only to `arxiv-api`)\n\
+             hint: `file` sources take `name`, `path`, `format`, `enabled` (and `kind`)",
+        ),
+        (
+            "[search]\nlimit = 3\n\n[[sources]]\nname = \"a\"\nkind = \"file\"\n",
+            "4: source \"a\" (kind file) needs `path`\n\
+             hint: `file` sources take `name`, `path`, `format`, `enabled` (and `kind`)",
+        ),
+        (
+            "[[sources]]\nname = \"b\"\nkind = \"url\"\nurl = \"http://127.0.0.1:9/\"\nenable = false\n",
+            "5: source \"b\": unknown field `enable`\nhint: did you mean `enabled`?",
+        ),
+        (
+            "[[sources]]\nname = \"c\"\nkind = \"arxiv-rs\"\ncategory = \"cs.CL\"\n",
+            "3: unknown source kind `arxiv-rs`, expected one of `file`, `url`, `hf-daily`, \
+             `arxiv-api`, `arxiv-rss`\nhint: did you mean `arxiv-rss`?",
+        ),
+        (
+            "[[sources]]\nname = \"d\"\nkind = \"hf-daily\"\ncatch_up_days = 400\n",
+            "4: source \"d\": `catch_up_days` is 400; it must be between 1 and 366",
+        ),
+    ];
+    for (i, (text, expected)) in cases.into_iter().enumerate() {
+        let cfg = env.write(&format!("c{i}.toml"), text);
+        let out = env.cmd(["--config"]).arg(&cfg).args(["stats"]).run();
+        out.code(2);
+        assert_eq!(
+            out.stderr.trim_end(),
+            format!("papertrend: error: {}:{expected}", cfg.display()),
+            "case {i}"
+        );
+    }
+}
+
+#[test]
+fn r20_config_check_shows_each_source_with_its_own_keys_and_reads_back() {
+    // See: #20
+    let env = TestEnv::new();
+    env.write("conf/seed.txt", "");
+    let cfg = env.write(
+        "conf/c.toml",
+        "[[sources]]\nname = \"seed\"\nkind = \"file\"\npath = \"seed.txt\"\n\n\
+         [[sources]]\nname = \"hf\"\nkind = \"hf-daily\"\n\n\
+         [[sources]]\nname = \"ir\"\nkind = \"arxiv-api\"\nquery = \"cat:cs.IR\"\n\n\
+         [[sources]]\nname = \"cl\"\nkind = \"arxiv-rss\"\ncategory = \"cs.CL\"\nenabled = false\n\n\
+         [[sources]]\nname = \"mirror\"\nkind = \"url\"\nurl = \"https://me:hunter2@example.org/p.json\"\n",
+    );
+    let out = env
+        .cmd(["--config"])
+        .arg(&cfg)
+        .args(["config", "check"])
+        .run();
+    out.success();
+    let shown = &out.stdout;
+    assert!(!shown.contains("hunter2"), "{shown}");
+    // Defaults are shown; keys of other kinds are not.
+    assert!(
+        shown.contains(
+            "kind = \"arxiv-api\"\nname = \"ir\"\nquery = \"cat:cs.IR\"\npage_size = 100\n\
+             max_pages = 5\ndelay = \"3s\"\nenabled = true\n"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("kind = \"hf-daily\"\nname = \"hf\"\ncatch_up_days = 7\nenabled = true\n"),
+        "{shown}"
+    );
+    // What it prints is a config that loads to the same sources.
+    let again = env.write("again.toml", shown);
+    let out2 = env
+        .cmd(["--config"])
+        .arg(&again)
+        .args(["config", "check"])
+        .run();
+    out2.success();
+    let sources =
+        |s: &str| s[s.find("[[sources]]").unwrap()..s.find("[fetch]").unwrap()].to_string();
+    assert_eq!(sources(&out2.stdout), sources(shown));
+}
