@@ -5,7 +5,8 @@
 
 use std::collections::HashSet;
 
-use crate::support::http::{Reply, Server};
+use crate::support::hf;
+use crate::support::http::Server;
 use crate::support::{TestEnv, fixture};
 
 /// Every Hugging Face daily list of January 2026, plus 2026-02-06.
@@ -267,53 +268,17 @@ fn the_export_cursor_gives_each_paper_once_across_a_kill() {
     env.cmd(["export", "--since-cursor", "../x"]).run().code(2);
 }
 
-/// The 2026-01-20 daily list with two papers' upvotes set: what the
-/// Hugging Face API would answer at a later hour of the same day.
-fn hf_day(first_upvotes: u64, stale_upvotes: u64) -> Vec<u8> {
-    let text = std::fs::read_to_string(fixture("hf-json/2026-01-20.json")).unwrap();
-    let mut items: serde_json::Value = serde_json::from_str(&text).unwrap();
-    items[0]["paper"]["upvotes"] = first_upvotes.into();
-    items[1]["paper"]["upvotes"] = stale_upvotes.into();
-    serde_json::to_vec(&items).unwrap()
-}
-
 #[test]
 fn observations_record_each_count_change_at_fetch_time_and_give_velocity() {
     let server = Server::start();
-    let day = "/api/daily_papers?date=2026-11-27";
     // 2601.08808 has 13 upvotes at 07:00 and 63 at 19:00; 2601.11077
     // stands at 100 all day.
-    server.route(
-        day,
-        [
-            Reply::new(200, hf_day(13, 100)).header("Content-Type", "application/json"),
-            Reply::new(200, hf_day(63, 100)).header("Content-Type", "application/json"),
-        ],
-    );
-    let mut env = TestEnv::new();
-    env.write(
-        "config.toml",
-        format!(
-            "[fetch]\nretries = 0\n\n[[sources]]\nname = \"hf\"\nkind = \"hf-daily\"\n\
-             base_url = \"{}\"\ncatch_up_days = 1\n",
-            server.base()
-        ),
-    );
-    let fetch = |env: &TestEnv| {
-        env.cmd(["--config"])
-            .arg(env.path("config.toml"))
-            .arg("fetch")
-            .run()
-            .success();
-    };
-    env.set_now("2026-11-27T07:00:00Z");
-    fetch(&env);
-    env.set_now("2026-11-27T19:00:00Z");
-    fetch(&env);
+    let (mut env, day) = hf::growing_day(&server, "2026-11-27");
     // A third fetch with the same counts adds nothing.
-    env.set_now("2026-11-27T21:00:00Z");
-    fetch(&env);
-    assert_eq!(server.requests_to(day).len(), 3);
+    for hour in ["07", "19", "21"] {
+        hf::fetch_at(&mut env, &format!("2026-11-27T{hour}:00:00Z"));
+    }
+    assert_eq!(server.requests_to(&day).len(), 3);
     let papers = env.export();
     let get = |id: &str| {
         papers
@@ -322,8 +287,8 @@ fn observations_record_each_count_change_at_fetch_time_and_give_velocity() {
             .unwrap_or_else(|| panic!("{id} missing"))
             .clone()
     };
-    let grower = get("arxiv:2601.08808");
-    let stale = get("arxiv:2601.11077");
+    let grower = get(hf::GROWER);
+    let stale = get(hf::STALE);
     let seen = |p: &serde_json::Value| -> Vec<(String, u64, u64)> {
         p["observations"]
             .as_array()
@@ -603,17 +568,9 @@ fn review_refuses_without_a_terminal_and_marks_on_one() {
 /// `input` typed, in the test's isolated environment.
 fn on_a_terminal(env: &TestEnv, inner: &str, input: &str) -> std::process::Output {
     use std::io::Write;
-    let home = env.root().join("home");
-    let mut child = std::process::Command::new("script")
+    let mut child = env
+        .isolated("script")
         .args(["-qec", inner, "/dev/null"])
-        .current_dir(env.root())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env("NO_COLOR", "1")
-        .env("PAPERTREND_NOW", crate::support::NOW)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

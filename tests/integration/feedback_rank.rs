@@ -5,18 +5,9 @@
 
 use std::collections::HashSet;
 
-use crate::support::http::{Reply, Server};
+use crate::support::hf::{self, GROWER, STALE};
+use crate::support::http::Server;
 use crate::support::{TestEnv, fixture};
-
-/// The 2026-01-20 daily list with two papers' upvotes set: what the
-/// Hugging Face API would answer at a later hour of the same day.
-fn hf_day(grower: u64, stale: u64) -> Vec<u8> {
-    let text = std::fs::read_to_string(fixture("hf-json/2026-01-20.json")).unwrap();
-    let mut items: serde_json::Value = serde_json::from_str(&text).unwrap();
-    items[0]["paper"]["upvotes"] = grower.into();
-    items[1]["paper"]["upvotes"] = stale.into();
-    serde_json::to_vec(&items).unwrap()
-}
 
 fn ids(out: &[serde_json::Value]) -> Vec<String> {
     out.iter()
@@ -24,38 +15,14 @@ fn ids(out: &[serde_json::Value]) -> Vec<String> {
         .collect()
 }
 
-const GROWER: &str = "arxiv:2601.08808";
-const STALE: &str = "arxiv:2601.11077";
-
 /// A loopback HF server whose list gains 50 upvotes on one paper between
 /// the 07:00 and 19:00 fetches while another stands at 100; both fetched.
 fn grown(server: &Server) -> TestEnv {
-    let day = "/api/daily_papers?date=2026-01-20";
-    server.route(
-        day,
-        [
-            Reply::new(200, hf_day(13, 100)).header("Content-Type", "application/json"),
-            Reply::new(200, hf_day(63, 100)).header("Content-Type", "application/json"),
-        ],
-    );
-    let mut env = TestEnv::new();
-    env.write(
-        "config.toml",
-        format!(
-            "[fetch]\nretries = 0\n\n[[sources]]\nname = \"hf\"\nkind = \"hf-daily\"\n\
-             base_url = \"{}\"\ncatch_up_days = 1\n",
-            server.base()
-        ),
-    );
+    let (mut env, day) = hf::growing_day(server, "2026-01-20");
     for at in ["2026-01-20T07:00:00Z", "2026-01-20T19:00:00Z"] {
-        env.set_now(at);
-        env.cmd(["--config"])
-            .arg(env.path("config.toml"))
-            .arg("fetch")
-            .run()
-            .success();
+        hf::fetch_at(&mut env, at);
     }
-    assert_eq!(server.requests_to(day).len(), 2);
+    assert_eq!(server.requests_to(&day).len(), 2);
     env
 }
 
