@@ -5,34 +5,9 @@
 
 use std::collections::HashSet;
 
-use crate::support::hf;
+use crate::support::TestEnv;
+use crate::support::hf::{self, AUDIO_LIKES, january};
 use crate::support::http::Server;
-use crate::support::{TestEnv, fixture};
-
-/// Every Hugging Face daily list of January 2026, plus 2026-02-06.
-fn january() -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(fixture("hf-json/2026-01"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files
-}
-
-/// Ten speech and audio papers of January 2026 (by title: speech, audio,
-/// spoken, TTS, ASR, sound).
-const AUDIO_LIKES: [&str; 10] = [
-    "2601.06329", // Spoken Language Model Evaluation
-    "2601.14046", // PRiSM: Phone Realization in Speech Models
-    "2601.14417", // Accented Speech Synthesis
-    "2601.13044", // Typhoon ASR Real-time
-    "2601.15621", // Qwen3-TTS Technical Report
-    "2601.19949", // RIR-Mega-Speech
-    "2601.17690", // Audio Fingerprinting
-    "2601.03227", // Audio-Language Models in Audio Geo-Localization
-    "2601.04151", // Klear: Audio-Video Joint Generation
-    "2512.22564", // Respiratory Sound Classification
-];
 
 fn marks_json(env: &TestEnv) -> serde_json::Value {
     let out = env.cmd(["marks"]).run();
@@ -346,14 +321,20 @@ fn open(env: &TestEnv) -> (papertrend::index::Index, papertrend::marks::Marks) {
     )
 }
 
-#[test]
-fn a_profile_from_ten_liked_audio_papers_is_about_speech_and_names_them() {
+/// January ingested, the ten audio papers liked.
+fn audio_liker() -> TestEnv {
     let env = TestEnv::new();
     env.cmd(["ingest"]).args(january()).run().success();
     env.cmd(["mark", "--like"])
         .args(AUDIO_LIKES)
         .run()
         .success();
+    env
+}
+
+#[test]
+fn a_profile_from_ten_liked_audio_papers_is_about_speech_and_names_them() {
+    let env = audio_liker();
     let out = env.cmd(["marks", "--profile", "--json"]).run();
     out.success();
     let profile = &out.json()["profile"];
@@ -407,12 +388,7 @@ fn a_profile_from_ten_liked_audio_papers_is_about_speech_and_names_them() {
 
 #[test]
 fn dislikes_push_similar_papers_down() {
-    let env = TestEnv::new();
-    env.cmd(["ingest"]).args(january()).run().success();
-    env.cmd(["mark", "--like"])
-        .args(AUDIO_LIKES)
-        .run()
-        .success();
+    let env = audio_liker();
     let (index, marks) = open(&env);
     let probe = "2601.03233"; // LTX-2: Efficient Joint Audio-Visual Foundation Model
     let (_, terms) = index.paper_terms(probe).unwrap().unwrap();
@@ -420,15 +396,10 @@ fn dislikes_push_similar_papers_down() {
     let (_, speech_terms) = index.paper_terms(speech).unwrap().unwrap();
     let before = index.train_profile(&marks).unwrap();
     // Dislike three video generation papers.
-    env.cmd([
-        "mark",
-        "--dislike",
-        "2601.05966",
-        "2601.09881",
-        "2601.05239",
-    ])
-    .run()
-    .success();
+    env.cmd(["mark", "--dislike"])
+        .args(hf::VIDEO_DISLIKES)
+        .run()
+        .success();
     let (_, marks) = open(&env);
     let after = index.train_profile(&marks).unwrap();
     assert!(
@@ -482,18 +453,7 @@ fn unseen_hides_papers_marked_read_or_mailed() {
     assert_eq!(similar_unseen, not_read(&similar_wide, 5));
     let all = not_read(&wide, 2);
     // A paper in a delivered digest counts as seen too.
-    env.write(
-        "data/state/ledger.json",
-        serde_json::to_vec(&serde_json::json!({
-            "schema_version": 1,
-            "digests": [{
-                "date": "2026-11-26", "message_id": "<a@b>",
-                "sent_at": "2026-11-26T07:00:00Z", "covered_until": "2026-11-26T07:00:00Z",
-                "delivery": "print", "papers": [all[1]],
-            }],
-        }))
-        .unwrap(),
-    );
+    env.delivered(&[&all[1]]);
     let unseen = ids(&["search", "reasoning", "-n", "3", "--unseen"]);
     assert!(!unseen.contains(&all[1]) && unseen.contains(&all[0]));
     assert!(!unseen.contains(&read[0]));

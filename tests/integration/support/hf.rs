@@ -1,6 +1,7 @@
 //! The Hugging Face `daily_papers` API on the loopback [`Server`]: request
 //! targets, the `hf-daily` source block of a config, and one real day whose
-//! upvotes grow between two fetches.
+//! upvotes grow between two fetches; and the real January 2026 lists with
+//! the audio papers the feedback tests like.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -70,3 +71,36 @@ pub fn fetch_at(env: &mut TestEnv, now: &str) {
         .run()
         .success();
 }
+
+/// Every Hugging Face daily list of January 2026 (`fixtures/hf-json/2026-01`),
+/// plus 2026-02-06 last, in date order.
+pub fn january() -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(super::fixture("hf-json/2026-01"))
+        .expect("read fixtures/hf-json/2026-01")
+        .map(|e| e.expect("dir entry").path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Ten speech and audio papers across [`january`] (by title: speech, audio,
+/// spoken, TTS, ASR, sound), for a reader's likes.
+pub const AUDIO_LIKES: [&str; 10] = [
+    "2601.06329", // Spoken Language Model Evaluation
+    "2601.14046", // PRiSM: Phone Realization in Speech Models
+    "2601.14417", // Accented Speech Synthesis
+    "2601.13044", // Typhoon ASR Real-time
+    "2601.15621", // Qwen3-TTS Technical Report
+    "2601.19949", // RIR-Mega-Speech
+    "2601.17690", // Audio Fingerprinting
+    "2601.03227", // Audio-Language Models in Audio Geo-Localization
+    "2601.04151", // Klear: Audio-Video Joint Generation
+    "2512.22564", // Respiratory Sound Classification
+];
+
+/// Three video generation papers of [`january`], for a reader's dislikes.
+pub const VIDEO_DISLIKES: [&str; 3] = [
+    "2601.05966", // VideoAR: Autoregressive Video Generation
+    "2601.09881", // Transition Matching Distillation for Fast Video Generation
+    "2601.05239", // Plenoptic Video Generation
+];

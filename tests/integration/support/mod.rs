@@ -230,6 +230,23 @@ impl TestEnv {
         self.cmd(["ingest"]).args(&paths).run().success();
     }
 
+    /// Writes a ledger of one delivered digest (2026-11-26, printed) that
+    /// listed `papers`: what `--unseen` counts as seen besides marks.
+    pub fn delivered(&self, papers: &[&str]) {
+        let ledger = serde_json::json!({
+            "schema_version": 1,
+            "digests": [{
+                "date": "2026-11-26", "message_id": "<a@b>",
+                "sent_at": "2026-11-26T07:00:00Z", "covered_until": "2026-11-26T07:00:00Z",
+                "delivery": "print", "papers": papers,
+            }],
+        });
+        self.write(
+            "data/state/ledger.json",
+            serde_json::to_vec(&ledger).expect("serialise"),
+        );
+    }
+
     /// Every record, via `export`.
     pub fn export(&self) -> Vec<serde_json::Value> {
         let out = self.cmd(["export"]).run();
