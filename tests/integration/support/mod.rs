@@ -6,7 +6,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-/// The Hugging Face daily-papers API on that server.
+/// The Hugging Face daily-papers API on the `http` server; the January lists.
 pub mod hf;
 /// Loopback HTTP server for fetch tests.
 pub mod http;
