@@ -35,6 +35,7 @@ use std::time::Instant;
 use mail_parser::MessageParser;
 use serde_json::Value;
 
+use crate::support::hf;
 use crate::support::http::{Reply, Server};
 use crate::support::smtp::{self, Options, Security, SmtpServer};
 use crate::support::{TestEnv, fixture};
@@ -159,7 +160,7 @@ struct ApiState {
 
 fn serve(state: &Mutex<ApiState>, files: &BTreeMap<String, DayFile>, target: &str) -> Reply {
     let mut st = state.lock().unwrap();
-    let Some(date) = target.strip_prefix("/api/daily_papers?date=") else {
+    let Some(date) = target.strip_prefix(hf::DAILY) else {
         return Reply::new(404, "not found\n");
     };
     if !st.throttled.contains(&st.day) {
@@ -192,7 +193,7 @@ fn serve(state: &Mutex<ApiState>, files: &BTreeMap<String, DayFile>, target: &st
             st.new_this_run.push(id);
         }
     }
-    Reply::new(200, body).header("Content-Type", "application/json")
+    hf::json(body)
 }
 
 fn config(env: &TestEnv, base: &str, smtp_port: u16) -> PathBuf {
@@ -229,12 +230,8 @@ retries = 2
 backoff = "100ms"
 max_backoff = "3s"
 
-[[sources]]
-name = "hf"
-kind = "hf-daily"
-base_url = "{base}"
-catch_up_days = 3
-"#
+{source}"#,
+            source = hf::source("hf", base, 3)
         ),
     )
 }

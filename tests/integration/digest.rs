@@ -2,9 +2,19 @@
 //! escaping of feed text, the 72-column text part, and previews that record
 //! nothing.
 //!
-//! Snapshots live in `tests/snapshots/digest.*`. After an intended change,
-//! regenerate them with `UPDATE_SNAPSHOTS=1 cargo test --test integration
-//! digest` and review the diff like code.
+//! The snapshots are `insta` files, one a format, in
+//! `tests/integration/snapshots/integration__digest__<format>.snap`: a short
+//! header, then the output as the binary printed it. insta compares with CRLF
+//! read as LF and trailing white space at the end trimmed, so the test checks
+//! the message's CRLF line ends and the final newline itself.
+//!
+//! On a mismatch a run writes the new output beside the old one as
+//! `….snap.new` and fails; under `CI` (any value but `0`/`false`) it writes
+//! nothing and fails. After an intended change, rewrite the snapshots in place
+//! with `INSTA_UPDATE=always cargo test --test integration digest::` and
+//! review `git diff tests/integration/snapshots` like code (`cargo insta
+//! review` does the same if `cargo-insta` is installed). Delete stray
+//! `.snap.new` files afterwards.
 
 use std::path::PathBuf;
 
@@ -35,21 +45,6 @@ to = ["alice@example.org", "bob@example.org"]
     )
 }
 
-fn snapshot(name: &str, actual: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!("missing snapshot {name}; run with UPDATE_SNAPSHOTS=1 and review it")
-    });
-    pretty_assertions::assert_eq!(expected, actual, "snapshot {name}");
-}
-
 fn ingested() -> (TestEnv, PathBuf) {
     let env = TestEnv::new();
     let cfg = config(&env);
@@ -65,20 +60,29 @@ fn ingested() -> (TestEnv, PathBuf) {
 #[test]
 fn every_format_matches_its_snapshot() {
     let (env, cfg) = ingested();
-    for (format, file) in [
-        ("md", "digest.md"),
-        ("html", "digest.html"),
-        ("text", "digest.txt"),
-        ("json", "digest.json"),
-        ("eml", "digest.eml"),
-    ] {
+    for format in ["md", "html", "text", "json", "eml"] {
         let out = env
             .cmd(["--config"])
             .arg(&cfg)
             .args(["digest", "--format", format])
             .run();
         out.success();
-        snapshot(file, &out.stdout);
+        insta::assert_snapshot!(format, out.stdout);
+        // What insta's comparison folds away: one final line end, and CRLF
+        // throughout the message (RFC 5322), LF everywhere else.
+        let (eol, other) = if format == "eml" {
+            ("\r\n", "\n")
+        } else {
+            ("\n", "\r")
+        };
+        assert!(
+            out.stdout.ends_with(eol) && !out.stdout.ends_with(&eol.repeat(2)),
+            "{format}: not one final {eol:?}"
+        );
+        assert!(
+            !out.stdout.replace(eol, "").contains(other),
+            "{format}: a line end other than {eol:?}"
+        );
     }
     // A preview records nothing: the ledger stays absent.
     assert!(!env.data_dir().join("state/ledger.json").exists());

@@ -5,33 +5,9 @@
 
 use std::collections::HashSet;
 
-use crate::support::http::{Reply, Server};
-use crate::support::{TestEnv, fixture};
-
-/// Every Hugging Face daily list of January 2026, plus 2026-02-06.
-fn january() -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(fixture("hf-json/2026-01"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files
-}
-
-/// Ten speech and audio papers of January 2026 (by title: speech, audio,
-/// spoken, TTS, ASR, sound).
-const AUDIO_LIKES: [&str; 10] = [
-    "2601.06329", // Spoken Language Model Evaluation
-    "2601.14046", // PRiSM: Phone Realization in Speech Models
-    "2601.14417", // Accented Speech Synthesis
-    "2601.13044", // Typhoon ASR Real-time
-    "2601.15621", // Qwen3-TTS Technical Report
-    "2601.19949", // RIR-Mega-Speech
-    "2601.17690", // Audio Fingerprinting
-    "2601.03227", // Audio-Language Models in Audio Geo-Localization
-    "2601.04151", // Klear: Audio-Video Joint Generation
-    "2512.22564", // Respiratory Sound Classification
-];
+use crate::support::TestEnv;
+use crate::support::hf::{self, AUDIO_LIKES, january};
+use crate::support::http::Server;
 
 fn marks_json(env: &TestEnv) -> serde_json::Value {
     let out = env.cmd(["marks"]).run();
@@ -267,53 +243,17 @@ fn the_export_cursor_gives_each_paper_once_across_a_kill() {
     env.cmd(["export", "--since-cursor", "../x"]).run().code(2);
 }
 
-/// The 2026-01-20 daily list with two papers' upvotes set: what the
-/// Hugging Face API would answer at a later hour of the same day.
-fn hf_day(first_upvotes: u64, stale_upvotes: u64) -> Vec<u8> {
-    let text = std::fs::read_to_string(fixture("hf-json/2026-01-20.json")).unwrap();
-    let mut items: serde_json::Value = serde_json::from_str(&text).unwrap();
-    items[0]["paper"]["upvotes"] = first_upvotes.into();
-    items[1]["paper"]["upvotes"] = stale_upvotes.into();
-    serde_json::to_vec(&items).unwrap()
-}
-
 #[test]
 fn observations_record_each_count_change_at_fetch_time_and_give_velocity() {
     let server = Server::start();
-    let day = "/api/daily_papers?date=2026-11-27";
     // 2601.08808 has 13 upvotes at 07:00 and 63 at 19:00; 2601.11077
     // stands at 100 all day.
-    server.route(
-        day,
-        [
-            Reply::new(200, hf_day(13, 100)).header("Content-Type", "application/json"),
-            Reply::new(200, hf_day(63, 100)).header("Content-Type", "application/json"),
-        ],
-    );
-    let mut env = TestEnv::new();
-    env.write(
-        "config.toml",
-        format!(
-            "[fetch]\nretries = 0\n\n[[sources]]\nname = \"hf\"\nkind = \"hf-daily\"\n\
-             base_url = \"{}\"\ncatch_up_days = 1\n",
-            server.base()
-        ),
-    );
-    let fetch = |env: &TestEnv| {
-        env.cmd(["--config"])
-            .arg(env.path("config.toml"))
-            .arg("fetch")
-            .run()
-            .success();
-    };
-    env.set_now("2026-11-27T07:00:00Z");
-    fetch(&env);
-    env.set_now("2026-11-27T19:00:00Z");
-    fetch(&env);
+    let (mut env, day) = hf::growing_day(&server, "2026-11-27");
     // A third fetch with the same counts adds nothing.
-    env.set_now("2026-11-27T21:00:00Z");
-    fetch(&env);
-    assert_eq!(server.requests_to(day).len(), 3);
+    for hour in ["07", "19", "21"] {
+        hf::fetch_at(&mut env, &format!("2026-11-27T{hour}:00:00Z"));
+    }
+    assert_eq!(server.requests_to(&day).len(), 3);
     let papers = env.export();
     let get = |id: &str| {
         papers
@@ -322,8 +262,8 @@ fn observations_record_each_count_change_at_fetch_time_and_give_velocity() {
             .unwrap_or_else(|| panic!("{id} missing"))
             .clone()
     };
-    let grower = get("arxiv:2601.08808");
-    let stale = get("arxiv:2601.11077");
+    let grower = get(hf::GROWER);
+    let stale = get(hf::STALE);
     let seen = |p: &serde_json::Value| -> Vec<(String, u64, u64)> {
         p["observations"]
             .as_array()
@@ -381,14 +321,20 @@ fn open(env: &TestEnv) -> (papertrend::index::Index, papertrend::marks::Marks) {
     )
 }
 
-#[test]
-fn a_profile_from_ten_liked_audio_papers_is_about_speech_and_names_them() {
+/// January ingested, the ten audio papers liked.
+fn audio_liker() -> TestEnv {
     let env = TestEnv::new();
     env.cmd(["ingest"]).args(january()).run().success();
     env.cmd(["mark", "--like"])
         .args(AUDIO_LIKES)
         .run()
         .success();
+    env
+}
+
+#[test]
+fn a_profile_from_ten_liked_audio_papers_is_about_speech_and_names_them() {
+    let env = audio_liker();
     let out = env.cmd(["marks", "--profile", "--json"]).run();
     out.success();
     let profile = &out.json()["profile"];
@@ -442,12 +388,7 @@ fn a_profile_from_ten_liked_audio_papers_is_about_speech_and_names_them() {
 
 #[test]
 fn dislikes_push_similar_papers_down() {
-    let env = TestEnv::new();
-    env.cmd(["ingest"]).args(january()).run().success();
-    env.cmd(["mark", "--like"])
-        .args(AUDIO_LIKES)
-        .run()
-        .success();
+    let env = audio_liker();
     let (index, marks) = open(&env);
     let probe = "2601.03233"; // LTX-2: Efficient Joint Audio-Visual Foundation Model
     let (_, terms) = index.paper_terms(probe).unwrap().unwrap();
@@ -455,15 +396,10 @@ fn dislikes_push_similar_papers_down() {
     let (_, speech_terms) = index.paper_terms(speech).unwrap().unwrap();
     let before = index.train_profile(&marks).unwrap();
     // Dislike three video generation papers.
-    env.cmd([
-        "mark",
-        "--dislike",
-        "2601.05966",
-        "2601.09881",
-        "2601.05239",
-    ])
-    .run()
-    .success();
+    env.cmd(["mark", "--dislike"])
+        .args(hf::VIDEO_DISLIKES)
+        .run()
+        .success();
     let (_, marks) = open(&env);
     let after = index.train_profile(&marks).unwrap();
     assert!(
@@ -517,18 +453,7 @@ fn unseen_hides_papers_marked_read_or_mailed() {
     assert_eq!(similar_unseen, not_read(&similar_wide, 5));
     let all = not_read(&wide, 2);
     // A paper in a delivered digest counts as seen too.
-    env.write(
-        "data/state/ledger.json",
-        serde_json::to_vec(&serde_json::json!({
-            "schema_version": 1,
-            "digests": [{
-                "date": "2026-11-26", "message_id": "<a@b>",
-                "sent_at": "2026-11-26T07:00:00Z", "covered_until": "2026-11-26T07:00:00Z",
-                "delivery": "print", "papers": [all[1]],
-            }],
-        }))
-        .unwrap(),
-    );
+    env.delivered(&[&all[1]]);
     let unseen = ids(&["search", "reasoning", "-n", "3", "--unseen"]);
     assert!(!unseen.contains(&all[1]) && unseen.contains(&all[0]));
     assert!(!unseen.contains(&read[0]));
@@ -603,17 +528,9 @@ fn review_refuses_without_a_terminal_and_marks_on_one() {
 /// `input` typed, in the test's isolated environment.
 fn on_a_terminal(env: &TestEnv, inner: &str, input: &str) -> std::process::Output {
     use std::io::Write;
-    let home = env.root().join("home");
-    let mut child = std::process::Command::new("script")
+    let mut child = env
+        .isolated("script")
         .args(["-qec", inner, "/dev/null"])
-        .current_dir(env.root())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env("NO_COLOR", "1")
-        .env("PAPERTREND_NOW", crate::support::NOW)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -5,18 +5,9 @@
 
 use std::collections::HashSet;
 
-use crate::support::http::{Reply, Server};
-use crate::support::{TestEnv, fixture};
-
-/// The 2026-01-20 daily list with two papers' upvotes set: what the
-/// Hugging Face API would answer at a later hour of the same day.
-fn hf_day(grower: u64, stale: u64) -> Vec<u8> {
-    let text = std::fs::read_to_string(fixture("hf-json/2026-01-20.json")).unwrap();
-    let mut items: serde_json::Value = serde_json::from_str(&text).unwrap();
-    items[0]["paper"]["upvotes"] = grower.into();
-    items[1]["paper"]["upvotes"] = stale.into();
-    serde_json::to_vec(&items).unwrap()
-}
+use crate::support::TestEnv;
+use crate::support::hf::{self, AUDIO_LIKES, GROWER, STALE, january};
+use crate::support::http::Server;
 
 fn ids(out: &[serde_json::Value]) -> Vec<String> {
     out.iter()
@@ -24,38 +15,14 @@ fn ids(out: &[serde_json::Value]) -> Vec<String> {
         .collect()
 }
 
-const GROWER: &str = "arxiv:2601.08808";
-const STALE: &str = "arxiv:2601.11077";
-
 /// A loopback HF server whose list gains 50 upvotes on one paper between
 /// the 07:00 and 19:00 fetches while another stands at 100; both fetched.
 fn grown(server: &Server) -> TestEnv {
-    let day = "/api/daily_papers?date=2026-01-20";
-    server.route(
-        day,
-        [
-            Reply::new(200, hf_day(13, 100)).header("Content-Type", "application/json"),
-            Reply::new(200, hf_day(63, 100)).header("Content-Type", "application/json"),
-        ],
-    );
-    let mut env = TestEnv::new();
-    env.write(
-        "config.toml",
-        format!(
-            "[fetch]\nretries = 0\n\n[[sources]]\nname = \"hf\"\nkind = \"hf-daily\"\n\
-             base_url = \"{}\"\ncatch_up_days = 1\n",
-            server.base()
-        ),
-    );
+    let (mut env, day) = hf::growing_day(server, "2026-01-20");
     for at in ["2026-01-20T07:00:00Z", "2026-01-20T19:00:00Z"] {
-        env.set_now(at);
-        env.cmd(["--config"])
-            .arg(env.path("config.toml"))
-            .arg("fetch")
-            .run()
-            .success();
+        hf::fetch_at(&mut env, at);
     }
-    assert_eq!(server.requests_to(day).len(), 2);
+    assert_eq!(server.requests_to(&day).len(), 2);
     env
 }
 
@@ -270,11 +237,7 @@ fn r17_a_liked_topic_reaches_the_main_list_and_the_keywords_keep_theirs() {
     // --no-fetch after the day's list arrives). After three weeks they like
     // ten speech/audio papers. The same history is replayed without the
     // likes, and the last two weeks' digests compared.
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(fixture("hf-json/2026-01"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = january();
     let split = "2026-01-22";
     let mut base = TestEnv::new();
     let cfg = base.write(
@@ -374,28 +337,10 @@ fn r17_a_liked_topic_reaches_the_main_list_and_the_keywords_keep_theirs() {
     assert!(named_likes >= 6, "{named_likes}");
 }
 
-/// Speech and audio papers across January, to build a profile.
-const AUDIO_LIKES: [&str; 10] = [
-    "2601.06329", // Spoken Language Model Evaluation
-    "2601.14046", // PRiSM: Phone Realization in Speech Models
-    "2601.14417", // Accented Speech Synthesis
-    "2601.13044", // Typhoon ASR Real-time
-    "2601.15621", // Qwen3-TTS Technical Report
-    "2601.19949", // RIR-Mega-Speech
-    "2601.17690", // Audio Fingerprinting
-    "2601.03227", // Audio-Language Models in Audio Geo-Localization
-    "2601.04151", // Klear: Audio-Video Joint Generation
-    "2512.22564", // Respiratory Sound Classification
-];
-
 #[test]
 fn dislikes_push_similar_papers_down_in_top() {
     let mut env = TestEnv::new();
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(fixture("hf-json/2026-01"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let mut files = january();
     files.pop(); // 2026-02-06
     env.set_now("2026-01-31T12:00:00Z");
     env.cmd(["ingest"]).args(&files).run().success();
@@ -440,15 +385,10 @@ fn dislikes_push_similar_papers_down_in_top() {
     assert!(text.contains("profile stems in text: "), "{text}");
     assert!(probe_profile_before > 0.0);
     // Dislike three video generation papers.
-    env.cmd([
-        "mark",
-        "--dislike",
-        "2601.05966",
-        "2601.09881",
-        "2601.05239",
-    ])
-    .run()
-    .success();
+    env.cmd(["mark", "--dislike"])
+        .args(hf::VIDEO_DISLIKES)
+        .run()
+        .success();
     let after = top();
     let (probe_after, probe_profile_after) = at(&after, probe);
     let (speech_after, speech_profile_after) = at(&after, speech);
@@ -508,18 +448,7 @@ fn top_unseen_hides_papers_marked_read_or_mailed() {
     env.cmd(["mark", "--read", &all[0], &all[2]])
         .run()
         .success();
-    env.write(
-        "data/state/ledger.json",
-        serde_json::to_vec(&serde_json::json!({
-            "schema_version": 1,
-            "digests": [{
-                "date": "2026-11-26", "message_id": "<a@b>",
-                "sent_at": "2026-11-26T07:00:00Z", "covered_until": "2026-11-26T07:00:00Z",
-                "delivery": "print", "papers": [all[3]],
-            }],
-        }))
-        .unwrap(),
-    );
+    env.delivered(&[&all[3]]);
     let unseen = top(&["-n", "5", "--unseen"]);
     let expected: Vec<String> = [1, 4, 5, 6, 7].iter().map(|i| all[*i].clone()).collect();
     assert_eq!(unseen, expected);

@@ -4,9 +4,11 @@
 
 use std::time::Duration;
 
+use crate::support::hf::{self, day};
 use crate::support::http::{Reply, Server, closed_port, gzip};
 use crate::support::{Output, TestEnv, fixture_text};
 
+/// `day("2026-11-27")`, as a constant for format strings.
 const HF_DAY: &str = "/api/daily_papers?date=2026-11-27";
 const RSS: &str = "/rss/cs.CL";
 
@@ -19,12 +21,6 @@ fn write_config(env: &TestEnv, fetch: &str, sources: &str) {
              retries = 2\nbackoff = \"100ms\"\nmax_backoff = \"2s\"\n{fetch}\n\n{sources}"
         ),
     );
-}
-
-fn hf(name: &str, base: &str) -> String {
-    format!(
-        "[[sources]]\nname = \"{name}\"\nkind = \"hf-daily\"\nbase_url = \"{base}\"\ncatch_up_days = 1\n"
-    )
 }
 
 fn rss(name: &str, base: &str) -> String {
@@ -69,7 +65,7 @@ fn fetch_waits_for_retry_after_on_503_then_ingests() {
         ],
     );
     let env = TestEnv::new();
-    write_config(&env, "", &hf("hf", &server.base()));
+    write_config(&env, "", &hf::source("hf", &server.base(), 1));
     fetch(&env, &[]).success();
     assert_eq!(
         env.export().len(),
@@ -159,7 +155,7 @@ fn fetch_decodes_gzip_bodies() {
         [Reply::new(200, gzip(&body)).header("Content-Encoding", "gzip")],
     );
     let env = TestEnv::new();
-    write_config(&env, "", &hf("hf", &server.base()));
+    write_config(&env, "", &hf::source("hf", &server.base(), 1));
     fetch(&env, &[]).success();
     let accept = server.requests_to(HF_DAY)[0]
         .header("Accept-Encoding")
@@ -183,7 +179,7 @@ fn a_body_stalling_past_the_timeout_fails_only_its_source() {
     let env = TestEnv::new();
     let sources = format!(
         "{}\n{}",
-        hf("slow", &server.base()),
+        hf::source("slow", &server.base(), 1),
         rss("cl", &server.base())
     );
     write_config(&env, "", &sources.replace("retries = 2", ""));
@@ -211,7 +207,11 @@ fn a_body_stalling_past_the_timeout_fails_only_its_source() {
 fn a_refused_connection_is_retried_then_reported() {
     let port = closed_port();
     let env = TestEnv::new();
-    write_config(&env, "", &hf("hf", &format!("http://127.0.0.1:{port}")));
+    write_config(
+        &env,
+        "",
+        &hf::source("hf", &format!("http://127.0.0.1:{port}"), 1),
+    );
     let out = fetch(&env, &[]);
     out.code(1)
         .stderr_has(&format!(
@@ -235,7 +235,7 @@ fn html_instead_of_json_names_the_source_and_keeps_the_cursor() {
         ],
     );
     let env = TestEnv::new();
-    write_config(&env, "", &hf("hf", &server.base()));
+    write_config(&env, "", &hf::source("hf", &server.base(), 1));
     let out = fetch(&env, &[]);
     out.code(1)
         .stderr_has(&format!("source \"hf\" ({}{HF_DAY}): response is not hf-json (Content-Type: text/html; charset=utf-8)", server.base()))
@@ -259,7 +259,7 @@ fn one_failing_source_does_not_stop_two_others() {
     let env = TestEnv::new();
     let sources = format!(
         "{}\n{}\n[[sources]]\nname = \"ai\"\nkind = \"arxiv-rss\"\ncategory = \"cs.AI\"\nbase_url = \"{}\"\n",
-        hf("hf", &server.base()),
+        hf::source("hf", &server.base(), 1),
         rss("cl", &server.base()),
         server.base()
     );
@@ -288,7 +288,7 @@ fn a_source_failing_three_runs_in_a_row_is_called_out() {
     let env = TestEnv::new();
     let sources = format!(
         "{}\n{}",
-        hf("hf", &server.base()),
+        hf::source("hf", &server.base(), 1),
         rss("cl", &server.base())
     );
     write_config(&env, "", &sources);
@@ -306,7 +306,6 @@ fn a_source_failing_three_runs_in_a_row_is_called_out() {
 #[test]
 fn hf_daily_catches_up_each_missing_day_once_and_revalidates_the_last() {
     let server = Server::start();
-    let day = |d: &str| format!("/api/daily_papers?date={d}");
     server.route(
         &day("2026-11-25"),
         [Reply::fixture("hf-json/2026-01-19.json")],
@@ -331,11 +330,7 @@ fn hf_daily_catches_up_each_missing_day_once_and_revalidates_the_last() {
         [Reply::fixture("hf-json/2025-11-12.json")],
     );
     let mut env = TestEnv::new();
-    write_config(
-        &env,
-        "",
-        &hf("hf", &server.base()).replace("catch_up_days = 1", "catch_up_days = 3"),
-    );
+    write_config(&env, "", &hf::source("hf", &server.base(), 3));
     // First run: the whole 3-day window.
     fetch(&env, &[]).success();
     assert_eq!(
@@ -455,7 +450,7 @@ fn dry_run_lists_requests_and_sends_none() {
         "{}\n{}\n[[sources]]\nname = \"arxiv\"\nkind = \"arxiv-api\"\nquery = \"cat:cs.CL\"\n\
          base_url = \"{b}\"\npage_size = 50\nmax_pages = 3\ndelay = \"200ms\"\n\
          [[sources]]\nname = \"local\"\nkind = \"file\"\npath = \"local.json\"\n",
-        hf("hf", &server.base()),
+        hf::source("hf", &server.base(), 1),
         rss("cl", &server.base()),
         b = server.base()
     );
@@ -516,7 +511,7 @@ fn unknown_source_names_are_usage_errors_listing_the_configured_ones() {
         "",
         &format!(
             "{}\n{}",
-            hf("hf", "http://127.0.0.1:9"),
+            hf::source("hf", "http://127.0.0.1:9", 1),
             rss("cl", "http://127.0.0.1:9")
         ),
     );

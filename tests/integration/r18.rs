@@ -2,7 +2,6 @@
 //! at 80 columns, one voice for errors, and bulk ingest that goes on.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
@@ -16,21 +15,13 @@ const AFTER_NEWEST: &str = "2026-01-21T00:00:00Z";
 /// SMTP tests already need Python 3) and returns what the terminal showed:
 /// stdout and stderr together. No `--data-dir` is added.
 fn on_terminal(env: &TestEnv, args: &[&str]) -> (i32, String) {
-    let home = env.path("home");
-    let out = Command::new("python3")
+    let out = env
+        .isolated("python3")
         .arg("-c")
         .arg("import os, pty, sys; st = pty.spawn(sys.argv[1:]); sys.exit(os.waitstatus_to_exitcode(st))")
         .arg(env!("CARGO_BIN_EXE_papertrend"))
         .args(args)
-        .current_dir(env.root())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env("NO_COLOR", "1")
         .env("TERM", "dumb")
-        .env("PAPERTREND_NOW", crate::support::NOW)
         .output()
         .expect("run python3 pty");
     let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
@@ -104,12 +95,9 @@ fn r18_a_second_run_says_so_on_a_terminal_only() {
          (--force delivers it again)"
     );
     // Cron: stderr is not a terminal, so nothing at all.
-    let cron = Command::new(env!("CARGO_BIN_EXE_papertrend"))
+    let cron = env
+        .isolated(env!("CARGO_BIN_EXE_papertrend"))
         .args(["run", "--config", demo])
-        .env("PAPERTREND_NOW", crate::support::NOW)
-        .env("HOME", env.path("home"))
-        .env("XDG_DATA_HOME", env.path("home/.local/share"))
-        .env_remove("PAPERTREND_CONFIG")
         .output()
         .unwrap();
     assert_eq!(cron.status.code(), Some(0));

@@ -6,6 +6,8 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+/// The Hugging Face daily-papers API on the `http` server; the January lists.
+pub mod hf;
 /// Loopback HTTP server for fetch tests.
 pub mod http;
 pub mod smtp;
@@ -199,7 +201,17 @@ impl TestEnv {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_papertrend"));
+        let mut cmd = self.isolated(env!("CARGO_BIN_EXE_papertrend"));
+        cmd.arg("--data-dir").arg(self.data_dir()).args(args);
+        Run { cmd, stdin: None }
+    }
+
+    /// `program` in the test's isolated environment: run from the temp
+    /// dir with only PATH, HOME and the XDG dirs inside it, `NO_COLOR=1` and
+    /// the fixed clock (for a wrapper such as a pseudo-terminal that runs
+    /// papertrend itself; no `--data-dir` is added).
+    pub fn isolated(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new(program);
         let home = self.dir.path().join("home");
         cmd.current_dir(self.dir.path())
             .env_clear()
@@ -208,17 +220,31 @@ impl TestEnv {
             .env("XDG_CONFIG_HOME", home.join(".config"))
             .env("XDG_DATA_HOME", home.join(".local/share"))
             .env("NO_COLOR", "1")
-            .env("PAPERTREND_NOW", &self.now)
-            .arg("--data-dir")
-            .arg(self.data_dir())
-            .args(args);
-        Run { cmd, stdin: None }
+            .env("PAPERTREND_NOW", &self.now);
+        cmd
     }
 
     /// Runs `ingest` on fixtures and asserts it succeeded quietly.
     pub fn ingest(&self, fixtures: &[&str]) {
         let paths: Vec<PathBuf> = fixtures.iter().map(|f| fixture(f)).collect();
         self.cmd(["ingest"]).args(&paths).run().success();
+    }
+
+    /// Writes a ledger of one delivered digest (2026-11-26, printed) that
+    /// listed `papers`: what `--unseen` counts as seen besides marks.
+    pub fn delivered(&self, papers: &[&str]) {
+        let ledger = serde_json::json!({
+            "schema_version": 1,
+            "digests": [{
+                "date": "2026-11-26", "message_id": "<a@b>",
+                "sent_at": "2026-11-26T07:00:00Z", "covered_until": "2026-11-26T07:00:00Z",
+                "delivery": "print", "papers": papers,
+            }],
+        });
+        self.write(
+            "data/state/ledger.json",
+            serde_json::to_vec(&ledger).expect("serialise"),
+        );
     }
 
     /// Every record, via `export`.
