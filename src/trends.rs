@@ -18,9 +18,12 @@
 //! titles. A word is *generic* when it is rarely capitalised (< 30 %),
 //! occurs about once per paper (`cf/df` < 1.5) and is rarely in titles
 //! (< 25 %): *especially, contains, handle*. So judged, with no list:
-//! - a single unit is a topic only if authors capitalise it in
-//!   mid-sentence at least half the time (acronyms and names: *GRPO*,
-//!   *LLM*, *Qwen3*, *3D*); model sizes (*7B*) never are;
+//! - a single unit is a topic only if authors write it like an acronym or
+//!   a model name in mid-sentence at least half the time (*GRPO*, *LLMs*,
+//!   *Qwen3*) and there use it as a head at least half the time, not as a
+//!   modifier directly followed by another word of the phrase (*3D* in
+//!   *3D scenes*, *AR* in *AR models*, *GPU* in *GPU memory*: the topic is
+//!   the phrase, not the modifier); model sizes (*7B*) never are;
 //! - a phrase is dropped when its first and last words are both generic,
 //!   when it holds an adverb (*-ly*), ends in a participle (*-ed*), or
 //!   starts with a participle or a count (*models fine-tuned*, *temporally
@@ -492,6 +495,9 @@ struct Profile {
     /// Of those, written like an acronym or a model name: two capitals, or
     /// a capital and a digit (`GRPO`, `LLMs`, `DiT`, `Qwen3`).
     acro_mid: u32,
+    /// Of those, directly followed by another word of the same phrase
+    /// (`3D` in *3D scenes*, `AR` in *AR models*): used as a modifier.
+    modifier_mid: u32,
     /// Titles it occurs in.
     title_df: u32,
 }
@@ -512,9 +518,12 @@ impl Profile {
 
     /// Written like an acronym or a model name in mid-sentence at least
     /// half the time, seen there at least twice (a word with only an initial
-    /// capital is usually part of a longer name: *Gaussian*, *Pro*).
+    /// capital is usually part of a longer name: *Gaussian*, *Pro*), and
+    /// the head of what it names at least half the time: a token mostly
+    /// written before another word is a modifier (*3D*, *AR*, *GPU*), and
+    /// the topic is the phrase it starts.
     fn name_like(&self) -> bool {
-        self.mid >= 2 && 2 * self.acro_mid >= self.mid
+        self.mid >= 2 && 2 * self.acro_mid >= self.mid && 2 * self.modifier_mid < self.mid
     }
 }
 
@@ -552,7 +561,8 @@ impl<'s> Corpus<'s> {
         let mut last = vec![(NONE, NONE); profiles.len()];
         for (d, range) in c.docs.iter().enumerate() {
             let d = u32::try_from(d).unwrap_or(NONE - 1);
-            for (i, u) in c.units[range.clone()].iter().enumerate() {
+            let doc = &c.units[range.clone()];
+            for (i, u) in doc.iter().enumerate() {
                 let Some(p) = profiles.get_mut(u.key as usize) else {
                     continue;
                 };
@@ -571,6 +581,10 @@ impl<'s> Corpus<'s> {
                     p.mid += 1;
                     p.caps_mid += u32::from(u.caps);
                     p.acro_mid += u32::from(u.acronym);
+                    let modifies = !u.stop
+                        && !u.boundary_after
+                        && doc.get(i + 1).is_some_and(|next| !next.stop);
+                    p.modifier_mid += u32::from(modifies);
                 }
             }
         }
@@ -1131,6 +1145,25 @@ mod tests {
         // Too few papers to judge: not called generic.
         let few = profiles(&texts[..3]);
         assert!(!few["especially"].generic());
+    }
+
+    #[test]
+    fn a_token_mostly_written_before_another_word_is_a_modifier_not_a_name() {
+        let texts: Vec<Text> = (0..6)
+            .map(|i| {
+                text(
+                    &format!("Paper {i}"),
+                    "We build 3D scenes for AR models and 3D avatars. Unlike AR, our \
+                     RAG pipeline retrieves documents; with RAG, answers are grounded, \
+                     and we compare RAG to fine-tuning.",
+                )
+            })
+            .collect();
+        let p = profiles(&texts);
+        // `3D` always precedes a noun; `AR` half the time; `RAG` once in three.
+        assert!(!p["3d"].name_like(), "{:?}", p["3d"]);
+        assert!(!p["ar"].name_like(), "{:?}", p["ar"]);
+        assert!(p["rag"].name_like(), "{:?}", p["rag"]);
     }
 
     #[test]
