@@ -286,12 +286,18 @@ impl<'s> Splitter<'s> {
             return *w;
         }
         let w = self.word.clone();
-        let stem = self.stemmer.stem(&w);
+        // The index's stemmer splits `qwen2.5` at the point; a versioned
+        // name is its own key.
+        let stem = if w.contains('.') {
+            Some(w.clone())
+        } else {
+            self.stemmer.stem(&w)
+        };
         let info = Word {
             stem: stem.map_or(NONE, |s| self.keys.id(&s)),
             surface: self.surfaces.id(&w),
             stop_word: is_stop_word(&w),
-            digits: w.chars().all(|c| c.is_ascii_digit()),
+            digits: w.chars().all(|c| c.is_ascii_digit() || c == '.'),
             short: w.chars().count() < 2,
         };
         self.words.insert(w, info);
@@ -325,7 +331,18 @@ impl<'s> Splitter<'s> {
         self.raw.clear();
         let (mut sep_len, mut sep_hyphen, mut sep_boundary, mut sep_end) = (0, false, false, false);
         let mut skipping = false; // after an apostrophe: drop the clitic
-        for c in text.chars() {
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            // `Qwen2.5`, `GPT-4.1`, `1.5B`: a decimal point inside a word.
+            let decimal = c == '.'
+                && !skipping
+                && self.raw.ends_with(|d: char| d.is_ascii_digit())
+                && chars.peek().is_some_and(char::is_ascii_digit);
+            if decimal {
+                self.word.push(c);
+                self.raw.push(c);
+                continue;
+            }
             if c.is_alphanumeric() {
                 if skipping {
                     continue;
@@ -669,7 +686,10 @@ fn is_adverb_stem(stem: &str) -> bool {
 
 /// `7b`, `70b`, `1m`, `10k`: a size, not a topic.
 fn is_model_size(surface: &str) -> bool {
-    let digits = surface.chars().take_while(char::is_ascii_digit).count();
+    let digits = surface
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .count();
     digits > 0 && surface.len() == digits + 1 && surface.ends_with(['b', 'm', 'k', 't'])
 }
 
@@ -1204,7 +1224,32 @@ mod tests {
     #[test]
     fn model_sizes_are_not_topics() {
         assert!(is_model_size("7b") && is_model_size("70b") && is_model_size("10k"));
+        assert!(is_model_size("1.5b"));
         assert!(!is_model_size("3d") && !is_model_size("b") && !is_model_size("qwen3"));
+    }
+
+    #[test]
+    fn a_decimal_point_stays_inside_a_versioned_name() {
+        let texts = [text(
+            "T",
+            "We tune Qwen2.5 models by 2.5 points. GPT-4.1 agrees.",
+        )];
+        let mut s = stem;
+        let c = Corpus::new(&mut s, &[&texts]);
+        let words: Vec<(&str, bool)> = c
+            .doc(0)
+            .iter()
+            .map(|u| (c.splitter.raws.get(u.raw), u.stop))
+            .collect();
+        assert!(words.contains(&("Qwen2.5", false)), "{words:?}");
+        assert!(words.contains(&("GPT-4.1", false)), "{words:?}");
+        assert!(words.contains(&("2.5", true)), "{words:?}");
+        // Not a sentence end: `models` follows in mid-sentence.
+        let models = c
+            .doc(0)
+            .iter()
+            .find(|u| c.splitter.raws.get(u.raw) == "models");
+        assert!(models.is_some_and(|u| u.mid), "{words:?}");
     }
 
     #[test]
