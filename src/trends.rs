@@ -24,10 +24,13 @@
 //!   modifier directly followed by another word of the phrase (*3D* in
 //!   *3D scenes*, *AR* in *AR models*, *GPU* in *GPU memory*: the topic is
 //!   the phrase, not the modifier); model sizes (*7B*) never are;
-//! - a phrase is dropped when its first and last words are both generic,
-//!   when it holds an adverb (*-ly*), ends in a participle (*-ed*), or
-//!   starts with a participle or a count (*models fine-tuned*, *temporally
-//!   coherent*, *generated videos*, *two-stage training*);
+//! - a phrase is dropped when its last word (the head) is generic and its
+//!   first word generic or *ubiquitous*, in at least a quarter of the papers
+//!   read (*model weights*, *data collection*, *reasoning chains*: a
+//!   description, not a name), when it holds an adverb (*-ly*), ends in a
+//!   participle (*-ed*), or starts with a participle or a count (*models
+//!   fine-tuned*, *temporally coherent*, *generated videos*, *two-stage
+//!   training*);
 //! - a shorter n-gram found in exactly the same window papers as a longer
 //!   one containing it gives way to the longer one;
 //! - a topic must be *established*: in at least 1.5 % of all papers read
@@ -643,7 +646,16 @@ impl<'s> Corpus<'s> {
         {
             return false;
         }
-        !(self.profile(gram[0]).generic() && self.profile(gram[n - 1]).generic())
+        let (head, modifier) = (self.profile(gram[n - 1]), self.profile(gram[0]));
+        // A generic head after a generic or ubiquitous word is a description
+        // (*model weights*, *data collection*, *reasoning chains*), not a name.
+        !(head.generic() && (modifier.generic() || self.ubiquitous(&modifier)))
+    }
+
+    /// In at least [`UBIQUITOUS`] of the papers read (*model*, *data*,
+    /// *reasoning*).
+    fn ubiquitous(&self, p: &Profile) -> bool {
+        f64::from(p.df) >= UBIQUITOUS * self.docs.len() as f64
     }
 }
 
@@ -967,6 +979,10 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
 /// The share of the papers read a topic must be in (see [`established_min`]).
 const ESTABLISHED_SHARE: f64 = 0.015;
 
+/// The share of the papers read a word must be in to be ubiquitous (see
+/// `Corpus::termlike`).
+const UBIQUITOUS: f64 = 0.25;
+
 /// The share of its rarest word's papers a phrase must be in (see
 /// `Corpus::cohesive`).
 const COHESION: f64 = 0.25;
@@ -1219,6 +1235,43 @@ mod tests {
         ] {
             assert!(!kept.contains(&dropped.to_string()), "{dropped}: {kept:?}");
         }
+    }
+
+    #[test]
+    fn a_generic_head_after_a_ubiquitous_word_is_a_description() {
+        let mut texts: Vec<Text> = (0..12)
+            .map(|_| text("T", "The model weights of the model are released."))
+            .collect();
+        for t in &mut texts[..2] {
+            t.body.push_str(" We probe the latent space of diffusion.");
+        }
+        for t in &mut texts[2..6] {
+            t.body.push_str(" The search space grows.");
+        }
+        let mut s = stem;
+        let c = Corpus::new(&mut s, &[&texts]);
+        let termlike = |d: usize, phrase: &str| {
+            let units = c.doc(d);
+            let mut found = None;
+            for_each_gram(
+                units,
+                |_| true,
+                |gram, start, n| {
+                    let words: Vec<&str> = units[start..start + n]
+                        .iter()
+                        .map(|u| c.splitter.surfaces.get(u.surface))
+                        .collect();
+                    if words.join(" ") == phrase {
+                        found = Some(c.termlike(&gram, &units[start], &units[start + n - 1]));
+                    }
+                },
+            );
+            found
+        };
+        // `weights` and `space` are generic; `model` is in every paper,
+        // `latent` in two of twelve.
+        assert_eq!(termlike(0, "model weights"), Some(false));
+        assert_eq!(termlike(0, "latent space"), Some(true));
     }
 
     #[test]
