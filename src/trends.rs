@@ -6,9 +6,12 @@
 //!
 //! **Units and n-grams.** Words are runs of letters and digits; words joined
 //! by one hyphen form one *unit* (`in-context`, `fine-tuning`); an
-//! apostrophe ends a word. Units that are stop words (English function
-//! words and academic filler), numbers or single letters break n-grams, and
-//! so does sentence punctuation. A topic is a run of 1–3 units keyed by the
+//! apostrophe ends a word; a decimal point inside one does not (`Qwen2.5`).
+//! Units that are stop words (English function words and academic filler),
+//! numbers or single letters break n-grams, and so does sentence
+//! punctuation, except an acronym in parentheses right after a word: the
+//! phrase runs on across it, so *Vision-Language-Action (VLA) models*
+//! counts for *Vision-Language-Action models* (and `VLA models`). A topic is a run of 1–3 units keyed by the
 //! stems, so `vision transformers` and `Vision Transformer` count together.
 //!
 //! **Termhood: named things, not academic English.** Every word's long-run
@@ -233,6 +236,10 @@ struct Spaced {
     boundary: bool,
     /// The separator ends a sentence (`.`, `!`, `?`, `:`).
     sentence_end: bool,
+    /// The separator is an opening parenthesis (and spaces).
+    open_after: bool,
+    /// The separator is a closing parenthesis (and spaces).
+    close_after: bool,
 }
 
 /// One unit of text: a word or a hyphenated compound.
@@ -255,6 +262,9 @@ struct Unit {
     /// In mid-sentence of an abstract (not in a title, not first in a
     /// sentence): where a capital says something.
     mid: bool,
+    /// An acronym in parentheses right after a word (`(VLA)` in
+    /// *Vision-Language-Action (VLA) models*): a phrase runs on across it.
+    aside: bool,
 }
 
 /// Splits texts into [`Unit`]s, each distinct word lowercased, stemmed and
@@ -321,6 +331,8 @@ impl<'s> Splitter<'s> {
                 hyphen: false,
                 boundary: false,
                 sentence_end: false,
+                open_after: false,
+                close_after: false,
             });
             self.word.clear();
             self.raw.clear();
@@ -333,6 +345,8 @@ impl<'s> Splitter<'s> {
         self.word.clear();
         self.raw.clear();
         let (mut sep_len, mut sep_hyphen, mut sep_boundary, mut sep_end) = (0, false, false, false);
+        // Non-space characters of the separator: how many, and the first.
+        let (mut sep_marks, mut sep_mark) = (0u32, ' ');
         let mut skipping = false; // after an apostrophe: drop the clitic
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
@@ -355,8 +369,11 @@ impl<'s> Splitter<'s> {
                         last.hyphen = sep_len == 1 && sep_hyphen;
                         last.boundary = sep_boundary;
                         last.sentence_end = sep_end;
+                        last.open_after = sep_marks == 1 && sep_mark == '(';
+                        last.close_after = sep_marks == 1 && sep_mark == ')';
                     }
                     (sep_len, sep_hyphen, sep_boundary, sep_end) = (0, false, false, false);
+                    (sep_marks, sep_mark) = (0, ' ');
                 }
                 self.word.extend(c.to_lowercase());
                 self.raw.push(c);
@@ -376,6 +393,12 @@ impl<'s> Splitter<'s> {
                     sep_hyphen = c == '-';
                 }
                 sep_len += 1;
+                if !c.is_whitespace() {
+                    if sep_marks == 0 {
+                        sep_mark = c;
+                    }
+                    sep_marks += 1;
+                }
                 sep_boundary |= is_boundary(c) || c == '-';
                 sep_end |= matches!(c, '.' | '!' | '?' | ':' | '\n');
             }
@@ -386,6 +409,7 @@ impl<'s> Splitter<'s> {
             last.boundary = sep_boundary;
             last.sentence_end = sep_end;
         }
+        let first_unit = out.len();
         let mut i = 0;
         while i < self.spaced.len() {
             let start = i;
@@ -394,7 +418,16 @@ impl<'s> Splitter<'s> {
             }
             let first = start == 0 || self.spaced[start - 1].sentence_end;
             let parts = &self.spaced[start..=i];
-            let boundary_after = parts[parts.len() - 1].boundary;
+            let aside = parts.len() == 1
+                && parts[0].acronym
+                && parts[0].close_after
+                && start > 0
+                && self.spaced[start - 1].open_after
+                && out.len() > first_unit;
+            if aside && let Some(before) = out.last_mut() {
+                before.boundary_after = false;
+            }
+            let boundary_after = parts[parts.len() - 1].boundary && !aside;
             let caps = parts.iter().any(|p| p.caps);
             let acronym = parts.iter().any(|p| p.acronym);
             let mid = !title && !first;
@@ -410,6 +443,7 @@ impl<'s> Splitter<'s> {
                     caps,
                     acronym,
                     mid,
+                    aside,
                 }
             } else {
                 let join = |interner: &Interner, id: &dyn Fn(&Spaced) -> u32| {
@@ -436,6 +470,7 @@ impl<'s> Splitter<'s> {
                     caps,
                     acronym,
                     mid,
+                    aside,
                 }
             };
             out.push(unit);
@@ -467,8 +502,9 @@ fn is_boundary(c: char) -> bool {
     )
 }
 
-/// Calls `each(gram, start, n)` for every 1–3-unit n-gram
-/// `units[start..start + n]` whose units are all `usable`.
+/// Calls `each(gram, start, end)` for every n-gram of 1–3 units of
+/// `units[start..end]` whose units are all `usable`: all of them but an
+/// acronym in parentheses after the first (see [`gram_units`]).
 fn for_each_gram(
     units: &[Unit],
     usable: impl Fn(&Unit) -> bool,
@@ -476,18 +512,35 @@ fn for_each_gram(
 ) {
     for i in 0..units.len() {
         let mut key = [NONE; 3];
-        for n in 1..=3 {
-            let Some(u) = units.get(i + n - 1) else { break };
+        let (mut n, mut j) = (0, i);
+        while n < 3 {
+            let Some(u) = units.get(j) else { break };
+            j += 1;
+            if n > 0 && u.aside {
+                continue;
+            }
             if u.stop || !usable(u) {
                 break;
             }
-            key[n - 1] = u.key;
-            each(key, i, n);
+            key[n] = u.key;
+            n += 1;
+            each(key, i, j);
             if u.boundary_after {
                 break;
             }
         }
     }
+}
+
+/// The units of the n-gram `units[start..end]` found by [`for_each_gram`].
+fn gram_units(units: &[Unit], start: usize, end: usize) -> impl Iterator<Item = &Unit> {
+    units
+        .get(start..end)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+        .filter(|(k, u)| *k == 0 || !u.aside)
+        .map(|(_, u)| u)
 }
 
 /// The number of units of a gram.
@@ -602,6 +655,7 @@ impl<'s> Corpus<'s> {
                     p.caps_mid += u32::from(u.caps);
                     p.acro_mid += u32::from(u.acronym);
                     let modifies = !u.stop
+                        && !u.aside
                         && !u.boundary_after
                         && doc.get(i + 1).is_some_and(|next| !next.stop);
                     p.modifier_mid += u32::from(modifies);
@@ -732,15 +786,14 @@ fn window_candidates(c: &Corpus<'_>, window: usize, min: u32) -> Vec<Cand> {
         }
     }
     let common = |u: &Unit| single.get(u.key as usize).is_some_and(|e| e.0 >= min);
-    // (papers, last paper counted, first occurrence's doc and start)
-    let mut df: FxHashMap<Gram, (u32, u32, u32, u32)> = FxHashMap::default();
+    // (papers, last paper counted, first occurrence's doc, start and end)
+    let mut df: FxHashMap<Gram, (u32, u32, u32, u32, u32)> = FxHashMap::default();
     for d in 0..window {
         let d32 = u32::try_from(d).unwrap_or(NONE - 1);
         let doc = c.doc(d);
-        for_each_gram(doc, common, |gram, start, _| {
-            let e = df
-                .entry(gram)
-                .or_insert((0, NONE, d32, u32::try_from(start).unwrap_or(0)));
+        for_each_gram(doc, common, |gram, start, end| {
+            let at = |i: usize| u32::try_from(i).unwrap_or(0);
+            let e = df.entry(gram).or_insert((0, NONE, d32, at(start), at(end)));
             if e.1 != d32 {
                 e.0 += 1;
                 e.1 = d32;
@@ -751,10 +804,9 @@ fn window_candidates(c: &Corpus<'_>, window: usize, min: u32) -> Vec<Cand> {
     // longer name containing it gives way to it.
     df.retain(|g, e| {
         let doc = c.doc(e.2 as usize);
-        let start = e.3 as usize;
-        let n = gram_len(g);
+        let (start, end) = (e.3 as usize, e.4 as usize);
         e.0 >= min
-            && match (doc.get(start), doc.get(start + n - 1)) {
+            && match (doc.get(start), end.checked_sub(1).and_then(|z| doc.get(z))) {
                 (Some(a), Some(z)) => c.termlike(g, a, z),
                 _ => false,
             }
@@ -832,18 +884,17 @@ fn window_sets_and_spellings(
         for_each_gram(
             doc,
             |_| true,
-            |gram, start, n| {
+            |gram, start, end| {
                 let Some(&i) = index.get(&gram) else { return };
                 if d < window && sets[i].last() != Some(&d32) {
                     sets[i].push(d32);
                 }
-                let units = &doc[start..start + n];
                 let mut raw = [NONE; 3];
-                for (slot, u) in raw.iter_mut().zip(units) {
+                for (slot, u) in raw.iter_mut().zip(gram_units(doc, start, end)) {
                     *slot = u.raw;
                 }
                 let e = spellings[i].entry(raw).or_insert((0, 0));
-                e.0 += u32::from(units.iter().all(|u| u.mid));
+                e.0 += u32::from(gram_units(doc, start, end).all(|u| u.mid));
                 e.1 += 1;
             },
         );
@@ -1216,10 +1267,9 @@ mod tests {
         for_each_gram(
             units,
             |_| true,
-            |gram, start, n| {
-                if n > 1 && c.termlike(&gram, &units[start], &units[start + n - 1]) {
-                    let words: Vec<&str> = units[start..start + n]
-                        .iter()
+            |gram, start, end| {
+                if gram_len(&gram) > 1 && c.termlike(&gram, &units[start], &units[end - 1]) {
+                    let words: Vec<&str> = gram_units(units, start, end)
                         .map(|u| c.splitter.surfaces.get(u.surface))
                         .collect();
                     kept.push(words.join(" "));
@@ -1256,13 +1306,12 @@ mod tests {
             for_each_gram(
                 units,
                 |_| true,
-                |gram, start, n| {
-                    let words: Vec<&str> = units[start..start + n]
-                        .iter()
+                |gram, start, end| {
+                    let words: Vec<&str> = gram_units(units, start, end)
                         .map(|u| c.splitter.surfaces.get(u.surface))
                         .collect();
                     if words.join(" ") == phrase {
-                        found = Some(c.termlike(&gram, &units[start], &units[start + n - 1]));
+                        found = Some(c.termlike(&gram, &units[start], &units[end - 1]));
                     }
                 },
             );
@@ -1303,6 +1352,34 @@ mod tests {
             .iter()
             .find(|u| c.splitter.raws.get(u.raw) == "models");
         assert!(models.is_some_and(|u| u.mid), "{words:?}");
+    }
+
+    #[test]
+    fn a_phrase_runs_on_across_an_acronym_in_parentheses() {
+        let texts = [text(
+            "T",
+            "Vision-Language-Action (VLA) models act. Other models (see below) fail.",
+        )];
+        let mut s = stem;
+        let c = Corpus::new(&mut s, &[&texts]);
+        let units = c.doc(0);
+        let mut grams = Vec::new();
+        for_each_gram(
+            units,
+            |_| true,
+            |_, start, end| {
+                let words: Vec<&str> = gram_units(units, start, end)
+                    .map(|u| c.splitter.raws.get(u.raw))
+                    .collect();
+                grams.push(words.join(" "));
+            },
+        );
+        for g in ["Vision-Language-Action models", "VLA models", "VLA"] {
+            assert!(grams.contains(&g.to_string()), "{g}: {grams:?}");
+        }
+        // Only an acronym is passed over, not any parenthesis.
+        assert!(!grams.contains(&"Vision-Language-Action VLA".to_string()));
+        assert!(!grams.iter().any(|g| g.starts_with("Other models see")));
     }
 
     #[test]
