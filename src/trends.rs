@@ -53,9 +53,11 @@
 //! into a headline. Counts in samples are scaled to the full windows.
 //!
 //! **Selection and spelling.** Topics are taken best first, skipping one
-//! that contains or is contained in a topic already taken, is spelled like
-//! it but for a plural `s`, or whose window papers overlap an earlier
-//! topic's by a Jaccard index of 0.6 or more.
+//! in more titles than abstracts of the papers read (a label of the paper,
+//! *technical report*, not what it is about), and one that contains or is
+//! contained in a topic already taken, is spelled like it but for a plural
+//! `s`, or whose window papers overlap an earlier topic's by a Jaccard
+//! index of 0.6 or more.
 //! Each is shown in its most frequent mid-sentence spelling (*VLA model*,
 //! *world models*, *GRPO*); a topic only seen in titles or at the start of a
 //! sentence loses the capital of words that only had an initial one.
@@ -870,17 +872,27 @@ fn count_background(c: &Corpus<'_>, cands: &mut [Cand], window: usize, baseline:
 /// (written units, papers where every unit was mid-sentence, all papers).
 type Spellings = FxHashMap<Gram, (u32, u32)>;
 
-fn window_sets_and_spellings(
-    c: &Corpus<'_>,
-    pool: &[Cand],
-    window: usize,
-) -> (Vec<Vec<u32>>, Vec<Spellings>) {
+/// What the papers read say of each topic of the pool.
+struct Seen {
+    /// The window papers holding it.
+    sets: Vec<Vec<u32>>,
+    /// Its spellings.
+    spellings: Vec<Spellings>,
+    /// Papers with it in the title, and papers with it in the abstract.
+    titles: Vec<(u32, u32)>,
+}
+
+fn window_sets_and_spellings(c: &Corpus<'_>, pool: &[Cand], window: usize) -> Seen {
     let index: FxHashMap<Gram, usize> = pool.iter().enumerate().map(|(i, k)| (k.gram, i)).collect();
     let mut sets = vec![Vec::new(); pool.len()];
     let mut spellings = vec![Spellings::default(); pool.len()];
+    let mut titles = vec![(0, 0); pool.len()];
+    // The last paper counted in `titles`, per topic: (title, abstract).
+    let mut last = vec![(NONE, NONE); pool.len()];
     for d in 0..c.docs.len() {
         let d32 = u32::try_from(d).unwrap_or(NONE - 1);
         let doc = c.doc(d);
+        let title_len = c.title_ends[d] - c.docs[d].start;
         for_each_gram(
             doc,
             |_| true,
@@ -888,6 +900,15 @@ fn window_sets_and_spellings(
                 let Some(&i) = index.get(&gram) else { return };
                 if d < window && sets[i].last() != Some(&d32) {
                     sets[i].push(d32);
+                }
+                if start < title_len {
+                    if last[i].0 != d32 {
+                        last[i].0 = d32;
+                        titles[i].0 += 1;
+                    }
+                } else if last[i].1 != d32 {
+                    last[i].1 = d32;
+                    titles[i].1 += 1;
                 }
                 let mut raw = [NONE; 3];
                 for (slot, u) in raw.iter_mut().zip(gram_units(doc, start, end)) {
@@ -899,7 +920,11 @@ fn window_sets_and_spellings(
             },
         );
     }
-    (sets, spellings)
+    Seen {
+        sets,
+        spellings,
+        titles,
+    }
 }
 
 /// The spelling shown: the most frequent mid-sentence one; failing that
@@ -955,7 +980,11 @@ fn select(
             .then_with(|| a.gram.cmp(&b.gram))
     });
     pool.truncate(limit.saturating_mul(8).max(limit));
-    let (sets, spellings) = window_sets_and_spellings(c, &pool, window);
+    let Seen {
+        sets,
+        spellings,
+        titles,
+    } = window_sets_and_spellings(c, &pool, window);
     let names: Vec<String> = pool
         .iter()
         .zip(&spellings)
@@ -979,6 +1008,13 @@ fn select(
     for (i, cand) in pool.iter().enumerate() {
         if taken.len() >= limit {
             break;
+        }
+        // In more titles than abstracts: a label of the paper (*technical
+        // report*), not what it is about; a topic of a title is discussed
+        // in the abstract.
+        let (in_titles, in_abstracts) = titles[i];
+        if in_titles > in_abstracts {
+            continue;
         }
         let near = taken.iter().any(|&j| {
             let other = &pool[j];
@@ -1448,6 +1484,35 @@ mod tests {
             top(&found_thin) <= top(&found),
             "{found_thin:?} vs {found:?}"
         );
+    }
+
+    #[test]
+    fn a_phrase_in_more_titles_than_abstracts_is_a_label_not_a_topic() {
+        let baseline: Vec<Text> = (0..40)
+            .map(|_| text("Image classification", "We study image classification."))
+            .collect();
+        let window: Vec<Text> = (0..10)
+            .map(|i| {
+                let body = if i % 2 == 0 {
+                    "World models help robots, and world models act."
+                } else {
+                    "We study world models; world models plan."
+                };
+                text(&format!("Model{i} Technical Report"), body)
+            })
+            .collect();
+        let sample = Sample {
+            window: &window,
+            window_docs: 10,
+            baseline: &baseline,
+            baseline_docs: 40,
+            history: &[],
+            history_docs: 0,
+        };
+        let found = rising(sample, 3, 10, &mut stem);
+        let names: Vec<&str> = found.topics.iter().map(|t| t.phrase.as_str()).collect();
+        assert!(names.contains(&"world models"), "{names:?}");
+        assert!(!names.contains(&"technical report"), "{names:?}");
     }
 
     #[test]
