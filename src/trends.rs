@@ -59,8 +59,10 @@
 //! `s`, or whose window papers overlap an earlier topic's by a Jaccard
 //! index of 0.6 or more.
 //! Each is shown in its most frequent mid-sentence spelling (*VLA model*,
-//! *world models*, *GRPO*); a topic only seen in titles or at the start of a
-//! sentence loses the capital of words that only had an initial one.
+//! *world models*, *GRPO*), not counting a phrase right after a capitalised
+//! word (*Policy Optimization* in *Group Relative Policy Optimization* is
+//! part of a longer name); a topic only seen so, in titles or at the start
+//! of a sentence loses the capital of words that only had an initial one.
 //!
 //! Without any earlier papers there is no rise: [`distinctive`] ranks the
 //! same candidates by how specific they are to the corpus instead.
@@ -914,8 +916,16 @@ fn window_sets_and_spellings(c: &Corpus<'_>, pool: &[Cand], window: usize) -> Se
                 for (slot, u) in raw.iter_mut().zip(gram_units(doc, start, end)) {
                     *slot = u.raw;
                 }
+                // `Policy Optimization` inside *Group Relative Policy
+                // Optimization* is spelled as part of a longer name.
+                let in_name = gram_len(&gram) > 1
+                    && start
+                        .checked_sub(1)
+                        .and_then(|b| doc.get(b))
+                        .is_some_and(|b| b.caps && !b.stop && !b.boundary_after);
+                let mid = gram_units(doc, start, end).all(|u| u.mid) && !in_name;
                 let e = spellings[i].entry(raw).or_insert((0, 0));
-                e.0 += u32::from(gram_units(doc, start, end).all(|u| u.mid));
+                e.0 += u32::from(mid);
                 e.1 += 1;
             },
         );
@@ -1416,6 +1426,32 @@ mod tests {
         // Only an acronym is passed over, not any parenthesis.
         assert!(!grams.contains(&"Vision-Language-Action VLA".to_string()));
         assert!(!grams.iter().any(|g| g.starts_with("Other models see")));
+    }
+
+    #[test]
+    fn a_phrase_inside_a_longer_capitalised_name_takes_its_own_spelling() {
+        let texts = [text(
+            "T",
+            "We apply Group Relative Policy Optimization to robots. Like \
+             Proximal Policy Optimization, it is a kind of policy optimization.",
+        )];
+        let mut s = stem;
+        let c = Corpus::new(&mut s, &[&texts]);
+        let key = |w: &str| c.splitter.keys.ids.get(w).copied().unwrap_or(NONE);
+        let gram = [key("policy"), key("optimization"), NONE];
+        let pool = [Cand {
+            gram,
+            w: 1,
+            b: 0,
+            h: 0,
+            score: 1.0,
+        }];
+        let seen = window_sets_and_spellings(&c, &pool, 1);
+        assert_eq!(
+            spelling(&c.splitter.raws, &seen.spellings[0], "x"),
+            "policy optimization"
+        );
+        assert_eq!(seen.titles[0], (0, 1));
     }
 
     #[test]
