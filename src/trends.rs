@@ -922,7 +922,7 @@ fn window_sets_and_spellings(c: &Corpus<'_>, pool: &[Cand], window: usize) -> Se
                     && start
                         .checked_sub(1)
                         .and_then(|b| doc.get(b))
-                        .is_some_and(|b| b.caps && !b.stop && !b.boundary_after);
+                        .is_some_and(|b| b.caps && (b.mid || !b.stop) && !b.boundary_after);
                 let mid = gram_units(doc, start, end).all(|u| u.mid) && !in_name;
                 let e = spellings[i].entry(raw).or_insert((0, 0));
                 e.0 += u32::from(mid);
@@ -1432,8 +1432,9 @@ mod tests {
     fn a_phrase_inside_a_longer_capitalised_name_takes_its_own_spelling() {
         let texts = [text(
             "T",
-            "We apply Group Relative Policy Optimization to robots. Like \
-             Proximal Policy Optimization, it is a kind of policy optimization.",
+            "Group Relative Policy Optimization helps. Like Proximal Policy \
+             Optimization, or Named Policy Optimization, it is a kind of policy \
+             optimization.",
         )];
         let mut s = stem;
         let c = Corpus::new(&mut s, &[&texts]);
