@@ -198,7 +198,7 @@ pub fn momentum_topics(
         .map(|m| m.opstamp)
         .unwrap_or_default();
     let key = format!(
-        "topics-2|{opstamp}|{}|{}|{}|{}|{}",
+        "topics-3|{opstamp}|{}|{}|{}|{}|{}",
         now.as_second() / 3600,
         t.window,
         t.baseline,
