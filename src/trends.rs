@@ -11,8 +11,9 @@
 //! numbers or single letters break n-grams, and so does sentence
 //! punctuation, except an acronym in parentheses right after a word: the
 //! phrase runs on across it, so *Vision-Language-Action (VLA) models*
-//! counts for *Vision-Language-Action models* (and `VLA models`). A topic is a run of 1–3 units keyed by the
-//! stems, so `vision transformers` and `Vision Transformer` count together.
+//! counts for *Vision-Language-Action models* (and `VLA models`). A topic
+//! is a run of 1–3 units keyed by the stems, so `vision transformers` and
+//! `Vision Transformer` count together.
 //!
 //! **Termhood: named things, not academic English.** Every word's long-run
 //! profile is taken over all papers read (window, baseline and older
