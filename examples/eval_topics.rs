@@ -16,6 +16,8 @@
 //! at least 3 of the quarter's papers carry, a single word when it *is* such
 //! a keyphrase and not a generic word. It prints the per-window table, the
 //! mean precision@10 and every window's topics (`+` hit, `-` miss).
+//! `--more` also prints the candidates ranked 11–20 of each window (not
+//! counted), to see what would come in if a topic above them were dropped.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -102,6 +104,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .position(|a| a == "--keep")
         .and_then(|i| args.get(i + 1))
         .map(PathBuf::from);
+    let more = args.iter().any(|a| a == "--more");
     let dir = args.iter().find(|a| !a.starts_with("--") && Some(PathBuf::from(a.as_str())) != keep).cloned().map_or_else(
         || {
             PathBuf::from(
@@ -184,18 +187,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut shown = String::new();
     let started = std::time::Instant::now();
     while first <= last {
-        let report = papertrend::index::trends::trends(&index, &config, first, week, baseline, 10)?;
+        let asked = if more { 20 } else { 10 };
+        let mut report =
+            papertrend::index::trends::trends(&index, &config, first, week, baseline, asked)?;
+        let extra = report.topics.split_off(report.topics.len().min(10));
         let hits = report.topics.iter().filter(|t| hit(&t.phrase)).count();
         let day = first.strftime("%Y-%m-%d").to_string();
         shown.push_str(&format!("{day}:"));
-        for t in &report.topics {
-            let mark = if hit(&t.phrase) { '+' } else { '-' };
-            shown.push_str(&format!(
-                " {mark}{} ({}/{})",
-                t.phrase, t.window_count, t.baseline_count
-            ));
+        let list = |shown: &mut String, topics: &[papertrend::rank::Topic]| {
+            for t in topics {
+                let mark = if hit(&t.phrase) { '+' } else { '-' };
+                shown.push_str(&format!(
+                    " {mark}{} ({}/{})",
+                    t.phrase, t.window_count, t.baseline_count
+                ));
+            }
+            shown.push('\n');
+        };
+        list(&mut shown, &report.topics);
+        if !extra.is_empty() {
+            shown.push_str("  11-20:");
+            list(&mut shown, &extra);
         }
-        shown.push('\n');
         rows.insert(
             day,
             (

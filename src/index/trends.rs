@@ -222,7 +222,9 @@ pub fn cached_trends(
         .map(|m| m.opstamp)
         .unwrap_or_default();
     let key = format!(
-        "trends-1|{opstamp}|{}|{window}|{baseline}|{limit}|{}",
+        // The prefix names the method: a change to what `trends` finds
+        // bumps it, so reports of the old method are not reused.
+        "trends-2|{opstamp}|{}|{window}|{baseline}|{limit}|{}",
         now.as_second() / 3600,
         config.trends.min_count
     );

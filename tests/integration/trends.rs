@@ -212,3 +212,37 @@ fn r21_a_trends_report_is_computed_once_per_commit_and_hour() {
         "{after}\nbefore: {first}"
     );
 }
+
+#[test]
+fn r15_a_modifier_token_is_not_a_rising_topic() {
+    // See: #15
+    // November 2025 up to the 21st: "3D" is written mostly before the noun
+    // it modifies (3D scenes, 3D reconstruction) and used to rank third.
+    let mut days: Vec<String> = std::fs::read_dir(crate::support::fixture("hf-json/2025-11"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|f| f.as_str() <= "2025-11-21.json")
+        .map(|f| format!("hf-json/2025-11/{f}"))
+        .collect();
+    days.sort();
+    assert_eq!(days.len(), 14);
+    let days: Vec<&str> = days.iter().map(String::as_str).collect();
+    let env = env_with(&days, "2025-11-21T07:00:00Z");
+    let report = trends_json(&env, &[]);
+    let p = phrases(&report);
+    assert_eq!(report["window_docs"], 62, "{report}");
+    assert_eq!(
+        p.first().map(String::as_str),
+        Some("video generation"),
+        "{p:?}"
+    );
+    assert!(!p.iter().any(|x| x == "3D"), "{p:?}");
+    // Every topic is a phrase or a token written like a name.
+    assert!(p.len() >= 3, "{p:?}");
+    for t in &p {
+        assert!(
+            t.contains(' ') || t.chars().filter(|c| c.is_uppercase()).count() >= 2,
+            "{t}"
+        );
+    }
+}
