@@ -4,6 +4,9 @@
 //! `value_name`, a `ValueEnum` for every closed set, `global = true` for the
 //! options every command shares. A field's first doc line is the short help;
 //! the rest is the long help.
+//!
+//! Why one long file: every subcommand's arguments and help, one struct each,
+//! as clap's derive wants them.
 
 use std::path::PathBuf;
 

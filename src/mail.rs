@@ -24,6 +24,10 @@
 //! records the delivery before the QUIT. Passwords come from an environment
 //! variable or a command and live in a [`Secret`], which never prints; a
 //! failing command is reported by its exit status only.
+//!
+//! Why one long file: everything that touches lettre (the message, its headers,
+//! the transport's TLS modes, the mapping of SMTP errors) stays here, so no
+//! other module imports it; the tests are a quarter of it.
 
 use std::fmt;
 use std::time::Duration;

@@ -7,6 +7,8 @@
 //! variant and lose toml's positions, so an error would no longer name its
 //! line. The `Deserialize` derive on [`SourceConfig`] has the same shape, for
 //! any other deserializer.
+//!
+//! Past 600 lines through its tests (each kind's keys and each error's line).
 
 use std::collections::HashSet;
 use std::ops::Range;

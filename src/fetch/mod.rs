@@ -12,6 +12,9 @@
 //! - cursors and HTTP validators are saved only after the index commit that
 //!   ingested their data, so a crash at any point never skips papers;
 //! - a 304 is a success with nothing new; an empty day (`[]`) is a success.
+//!
+//! Why one long file: the order of fetch, ingest, commit and the cursor saves
+//! is the crash guarantee, and it is read in one place.
 
 mod client;
 mod sources;

@@ -11,6 +11,9 @@
 //!
 //! Parentheses nest at most [`MAX_DEPTH`] deep (deeper input is refused
 //! before any parser sees it: tantivy's grammar recurses per level).
+//!
+//! Why one long file: search, lookups by id and export share the reading of
+//! queries and the decoding of stored records.
 
 use std::ops::Bound;
 

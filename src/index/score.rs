@@ -24,6 +24,9 @@
 //! No code path here can panic on user data: term lists are built from
 //! analysed text, and a document's field length comes from tantivy's
 //! one-byte field norm table.
+//!
+//! Past 600 lines through its tests, which check the scores against sums worked
+//! out by hand.
 
 use std::sync::Arc;
 

@@ -37,6 +37,9 @@
 //!   [`ParseError`] naming the problem; `[]` is a valid empty day.
 //! * The input is read whole (bounded by [`MAX_DOCUMENT_BYTES`](super::MAX_DOCUMENT_BYTES)):
 //!   an API response is one document.
+//!
+//! Why one long file: half of it is tests on real API responses, and the
+//! layouts and their quirks are read together.
 
 use std::io::BufRead;
 
