@@ -12,6 +12,7 @@
 
 mod corpus;
 mod engines;
+mod record;
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -51,6 +52,7 @@ fn main() -> std::process::ExitCode {
         Some("merge") => cmd_merge(&args[1..]),
         Some("clean") => cmd_clean(&args[1..]),
         Some("analyze") => cmd_analyze(&args[1..]),
+        Some("record") => record::cmd_record(&args[1..]),
         Some("pt") => return cmd_pt(&args),
         _ => Err(
             "usage: bench gen N OUT.jsonl | bench run --corpus FILE [--queries N] \
