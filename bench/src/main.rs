@@ -58,7 +58,7 @@ fn main() -> std::process::ExitCode {
             "usage: bench gen N OUT.jsonl | bench run --corpus FILE [--queries N] \
                   [--work DIR] [--memory-mb M] [--no-sqlite] | bench search --work DIR | \
                   bench merge INDEX_DIR | bench clean CORPUS | bench analyze CORPUS | \
-                  bench pt ARGS..."
+                  bench record CORPUS | bench pt ARGS..."
                 .into(),
         ),
     };
@@ -288,7 +288,9 @@ fn cmd_child(args: &[String]) -> Result<(), BoxError> {
     let [kind, corpus, out, rest @ ..] = args else {
         return Err("usage: bench child parse|bare|bare-lean|bare-norecord|bare-nokeys|sqlite CORPUS OUT [MEMORY_MB]".into());
     };
-    let memory: usize = rest.first().map_or(Ok(default_memory_mb()), |m| m.parse())?;
+    let memory: usize = rest
+        .first()
+        .map_or(Ok(default_memory_mb()), |m| m.parse())?;
     let (corpus, out) = (Path::new(corpus), Path::new(out));
     let n = match kind.as_str() {
         "parse" => engines::parse_only(corpus)?,
@@ -535,7 +537,9 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     let corpus = std::fs::canonicalize(&corpus)?;
     let n_queries: usize = a.value("--queries").map_or(Ok(200), str::parse)?;
     let passes: usize = a.value("--passes").map_or(Ok(3), str::parse)?;
-    let memory: usize = a.value("--memory-mb").map_or(Ok(default_memory_mb()), str::parse)?;
+    let memory: usize = a
+        .value("--memory-mb")
+        .map_or(Ok(default_memory_mb()), str::parse)?;
     let work = PathBuf::from(a.value("--work").unwrap_or("target/bench-work"));
     let no_sqlite = a.flag("--no-sqlite");
     if work.exists() {
@@ -586,7 +590,10 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     // papertrend through its CLI, with a config that only sets the budget.
     let data = work.join("pt");
     let config = work.join("config.toml");
-    std::fs::write(&config, format!("[ingest]\nwriter_memory_mb = {memory}\n{INTERESTS}"))?;
+    std::fs::write(
+        &config,
+        format!("[ingest]\nwriter_memory_mb = {memory}\n{INTERESTS}"),
+    )?;
     let (data_s, config_s) = (ws(&data)?, ws(&config)?);
     let pt_base = ["pt", "--config", &config_s, "--data-dir", &data_s, "-q"];
     let pt = |extra: &[&str]| -> Result<Run, BoxError> {
@@ -735,10 +742,7 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
             return Err(format!("papertrend mark {flag} failed").into());
         }
     }
-    for (name, args) in [
-        ("top", &["top"][..]),
-        ("digest", &["digest"][..]),
-    ] {
+    for (name, args) in [("top", &["top"][..]), ("digest", &["digest"][..])] {
         let label = format!("`papertrend {name}` with 300 marks");
         end_to_end.push((label, timed(name, args)?));
     }
@@ -775,7 +779,15 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
         drop(f);
         let now = format!("{date}T07:00:00Z");
         let r = run_self_at(
-            &["pt", "--config", &day_config_s, "--data-dir", &data_s, "-q", "run"],
+            &[
+                "pt",
+                "--config",
+                &day_config_s,
+                "--data-dir",
+                &data_s,
+                "-q",
+                "run",
+            ],
             &hwm,
             Stdio::inherit(),
             &now,
@@ -970,11 +982,7 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
             *cold,
             *cold < 1000.0,
         )?;
-        target(
-            &format!("{name} < 200 ms, warm"),
-            *warm,
-            *warm < 200.0,
-        )?;
+        target(&format!("{name} < 200 ms, warm"), *warm, *warm < 200.0)?;
     }
     target(
         &format!("daily `run` of {DAY_PAPERS} new papers < 2000 ms (slowest of 3)"),
