@@ -430,8 +430,10 @@ fn r19_a_trickling_smtp_server_cannot_hang_mail_test_or_run() {
             "127.0.0.1:{}: timed out in the greeting and EHLO (no complete answer within 1s)",
             sink.port
         ));
+        // A trickle without a deadline never ends; the bound is loose
+        // because a debug `run` on a loaded machine takes seconds by itself.
         assert!(
-            took < std::time::Duration::from_secs(4),
+            took < std::time::Duration::from_secs(15),
             "mail test took {took:?}"
         );
         let started = std::time::Instant::now();
@@ -442,7 +444,7 @@ fn r19_a_trickling_smtp_server_cannot_hang_mail_test_or_run() {
             .stderr_has("timed out in the greeting and EHLO")
             .stderr_has("kept in the outbox");
         assert!(
-            took < std::time::Duration::from_secs(4),
+            took < std::time::Duration::from_secs(15),
             "run took {took:?}"
         );
         // The lock went with the process: the next command gets it.
