@@ -196,15 +196,15 @@ pub fn momentum_topics(
     })
 }
 
-/// [`trends`], cached next to the index.
+/// [`trends()`], cached next to the index.
 ///
 /// A report only changes when the index or the hour changes, and computing
 /// one reads thousands of papers; so reports are kept in a file inside the
 /// index folder, keyed by the last commit's opstamp, the hour of `now` and
-/// the settings (the newest [`TRENDS_CACHE_ENTRIES`]). `top`, `digest`,
-/// `explain` and `trends` so pay for it once per commit: the first `top`
-/// after an ingest leaves `trends` nothing to compute, and the other way
-/// round. A cache that cannot be read or written only costs time.
+/// the settings (the newest four). `top`, `digest`, `explain` and `trends`
+/// so pay for it once per commit: the first `top` after an ingest leaves
+/// `trends` nothing to compute, and the other way round. A cache that
+/// cannot be read or written only costs time.
 ///
 /// # Errors
 /// An index failure.
