@@ -96,6 +96,75 @@ fn tokens(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// One paper as the judge reads it: its crude tokens (title + abstract)
+/// and the instant it became visible.
+struct Judged {
+    at: jiff::Timestamp,
+    tokens: Vec<String>,
+}
+
+/// Whether `needle` is a contiguous run of `hay`.
+fn holds(hay: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The initials of a topic: an acronym-like word gives its letters, any
+/// other word its first letter.
+fn initials(topic: &str) -> (String, bool) {
+    let mut out = String::new();
+    let mut acronym = false;
+    for w in topic
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let caps = w.chars().filter(char::is_ascii_uppercase).count();
+        if caps >= 2 {
+            acronym = true;
+            let w = w.strip_suffix('s').unwrap_or(w);
+            out.extend(
+                w.chars()
+                    .filter(|c| c.is_alphabetic())
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+        } else if let Some(c) = w.chars().next() {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    (out, acronym)
+}
+
+/// The judge's "new": not an alias of a topic ranked above (same stems, one
+/// inside the other, or the same initials where one is an acronym).
+fn alias_of(a: &str, b: &str) -> bool {
+    let (ta, tb) = (tokens(a), tokens(b));
+    let sa: HashSet<&String> = ta.iter().collect();
+    let sb: HashSet<&String> = tb.iter().collect();
+    if sa == sb || holds(&ta, &tb) || holds(&tb, &ta) {
+        return true;
+    }
+    let ((ia, aa), (ib, ab)) = (initials(a), initials(b));
+    (aa || ab) && ia == ib && ia.len() >= 2
+}
+
+/// The judge's fragment test: at least 70 % of the topic's mentions in the
+/// week's papers run on into the same next word.
+fn fragment(week: &[&Judged], t: &[String]) -> bool {
+    let mut next: HashMap<&str, usize> = HashMap::new();
+    let mut all = 0;
+    for p in week {
+        let n = t.len();
+        for (i, w) in p.tokens.windows(n).enumerate() {
+            if w == t {
+                all += 1;
+                if let Some(x) = p.tokens.get(i + n) {
+                    *next.entry(x.as_str()).or_default() += 1;
+                }
+            }
+        }
+    }
+    all > 0 && next.values().any(|&c| c * 10 >= all * 7)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // `--keep DIR`: build the index in DIR once and reuse it on later runs.
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -123,6 +192,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let index = Index::open(keep.as_deref().unwrap_or(tmp.path()), true)?;
     // Keyphrase → papers carrying it.
     let mut carriers: HashMap<Vec<String>, HashSet<String>> = HashMap::new();
+    // Every paper once, as the judge counts them.
+    let mut judged: Vec<Judged> = Vec::new();
+    let mut seen_ids: HashSet<String> = HashSet::new();
     let started = std::time::Instant::now();
     for file in &files {
         let day = file
@@ -145,6 +217,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for p in &papers {
             for k in &p.keywords {
                 carriers.entry(tokens(k)).or_default().insert(p.id.clone());
+            }
+            if seen_ids.insert(p.id.clone())
+                && let Some(at) = p.visible_date()
+            {
+                judged.push(Judged {
+                    at,
+                    tokens: tokens(&format!("{} {}", p.title, p.abstract_text)),
+                });
             }
         }
         if reuse {
@@ -192,8 +272,57 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             papertrend::index::trends::trends(&index, &config, first, week, baseline, asked)?;
         let extra = report.topics.split_off(report.topics.len().min(10));
         let hits = report.topics.iter().filter(|t| hit(&t.phrase)).count();
+        // The judge's full rule: named, rising and new.
+        let w_start = first.checked_sub(week.0)?;
+        let b_start = w_start.checked_sub(baseline.0)?;
+        let in_week: Vec<&Judged> = judged
+            .iter()
+            .filter(|p| p.at > w_start && p.at <= first)
+            .collect();
+        let in_base: Vec<&Judged> = judged
+            .iter()
+            .filter(|p| p.at > b_start && p.at <= w_start)
+            .collect();
+        let count = |set: &[&Judged], t: &papertrend::rank::Topic| {
+            let forms: Vec<Vec<String>> = std::iter::once(&t.phrase)
+                .chain(&t.aliases)
+                .map(|f| tokens(f))
+                .collect();
+            set.iter()
+                .filter(|p| forms.iter().any(|f| holds(&p.tokens, f)))
+                .count()
+        };
+        let mut verdicts = Vec::new();
+        for (i, t) in report.topics.iter().enumerate() {
+            let (w, b) = (count(&in_week, t), count(&in_base, t));
+            let lift = (w as f64 / in_week.len().max(1) as f64)
+                / ((b as f64 + 1.0) / (in_base.len() as f64 + 1.0));
+            let rising = w >= 3 && lift >= 1.5;
+            let new = !report.topics[..i].iter().any(|u| {
+                std::iter::once(&u.phrase)
+                    .chain(&u.aliases)
+                    .any(|f| alias_of(&t.phrase, f))
+            }) && !fragment(&in_week, &tokens(&t.phrase));
+            verdicts.push((hit(&t.phrase), rising, new, w, b, lift));
+        }
+        let full = verdicts.iter().filter(|v| v.0 && v.1 && v.2).count();
         let day = first.strftime("%Y-%m-%d").to_string();
         shown.push_str(&format!("{day}:"));
+        for (t, v) in report.topics.iter().zip(&verdicts) {
+            let mark = |ok: bool, c: char| if ok { c } else { '.' };
+            shown.push_str(&format!(
+                "  [{}{}{}] {:<40} {:>3}/{:<3} judge {}/{} x{:.1}\n",
+                mark(v.0, 'N'),
+                mark(v.1, 'R'),
+                mark(v.2, 'D'),
+                t.label(),
+                t.window_count,
+                t.baseline_count,
+                v.3,
+                v.4,
+                v.5
+            ));
+        }
         let list = |shown: &mut String, topics: &[papertrend::rank::Topic]| {
             for t in topics {
                 let mark = if hit(&t.phrase) { '+' } else { '-' };
@@ -204,7 +333,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             shown.push('\n');
         };
-        list(&mut shown, &report.topics);
         if !extra.is_empty() {
             shown.push_str("  11-20:");
             list(&mut shown, &extra);
@@ -217,27 +345,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 report.thin_baseline,
                 hits,
                 report.topics.len(),
+                full,
             ),
         );
         first = first.checked_add(week.0)?;
     }
     let elapsed = started.elapsed();
-    println!("window ending  papers  baseline  thin  P@10");
-    let mut sum = 0.0;
-    for (day, (w, b, thin, hits, n)) in &rows {
+    println!("window ending  papers  baseline  thin  named P@10  rising P@10");
+    let (mut sum, mut sum_full) = (0.0, 0.0);
+    for (day, (w, b, thin, hits, n, full)) in &rows {
         let p = *hits as f64 / 10.0;
+        let f = *full as f64 / 10.0;
         sum += p;
+        sum_full += f;
         println!(
-            "{day}     {w:>6}  {b:>8}  {:>4}  {p:.1} ({hits}/{n})",
+            "{day}     {w:>6}  {b:>8}  {:>4}  {p:.1} ({hits}/{n})  {f:.1} ({full}/{n})",
             if *thin { "yes" } else { "no" }
         );
     }
     println!(
-        "mean P@10 {:.3} over {} windows ({:.1?} for all windows)",
+        "mean named P@10 {:.3}, rising P@10 {:.3} over {} windows ({:.1?} for all windows)",
         sum / rows.len().max(1) as f64,
+        sum_full / rows.len().max(1) as f64,
         rows.len(),
         elapsed
     );
+    println!("[N]amed [R]ising [D]istinct (not an alias or fragment)");
     print!("{shown}");
     Ok(())
 }

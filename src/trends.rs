@@ -614,6 +614,62 @@ struct Corpus<'s> {
     /// Where the title ends, per paper.
     title_ends: Vec<usize>,
     profiles: Vec<Profile>,
+    /// Acronyms the papers define, by their lowercase letters: how often,
+    /// and the spellings of the acronym and of its expansion.
+    definitions: FxHashMap<String, Definition>,
+}
+
+/// An acronym the papers define (`Vision-Language-Action (VLA) models`).
+#[derive(Clone, Debug, Default)]
+struct Definition {
+    /// How many times it is defined.
+    count: u32,
+    /// Spellings of the acronym (`VLA`, `VLAs`) and how often.
+    acronyms: FxHashMap<String, u32>,
+    /// Spellings of the expansion (`Vision-Language-Action`) and how often.
+    expansions: FxHashMap<String, u32>,
+}
+
+impl Definition {
+    fn most(m: &FxHashMap<String, u32>) -> Option<&str> {
+        m.iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(s, _)| s.as_str())
+    }
+}
+
+/// The lowercase letters an acronym stands for (`VLMs` → `vlm`), or `None`
+/// for a word that is not written like one.
+fn acronym_letters(raw: &str) -> Option<String> {
+    let upper = raw.chars().filter(char::is_ascii_uppercase).count();
+    if upper < 2 || raw.chars().any(|c| !c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let raw = raw.strip_suffix('s').unwrap_or(raw);
+    let letters: String = raw
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    (letters.len() >= 2).then_some(letters)
+}
+
+/// The initials of written words: each word, and each part of a hyphenated
+/// one, gives its first letter; a word written like an acronym gives its
+/// letters (`VLA models` → `vlam`, `Vision-Language-Action models` → `vlam`).
+/// Also whether one of the words is an acronym.
+fn initials(text: &str) -> (String, bool) {
+    let mut out = String::new();
+    let mut acronym = false;
+    for w in text.split([' ', '-']).filter(|w| !w.is_empty()) {
+        if let Some(letters) = acronym_letters(w) {
+            acronym = true;
+            out.push_str(&letters);
+        } else if let Some(c) = w.chars().find(|c| c.is_alphanumeric()) {
+            out.extend(c.to_lowercase());
+        }
+    }
+    (out, acronym)
 }
 
 impl<'s> Corpus<'s> {
@@ -624,6 +680,7 @@ impl<'s> Corpus<'s> {
             docs: Vec::new(),
             title_ends: Vec::new(),
             profiles: Vec::new(),
+            definitions: FxHashMap::default(),
         };
         for t in sets.iter().flat_map(|s| s.iter()) {
             let start = c.units.len();
@@ -668,7 +725,51 @@ impl<'s> Corpus<'s> {
             }
         }
         c.profiles = profiles;
+        c.find_definitions();
         c
+    }
+
+    /// Records every acronym defined in parentheses right after the words
+    /// it stands for (`Multimodal Large Language Models (MLLMs)`).
+    fn find_definitions(&mut self) {
+        let raws = &self.splitter.raws;
+        for range in &self.docs {
+            let doc = &self.units[range.clone()];
+            for (i, u) in doc.iter().enumerate() {
+                if !u.aside {
+                    continue;
+                }
+                let acronym = raws.get(u.raw);
+                let Some(letters) = acronym_letters(acronym) else {
+                    continue;
+                };
+                // The expansion ends right before the parenthesis, or one
+                // word earlier (`Vision-Language-Action Models (VLAs)`: the
+                // plural acronym stands for the head noun too), and has as
+                // many initials as the acronym has letters.
+                'ends: for end in [i, i.saturating_sub(1)] {
+                    for start in (i.saturating_sub(8)..end).rev() {
+                        if start + 1 < i && doc[start].boundary_after {
+                            break;
+                        }
+                        let words: Vec<&str> =
+                            doc[start..end].iter().map(|w| raws.get(w.raw)).collect();
+                        let expansion = words.join(" ");
+                        let (got, _) = initials(&expansion);
+                        if got == letters {
+                            let d = self.definitions.entry(letters).or_default();
+                            d.count += 1;
+                            *d.acronyms.entry(acronym.to_string()).or_default() += 1;
+                            *d.expansions.entry(expansion).or_default() += 1;
+                            break 'ends;
+                        }
+                        if got.len() > letters.len() || !letters.ends_with(&got) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn doc(&self, d: usize) -> &[Unit] {
@@ -685,7 +786,17 @@ impl<'s> Corpus<'s> {
         let n = gram_len(gram);
         if n == 1 {
             let surface = s.get(first.surface);
-            return !is_model_size(surface) && self.profile(gram[0]).name_like();
+            let p = self.profile(gram[0]);
+            // A hyphenated compound (`fine-tuning`, `text-to-video`) is a
+            // phrase written as one unit: a name when authors use it as a
+            // head, not only before another word (`real-world data`).
+            let compound = surface.contains('-')
+                && !surface
+                    .split('-')
+                    .any(|w| is_adverb(w) || w.ends_with("ed"))
+                && p.mid >= 2
+                && 2 * p.modifier_mid < p.mid;
+            return !is_model_size(surface) && (compound || p.name_like());
         }
         let (a, z) = (s.get(first.surface), s.get(last.surface));
         let compound = |u: &Unit| s.get(u.surface).contains('-');
@@ -774,6 +885,8 @@ struct Cand {
     b: u32,
     h: u32,
     score: f64,
+    /// Window papers the baseline predicts.
+    expected: f32,
 }
 
 /// Counts the window's n-grams and keeps those in at least `min` papers
@@ -838,6 +951,7 @@ fn window_candidates(c: &Corpus<'_>, window: usize, min: u32) -> Vec<Cand> {
             b: 0,
             h: 0,
             score: 0.0,
+            expected: 0.0,
         })
         .collect();
     // Reproducible order whatever the hash map did.
@@ -883,13 +997,45 @@ struct Seen {
     spellings: Vec<Spellings>,
     /// Papers with it in the title, and papers with it in the abstract.
     titles: Vec<(u32, u32)>,
+    /// Window papers with it in the title.
+    in_title: Vec<Vec<u32>>,
+    /// Its mentions in window papers, and of those, how many run on into
+    /// the most frequent next word and follow the most frequent previous
+    /// one (see [`Seen::fragment`]).
+    runs: Vec<Runs>,
 }
+
+/// What surrounds one topic's mentions.
+#[derive(Clone, Debug, Default)]
+struct Runs {
+    mentions: u32,
+    next: FxHashMap<u32, u32>,
+    prev: FxHashMap<u32, u32>,
+}
+
+impl Runs {
+    /// Whether at least [`FRAGMENT_SHARE`] of the mentions run on into the
+    /// same next word, or follow the same word: a part of a longer name
+    /// (*Group Relative* of *Group Relative Policy Optimization*).
+    fn fragment(&self) -> bool {
+        let most = |m: &FxHashMap<u32, u32>| m.values().copied().max().unwrap_or(0);
+        let m = f64::from(self.mentions);
+        self.mentions > 0
+            && (f64::from(most(&self.next)) >= FRAGMENT_SHARE * m
+                || f64::from(most(&self.prev)) >= FRAGMENT_SHARE * m)
+    }
+}
+
+/// See [`Runs::fragment`].
+const FRAGMENT_SHARE: f64 = 0.7;
 
 fn window_sets_and_spellings(c: &Corpus<'_>, pool: &[Cand], window: usize) -> Seen {
     let index: FxHashMap<Gram, usize> = pool.iter().enumerate().map(|(i, k)| (k.gram, i)).collect();
     let mut sets = vec![Vec::new(); pool.len()];
     let mut spellings = vec![Spellings::default(); pool.len()];
     let mut titles = vec![(0, 0); pool.len()];
+    let mut in_title = vec![Vec::new(); pool.len()];
+    let mut runs = vec![Runs::default(); pool.len()];
     // The last paper counted in `titles`, per topic: (title, abstract).
     let mut last = vec![(NONE, NONE); pool.len()];
     for d in 0..c.docs.len() {
@@ -901,13 +1047,33 @@ fn window_sets_and_spellings(c: &Corpus<'_>, pool: &[Cand], window: usize) -> Se
             |_| true,
             |gram, start, end| {
                 let Some(&i) = index.get(&gram) else { return };
-                if d < window && sets[i].last() != Some(&d32) {
-                    sets[i].push(d32);
+                if d < window {
+                    if sets[i].last() != Some(&d32) {
+                        sets[i].push(d32);
+                    }
+                    let r = &mut runs[i];
+                    r.mentions += 1;
+                    // The next word, across an acronym in parentheses.
+                    let last_unit = end.checked_sub(1).and_then(|z| doc.get(z));
+                    if last_unit.is_some_and(|u| !u.boundary_after)
+                        && let Some(next) = doc[end.min(doc.len())..].iter().find(|u| !u.aside)
+                    {
+                        *r.next.entry(next.key).or_default() += 1;
+                    }
+                    if let Some(prev) = start.checked_sub(1).and_then(|b| doc.get(b))
+                        && !prev.boundary_after
+                        && !prev.aside
+                    {
+                        *r.prev.entry(prev.key).or_default() += 1;
+                    }
                 }
                 if start < title_len {
                     if last[i].0 != d32 {
                         last[i].0 = d32;
                         titles[i].0 += 1;
+                        if d < window {
+                            in_title[i].push(d32);
+                        }
                     }
                 } else if last[i].1 != d32 {
                     last[i].1 = d32;
@@ -935,6 +1101,8 @@ fn window_sets_and_spellings(c: &Corpus<'_>, pool: &[Cand], window: usize) -> Se
         sets,
         spellings,
         titles,
+        in_title,
+        runs,
     }
 }
 
@@ -974,16 +1142,18 @@ fn spelling(raws: &Interner, seen: &Spellings, fallback: &str) -> String {
         .join(" ")
 }
 
-/// Takes topics best first, skipping near-duplicates of those taken (see
-/// the module doc), and spells them.
+/// Takes topics best first, skipping near-duplicates and fragments of
+/// longer names, merging an acronym with its expansion (see the module
+/// doc), and spells them.
 fn select(
     c: &Corpus<'_>,
     mut pool: Vec<Cand>,
-    window: usize,
+    titles_read: &[&str],
     limit: usize,
     scale: f64,
     bscale: f64,
 ) -> Vec<Topic> {
+    let window = titles_read.len();
     pool.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -992,9 +1162,11 @@ fn select(
     });
     pool.truncate(limit.saturating_mul(8).max(limit));
     let Seen {
-        sets,
+        mut sets,
         spellings,
         titles,
+        in_title,
+        runs,
     } = window_sets_and_spellings(c, &pool, window);
     let names: Vec<String> = pool
         .iter()
@@ -1015,7 +1187,21 @@ fn select(
         let s = s.to_lowercase();
         s.strip_suffix('s').map_or(s.clone(), str::to_string)
     };
+    // An acronym and its expansion are one topic when the papers define
+    // the acronym so (`Vision-Language-Action (VLA) models` makes
+    // `VLA models` and `Vision-Language-Action models` one).
+    let defined_alias = |a: &str, b: &str| {
+        let ((ia, aa), (ib, ab)) = (initials(a), initials(b));
+        aa != ab && ia == ib && ia.len() >= 2 && {
+            let acronym = if aa { a } else { b };
+            acronym
+                .split([' ', '-'])
+                .filter_map(acronym_letters)
+                .any(|l| c.definitions.get(&l).is_some_and(|d| d.count >= 2))
+        }
+    };
     let mut taken: Vec<usize> = Vec::new();
+    let mut aliases: Vec<Vec<String>> = vec![Vec::new(); pool.len()];
     for (i, cand) in pool.iter().enumerate() {
         if taken.len() >= limit {
             break;
@@ -1024,13 +1210,27 @@ fn select(
         // report*), not what it is about; a topic of a title is discussed
         // in the abstract.
         let (in_titles, in_abstracts) = titles[i];
-        if in_titles > in_abstracts {
+        // A name is what papers are titled by or abbreviate: a phrase
+        // never in any title read and never given an acronym is a
+        // description (*sequence length*, *real-world evaluations*).
+        let named =
+            gram_len(&cand.gram) == 1 || in_titles > 0 || defined_form(c, &names[i]).is_some();
+        if !named || in_titles > in_abstracts || runs[i].fragment() {
+            continue;
+        }
+        if let Some(&j) = taken.iter().find(|&&j| defined_alias(&names[i], &names[j])) {
+            aliases[j].push(names[i].clone());
+            let merged = union(&sets[j], &sets[i]);
+            sets[j] = merged;
             continue;
         }
         let near = taken.iter().any(|&j| {
             let other = &pool[j];
+            let (a, b) = (words_of(&names[i]), words_of(&names[j]));
             contains(&other.gram, &cand.gram)
                 || contains(&cand.gram, &other.gram)
+                || holds_words(&a, &b)
+                || holds_words(&b, &a)
                 || folded(&names[i]) == folded(&names[j])
                 || jaccard(&sets[i], &sets[j]) >= 0.6
         });
@@ -1042,14 +1242,93 @@ fn select(
         .into_iter()
         .map(|i| {
             let cand = &pool[i];
+            let mut aliases = std::mem::take(&mut aliases[i]);
+            if aliases.is_empty()
+                && let Some(other) = defined_form(c, &names[i])
+            {
+                aliases.push(other);
+            }
+            // Titles of papers about it: those naming it in the title first.
+            let examples = in_title[i]
+                .iter()
+                .chain(sets[i].iter().filter(|d| !in_title[i].contains(d)))
+                .filter_map(|&d| titles_read.get(d as usize))
+                .take(2)
+                .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect();
             Topic {
                 phrase: names[i].clone(),
-                window_count: (f64::from(cand.w) * scale).round() as usize,
+                aliases,
+                window_count: (sets[i].len() as f64 * scale).round() as usize,
                 baseline_count: (f64::from(cand.b) * bscale).round() as usize,
+                expected: cand.expected,
                 score: cand.score as f32,
+                examples,
             }
         })
         .collect()
+}
+
+/// The other form of a topic the papers define: the expansion of an
+/// acronym topic (`GRPO` → `Group Relative Policy Optimization`), or the
+/// acronym of an expansion (`vision-language models` → `VLMs`), when it is
+/// defined at least twice.
+fn defined_form(c: &Corpus<'_>, name: &str) -> Option<String> {
+    let (letters, acronym) = initials(name);
+    if acronym {
+        // A topic that starts with the acronym (`GRPO`, `VLA models`) is
+        // spelled out word for word.
+        let (word, rest) = name.split_once(' ').unwrap_or((name, ""));
+        let d = c.definitions.get(&acronym_letters(word)?)?;
+        let expansion = Definition::most(&d.expansions)?;
+        let spelled = if rest.is_empty() || expansion.ends_with(rest) {
+            expansion.to_string()
+        } else {
+            format!("{expansion} {rest}")
+        };
+        return (d.count >= 2).then_some(spelled);
+    }
+    let d = c.definitions.get(&letters)?;
+    let expansion = Definition::most(&d.expansions)?;
+    // The topic must be the defined expansion (not merely share initials).
+    let same = expansion.eq_ignore_ascii_case(name)
+        || expansion
+            .to_lowercase()
+            .trim_end_matches('s')
+            .eq(name.to_lowercase().trim_end_matches('s'));
+    (d.count >= 2 && same).then(|| {
+        Definition::most(&d.acronyms)
+            .unwrap_or_default()
+            .to_string()
+    })
+}
+
+/// The words of a spelling, lowercase, a plural `s` dropped, compounds
+/// split (`text-to-image generation` → `text to image generation`).
+fn words_of(name: &str) -> Vec<String> {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_lowercase();
+            match w.strip_suffix('s') {
+                Some(stem) if w.len() > 3 && !w.ends_with("ss") => stem.to_string(),
+                _ => w,
+            }
+        })
+        .collect()
+}
+
+/// Whether `small` is a contiguous run of `big`'s words.
+fn holds_words(big: &[String], small: &[String]) -> bool {
+    !small.is_empty() && small.len() <= big.len() && big.windows(small.len()).any(|w| w == small)
+}
+
+/// The union of two sorted sets.
+fn union(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut out: Vec<u32> = a.iter().chain(b).copied().collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The Jaccard index of two sorted sets.
@@ -1074,19 +1353,20 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     }
 }
 
-/// The share of the papers read a topic must be in (see [`established_min`]).
-const ESTABLISHED_SHARE: f64 = 0.015;
-
 /// The share of the papers read a word must be in to be ubiquitous (see
 /// `Corpus::termlike`).
 const UBIQUITOUS: f64 = 0.25;
 
 /// The share of its rarest word's papers a phrase must be in (see
 /// `Corpus::cohesive`).
-const COHESION: f64 = 0.25;
+const COHESION: f64 = 0.0;
 
-/// The papers read (window and background together) a topic needs: an
-/// established name recurs, a one-off phrase of three papers does not.
+/// The share of the papers read a topic must be in (see [`established_min`]).
+const ESTABLISHED_SHARE: f64 = 0.005;
+
+/// The papers read (window and background together) a topic needs: a
+/// name recurs, a phrase a few papers of one week happen to share does
+/// not.
 fn established_min(min: u32, read: usize) -> u32 {
     let share = (ESTABLISHED_SHARE * read as f64).ceil() as u32;
     share.max(2 * min)
@@ -1108,15 +1388,33 @@ fn sample_min(min_count: usize, sampled: usize, docs: usize, thin: bool) -> u32 
 }
 
 /// The rise score of a topic in `w` of `big_w` window papers against a
-/// baseline rate `p0` (see the module doc).
-pub fn rise_score(w: f64, big_w: f64, p0: f64) -> f64 {
-    w.sqrt() * (((w + 1.0) / (big_w + 2.0)).ln() - p0.ln())
+/// baseline rate `p0` that rests on `evidence` papers (see the module doc):
+/// the lower 95 % confidence bound of the rate ratio (how many times its
+/// share surely grew), or 0 when the share grew less than [`MIN_LIFT`]
+/// times.
+pub fn rise_score(w: f64, big_w: f64, p0: f64, evidence: f64) -> f64 {
+    if w <= 0.0 || big_w <= 0.0 || p0 <= 0.0 {
+        return 0.0;
+    }
+    let ratio = (w / big_w) / p0;
+    if ratio < MIN_LIFT {
+        return 0.0;
+    }
+    let se = (1.0 / w + 1.0 / evidence.max(1.0)).sqrt();
+    (ratio.ln() - CONFIDENCE_Z * se).exp()
 }
+
+/// A topic's share must grow at least this many times to be rising.
+pub const MIN_LIFT: f64 = 1.5;
+
+/// The one-sided 95 % normal quantile: the rise score is how far the rate
+/// ratio is surely above 1, not how far it is at best.
+const CONFIDENCE_Z: f64 = 1.645;
 
 /// The smoothed baseline rate `p0` of a topic in `b` of `big_b` baseline
 /// papers, shrunk by `m` pseudo papers at the long-run rate `p_long`.
 pub fn baseline_rate(b: f64, big_b: f64, m: f64, p_long: f64) -> f64 {
-    (b + m * p_long + 1.0) / (big_b + m + 2.0)
+    (b + m * p_long + 1.0) / (big_b + m + 1.0)
 }
 
 /// The rising topics of `sample`, best first, at most `limit`; a topic
@@ -1143,6 +1441,7 @@ pub fn rising(
     let min = sample_min(min_count, ws, sample.window_docs, thin);
     let mut cands = window_candidates(&c, ws, min);
     count_background(&c, &mut cands, ws, bs);
+
     let established = established_min(min, ws + bs + hs);
     cands.retain(|k| {
         let total = k.w + k.b + k.h;
@@ -1167,13 +1466,18 @@ pub fn rising(
         } else {
             1.0
         };
-        cand.score = weight * rise_score(w, big_w, p0);
+        // The baseline's evidence: its papers plus the pseudo papers a
+        // thin baseline borrows from the long run, plus one.
+        let evidence = b + m * p_long + 1.0;
+        cand.score = weight * rise_score(w, big_w, p0, evidence);
+        cand.expected = (b * big_w / big_b.max(1.0)) as f32;
     }
     cands.retain(|k| k.score > 0.0);
     let scale = big_w / ws as f64;
     let bscale = if bs == 0 { 0.0 } else { big_b / bs as f64 };
+    let titles: Vec<&str> = sample.window.iter().map(|t| t.title.as_str()).collect();
     Found {
-        topics: select(&c, cands, ws, limit, scale, bscale),
+        topics: select(&c, cands, &titles, limit, scale, bscale),
         thin,
     }
 }
@@ -1212,7 +1516,118 @@ pub fn distinctive(
     }
     cands.retain(|k| k.score > 0.0);
     let scale = docs.max(texts.len()) as f64 / n;
-    select(&c, cands, texts.len(), limit, scale, 0.0)
+    let titles: Vec<&str> = texts.iter().map(|t| t.title.as_str()).collect();
+    select(&c, cands, &titles, limit, scale, 0.0)
+}
+
+/// What the papers say a reader's keyword also goes by (see [`learn`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Learned {
+    /// Acronyms the papers define with the keyword in their expansion
+    /// (`MLLMs` for *multimodal*), or the expansion of an acronym keyword;
+    /// each with the papers read that define it.
+    pub aliases: Vec<(String, usize)>,
+    /// Named things far more common in the papers about the keyword than in
+    /// the others (`VLMs` for *multimodal*), best first, each with the
+    /// papers about the keyword it is in.
+    pub neighbours: Vec<(String, usize)>,
+}
+
+/// A neighbour must be at least this many times more common in the papers
+/// about a keyword than in the others, surely (the lower confidence bound).
+const NEIGHBOUR_LIFT: f64 = 4.0;
+
+/// Learns what `keyword` also goes by, from the papers `about` it (those
+/// naming it in the title) and a sample of the `others`: the acronyms the
+/// papers define for it (defined at least twice) and at most `limit`
+/// neighbours, by the termhood rules of rising topics and the same lower
+/// confidence bound of the rate ratio, at least [`NEIGHBOUR_LIFT`], in at
+/// least 3 papers and 5 % of those about it. A term that holds the
+/// keyword, or that the keyword holds, is neither (it matches already).
+pub fn learn(
+    keyword: &str,
+    about: &[Text],
+    others: &[Text],
+    limit: usize,
+    stemmer: &mut dyn Stemmer,
+) -> Learned {
+    let mut c = Corpus::new(stemmer, &[about, others]);
+    let keys = |c: &mut Corpus<'_>, text: &str| -> Vec<u32> {
+        let mut units = Vec::new();
+        c.splitter.split(text, false, &mut units);
+        units.iter().filter(|u| !u.stop).map(|u| u.key).collect()
+    };
+    let own = keys(&mut c, keyword);
+    let mut learned = Learned::default();
+    if own.is_empty() || about.is_empty() {
+        return learned;
+    }
+    let holds = |big: &[u32], small: &[u32]| {
+        !small.is_empty()
+            && small.len() <= big.len()
+            && big.windows(small.len()).any(|w| w == small)
+    };
+    // Aliases: the definitions whose expansion holds the keyword, or whose
+    // acronym is the keyword.
+    let own_letters = acronym_letters(keyword.trim());
+    let mut defs: Vec<(String, Definition)> = c
+        .definitions
+        .iter()
+        .map(|(k, d)| (k.clone(), d.clone()))
+        .collect();
+    defs.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
+    for (letters, d) in defs {
+        if d.count < 2 {
+            continue;
+        }
+        let (Some(acronym), Some(expansion)) = (
+            Definition::most(&d.acronyms),
+            Definition::most(&d.expansions),
+        ) else {
+            continue;
+        };
+        let (acronym, expansion) = (acronym.to_string(), expansion.to_string());
+        let term = if own_letters.as_deref() == Some(letters.as_str()) {
+            expansion
+        } else if holds(&keys(&mut c, &expansion), &own) {
+            acronym
+        } else {
+            continue;
+        };
+        learned.aliases.push((term, d.count as usize));
+    }
+    // Neighbours: what the papers about it have far more than the others.
+    let (wa, wo) = (about.len(), others.len());
+    let min = u32::try_from((wa * 5).div_ceil(100).max(3)).unwrap_or(u32::MAX);
+    let mut cands = window_candidates(&c, wa, min);
+    count_background(&c, &mut cands, wa, wo);
+    cands.retain(|k| c.cohesive(&k.gram, k.w + k.b));
+    for cand in &mut cands {
+        let (w, b) = (f64::from(cand.w), f64::from(cand.b));
+        let p0 = (b + 1.0) / (wo as f64 + 1.0);
+        let lcb = rise_score(w, wa as f64, p0, b + 1.0);
+        cand.score = if lcb >= NEIGHBOUR_LIFT.ln() { lcb } else { 0.0 };
+    }
+    cands.retain(|k| {
+        let g = &k.gram[..gram_len(&k.gram)];
+        k.score > 0.0 && !holds(g, &own) && !holds(&own, g)
+    });
+    let titles: Vec<&str> = about.iter().map(|t| t.title.as_str()).collect();
+    let aliases: Vec<String> = learned.aliases.iter().map(|a| a.0.to_lowercase()).collect();
+    for t in select(&c, cands, &titles, limit + aliases.len(), 1.0, 0.0) {
+        if learned.neighbours.len() >= limit {
+            break;
+        }
+        // An alias found again as a neighbour is an alias.
+        let folded = |s: &str| s.to_lowercase().trim_end_matches('s').to_string();
+        if t.forms()
+            .any(|f| aliases.iter().any(|a| folded(a) == folded(f)))
+        {
+            continue;
+        }
+        learned.neighbours.push((t.phrase, t.window_count));
+    }
+    learned
 }
 
 /// A bar of `width` cells for `value` out of `max` (`█████░░░`).
@@ -1447,6 +1862,7 @@ mod tests {
             b: 0,
             h: 0,
             score: 1.0,
+            expected: 0.0,
         }];
         let seen = window_sets_and_spellings(&c, &pool, 1);
         assert_eq!(
@@ -1529,7 +1945,7 @@ mod tests {
         let baseline: Vec<Text> = (0..40)
             .map(|_| text("Image classification", "We study image classification."))
             .collect();
-        let window: Vec<Text> = (0..10)
+        let window: Vec<Text> = (0..12)
             .map(|i| {
                 let body = if i % 2 == 0 {
                     "World models help robots, and world models act."
@@ -1538,10 +1954,14 @@ mod tests {
                 };
                 text(&format!("Model{i} Technical Report"), body)
             })
+            .chain(std::iter::once(text(
+                "World Models Are Planners",
+                "World models plan.",
+            )))
             .collect();
         let sample = Sample {
             window: &window,
-            window_docs: 10,
+            window_docs: 13,
             baseline: &baseline,
             baseline_docs: 40,
             history: &[],
@@ -1555,18 +1975,175 @@ mod tests {
 
     #[test]
     fn rise_score_and_shrinkage_order_as_documented() {
-        // Unseen in the baseline beats common there.
         let p = |b: f64, big_b: f64| baseline_rate(b, big_b, 0.0, 0.0);
-        assert!(rise_score(5.0, 50.0, p(0.0, 500.0)) > rise_score(5.0, 50.0, p(50.0, 500.0)));
-        // As common before as now: not rising.
-        assert!(rise_score(10.0, 100.0, p(100.0, 1000.0)) < 0.25);
+        let rise =
+            |w: f64, big_w: f64, b: f64, big_b: f64| rise_score(w, big_w, p(b, big_b), b + 1.0);
+        // Unseen in the baseline beats common there.
+        assert!(rise(5.0, 50.0, 0.0, 500.0) > rise(5.0, 50.0, 50.0, 500.0));
+        // As common before as now: not rising, however frequent.
+        assert_eq!(rise(10.0, 100.0, 100.0, 1000.0), 0.0);
+        assert_eq!(
+            rise(67.0, 151.0, 500.0, 1100.0),
+            0.0,
+            "language models, x1.0"
+        );
+        // A share that grew 1.2 times is not a rise a reader notices.
+        assert_eq!(rise(24.0, 100.0, 200.0, 1000.0), 0.0);
+        // Volume alone does not carry a topic: a sure small rise of a
+        // frequent topic ranks below a sharp rise of a smaller one.
+        assert!(rise(9.0, 100.0, 24.0, 800.0) > rise(40.0, 100.0, 200.0, 800.0));
+        // More papers make the same lift surer.
+        assert!(rise(12.0, 100.0, 24.0, 800.0) > rise(6.0, 100.0, 12.0, 800.0));
         // A thin baseline is topped up at the long-run rate.
         let thin = baseline_rate(0.0, 20.0, 380.0, 0.5);
-        assert!((thin - (0.0 + 190.0 + 1.0) / 402.0).abs() < 1e-9);
+        assert!((thin - (0.0 + 190.0 + 1.0) / 401.0).abs() < 1e-9);
         // "90 papers against 0" of a 20-paper baseline, for a topic the
         // long run has in half the papers, is barely rising.
-        assert!(rise_score(90.0, 100.0, p(0.0, 20.0)) > 25.0);
-        assert!(rise_score(90.0, 100.0, thin) < 6.0);
+        assert!(rise_score(90.0, 100.0, p(0.0, 20.0), 1.0) > 3.0);
+        assert!(rise_score(90.0, 100.0, thin, 191.0) < 2.0);
+    }
+
+    /// `n` baseline papers about image classification, with `vla` of them
+    /// on VLA models too.
+    fn flat_baseline(n: usize) -> Vec<Text> {
+        (0..n)
+            .map(|i| {
+                text(
+                    &format!("Image Classification {i}"),
+                    "We study image classification with language models and reinforcement learning.",
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_frequent_topic_whose_share_did_not_change_is_not_rising() {
+        let baseline = flat_baseline(80);
+        let window: Vec<Text> = (0..20)
+            .map(|i| {
+                let body = if i < 8 {
+                    "Camera control for video diffusion, with language models."
+                } else {
+                    "We study image classification with language models and reinforcement \
+                     learning."
+                };
+                let title = if i < 4 {
+                    "Camera Control at Scale"
+                } else {
+                    "A Study"
+                };
+                text(title, body)
+            })
+            .collect();
+        let sample = Sample {
+            window: &window,
+            window_docs: 20,
+            baseline: &baseline,
+            baseline_docs: 80,
+            history: &[],
+            history_docs: 0,
+        };
+        let found = rising(sample, 3, 10, &mut stem);
+        let names: Vec<&str> = found.topics.iter().map(|t| t.phrase.as_str()).collect();
+        assert_eq!(names.first(), Some(&"camera control"), "{names:?}");
+        // In every paper before and now: frequent, and flat.
+        assert!(!names.contains(&"language models"), "{names:?}");
+        assert!(!names.contains(&"reinforcement learning"), "{names:?}");
+        let t = &found.topics[0];
+        assert_eq!((t.window_count, t.baseline_count), (8, 0));
+        assert!(t.expected < 0.5, "{t:?}");
+        assert_eq!(
+            t.examples.first().map(String::as_str),
+            Some("Camera Control at Scale")
+        );
+    }
+
+    #[test]
+    fn an_acronym_and_its_expansion_are_one_topic_and_fragments_are_not_topics() {
+        let baseline = flat_baseline(80);
+        let window: Vec<Text> = (0..20)
+            .map(|i| match i % 4 {
+                0 => text(
+                    "VLA Models for Robots",
+                    "Vision-Language-Action (VLA) models act. We train VLA models with Group \
+                     Relative Policy Optimization (GRPO).",
+                ),
+                1 => text(
+                    "Scaling Vision-Language-Action Models",
+                    "Vision-Language-Action models act; VLA models plan with Group Relative \
+                     Policy Optimization.",
+                ),
+                2 => text(
+                    "GRPO for Everyone",
+                    "We study Group Relative Policy Optimization (GRPO) for agents.",
+                ),
+                _ => text(
+                    "GRPO Again",
+                    "Group Relative Policy Optimization (GRPO) trains language models.",
+                ),
+            })
+            .collect();
+        let sample = Sample {
+            window: &window,
+            window_docs: 20,
+            baseline: &baseline,
+            baseline_docs: 80,
+            history: &[],
+            history_docs: 0,
+        };
+        let found = rising(sample, 3, 10, &mut stem);
+        let labels: Vec<String> = found.topics.iter().map(Topic::label).collect();
+        let vla: Vec<&String> = labels.iter().filter(|l| l.contains("VLA")).collect();
+        assert_eq!(vla.len(), 1, "one line for VLA models: {labels:?}");
+        assert!(
+            vla[0] == "VLA (Vision-Language-Action) models"
+                || vla[0] == "Vision-Language-Action models (VLA models)",
+            "{labels:?}"
+        );
+        assert!(
+            !labels.iter().any(|l| l.starts_with("Group Relative")
+                || l.starts_with("Relative Policy")
+                || l.starts_with("Policy Optimization")),
+            "a fragment of a longer name is not a topic: {labels:?}"
+        );
+        assert!(labels.iter().any(|l| l.starts_with("GRPO")), "{labels:?}");
+    }
+
+    #[test]
+    fn a_keyword_learns_the_acronyms_papers_define_for_it_and_its_neighbours() {
+        let about: Vec<Text> = (0..12)
+            .map(|i| {
+                let title = if i < 3 {
+                    format!("Omni-Modal Agents {i}")
+                } else {
+                    format!("Multimodal Reasoning {i}")
+                };
+                text(
+                    &title,
+                    if i % 2 == 0 {
+                        "Multimodal Large Language Models (MLLMs) see. Omni-modal agents hear."
+                    } else {
+                        "MLLMs and omni-modal agents reason over images."
+                    },
+                )
+            })
+            .collect();
+        let others = flat_baseline(60);
+        let learned = learn("multimodal", &about, &others, 4, &mut stem);
+        let aliases: Vec<&str> = learned.aliases.iter().map(|a| a.0.as_str()).collect();
+        assert_eq!(aliases, ["MLLMs"]);
+        let neighbours: Vec<&str> = learned.neighbours.iter().map(|a| a.0.as_str()).collect();
+        assert!(neighbours.contains(&"omni-modal agents"), "{neighbours:?}");
+        assert!(
+            !neighbours
+                .iter()
+                .any(|n| n.to_lowercase().contains("multimodal")),
+            "a term holding the keyword matches already: {neighbours:?}"
+        );
+        assert!(
+            !neighbours.contains(&"MLLMs"),
+            "an alias is not also a neighbour: {neighbours:?}"
+        );
     }
 
     #[test]

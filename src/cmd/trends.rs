@@ -41,16 +41,16 @@ pub fn run(app: &App, args: &TrendsArgs) -> Result<Outcome> {
         OutputFormat::Md => {
             writeln!(
                 out,
-                "| phrase | window | baseline | score |\n|---|---:|---:|---:|"
+                "| topic | papers | usually | score |\n|---|---:|---:|---:|"
             )
             .map_err(io)?;
             for t in &report.topics {
                 writeln!(
                     out,
-                    "| {} | {} | {} | {:.2} |",
-                    md_escape(&sanitize_line(&t.phrase)),
+                    "| {} | {} | {:.0} | {:.2} |",
+                    md_escape(&sanitize_line(&t.label())),
                     t.window_count,
-                    t.baseline_count,
+                    t.expected,
                     t.score
                 )
                 .map_err(io)?;
@@ -58,13 +58,17 @@ pub fn run(app: &App, args: &TrendsArgs) -> Result<Outcome> {
         }
         OutputFormat::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record(["phrase", "window", "baseline", "score"])
-                .map_err(|e| io(e.into()))?;
+            w.write_record([
+                "phrase", "aliases", "window", "baseline", "expected", "score",
+            ])
+            .map_err(|e| io(e.into()))?;
             for t in &report.topics {
                 w.write_record([
                     sanitize_line(&t.phrase),
+                    sanitize_line(&t.aliases.join("; ")),
                     t.window_count.to_string(),
                     t.baseline_count.to_string(),
+                    format!("{:.1}", t.expected),
                     format!("{:.4}", t.score),
                 ])
                 .map_err(|e| io(e.into()))?;
@@ -85,8 +89,9 @@ fn day(t: Option<jiff::Timestamp>) -> String {
 }
 
 /// The terminal report: a header saying what was compared (wrapped to
-/// `width` columns), then one line per topic with its counts, score and a
-/// bar.
+/// `width` columns), then per topic a line with its name, what makes the
+/// rise believable ("9 papers, usually 3") and a bar, and a line with an
+/// example title.
 pub fn render(
     r: &TrendReport,
     window: crate::clock::Span,
@@ -102,44 +107,51 @@ pub fn render(
         }
     }
     if r.topics.is_empty() {
-        s.push_str("  (none: no named topic is in enough papers)\n");
+        s.push_str(if r.no_baseline {
+            "  (none: no named topic is in enough papers)\n"
+        } else {
+            "  (none: no named topic grew enough to be sure of it)\n"
+        });
         return s;
     }
-    let width = r
+    let counts: Vec<String> = r
         .topics
         .iter()
-        .map(|t| crate::output::width_of(&sanitize_line(&t.phrase)))
-        .max()
-        .unwrap_or(6)
-        .clamp(6, 40);
+        .map(|t| {
+            let papers = if t.window_count == 1 {
+                "1 paper".to_string()
+            } else {
+                format!("{} papers", t.window_count)
+            };
+            if r.no_baseline {
+                papers
+            } else {
+                format!("{papers}, usually {:.0}", t.expected)
+            }
+        })
+        .collect();
+    let counts_width = counts.iter().map(|c| c.len()).max().unwrap_or(0);
+    let bar_width = if bars { 10 } else { 0 };
+    // Name, two spaces, counts, two spaces, bar: the name takes what is left.
+    let name_width = width
+        .saturating_sub(2 + 2 + counts_width + if bars { 2 + bar_width } else { 0 })
+        .clamp(12, 48);
     let max = r.topics.iter().map(|t| t.score).fold(0.0f32, f32::max);
-    if r.no_baseline {
-        s.push_str(&format!("  {:<width$}  papers   score\n", "phrase"));
-    } else {
-        s.push_str(&format!(
-            "  {:<width$}  window  baseline   score\n",
-            "phrase"
-        ));
-    }
-    for t in &r.topics {
-        let phrase = crate::output::truncate(&sanitize_line(&t.phrase), width);
+    for (t, count) in r.topics.iter().zip(&counts) {
+        let name = crate::output::truncate(&sanitize_line(&t.label()), name_width);
         // Pad by display columns: a CJK phrase is twice as wide as its chars.
-        let pad = " ".repeat(width.saturating_sub(crate::output::width_of(&phrase)));
+        let pad = " ".repeat(name_width.saturating_sub(crate::output::width_of(&name)));
         let bar = if bars {
-            format!("  {}", crate::trends::bar(t.score, max, 12))
+            format!("  {}", crate::trends::bar(t.score, max, bar_width))
         } else {
             String::new()
         };
-        if r.no_baseline {
-            s.push_str(&format!(
-                "  {phrase}{pad}  {:>6}  {:>6.2}{bar}\n",
-                t.window_count, t.score
-            ));
-        } else {
-            s.push_str(&format!(
-                "  {phrase}{pad}  {:>6}  {:>8}  {:>6.2}{bar}\n",
-                t.window_count, t.baseline_count, t.score
-            ));
+        s.push_str(&format!("  {name}{pad}  {count:<counts_width$}{bar}\n"));
+        if let Some(title) = t.examples.first() {
+            let title = sanitize_line(title);
+            let line = format!("e.g. {title}");
+            let line = crate::output::truncate(&line, width.saturating_sub(6).max(20));
+            s.push_str(&format!("      {line}\n"));
         }
     }
     s

@@ -28,7 +28,7 @@ const HISTORY_SAMPLE: usize = 1_000;
 
 impl Index {
     /// Papers dated in `[from, to)` and first seen no later than `now`.
-    fn seen_between(&self, from: Timestamp, to: Timestamp, now: Timestamp) -> BoxQuery {
+    pub(super) fn seen_between(&self, from: Timestamp, to: Timestamp, now: Timestamp) -> BoxQuery {
         let seen: BoxQuery = Box::new(RangeQuery::new(
             std::ops::Bound::Unbounded,
             std::ops::Bound::Included(tantivy::Term::from_field_date(
@@ -44,7 +44,7 @@ impl Index {
 
     /// The titles and abstracts matching `q` (newest first, at most `cap`)
     /// and how many papers match in all.
-    fn texts_of(
+    pub(super) fn texts_of(
         &self,
         searcher: &Searcher,
         q: &BoxQuery,

@@ -74,12 +74,14 @@ fn plan_weighs_title_above_abstract_and_negatives_below_zero() {
             window_count: 8,
             baseline_count: 0,
             score: 4.0,
+            ..Topic::default()
         },
         Topic {
             phrase: "agents".into(),
             window_count: 5,
             baseline_count: 1,
             score: 2.0,
+            ..Topic::default()
         },
     ];
     let plan = Plan::new(&interests(), &cfg(), &rising);
@@ -185,6 +187,7 @@ fn why_line_names_matches_counts_and_rising_topics() {
         window_count: 8,
         baseline_count: 0,
         score: 4.0,
+        ..Topic::default()
     }];
     let plan = Plan::new(&interests(), &cfg(), &rising);
     let matched: Vec<bool> = plan
