@@ -106,6 +106,8 @@ pub enum Command {
     Top(TopArgs),
     /// Rising terms and phrases: recent window against a baseline.
     Trends(TrendsArgs),
+    /// Your interests and what stands for each: aliases and neighbours.
+    Interests(InterestsArgs),
     /// Papers like one paper.
     Similar(SimilarArgs),
     /// Why a paper ranks where it does, or why it is not in the digest.
@@ -370,6 +372,14 @@ pub struct ShowArgs {
 /// `papertrend stats`.
 #[derive(Debug, Args)]
 pub struct StatsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `papertrend interests`.
+#[derive(Debug, Args)]
+pub struct InterestsArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -290,7 +290,7 @@ impl SearchConfig {
 }
 
 /// `[interests]`: the reader's keywords, phrases and follows.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Interests {
     /// Keywords and phrases with weights (`"in-context learning" = 3.0`),
@@ -307,6 +307,34 @@ pub struct Interests {
     pub categories: Vec<String>,
     /// Authors to follow; a paper by one gets `rank.author_bonus`.
     pub authors: Vec<String>,
+    /// Whether keywords also match by meaning: the acronyms the papers
+    /// define for them (at the keyword's weight) and their strongest
+    /// neighbours in the index (at `neighbour_weight`). Default true.
+    pub expand: bool,
+    /// What a learned neighbour of a keyword counts, as a share of the
+    /// keyword's weight. Default 0.5.
+    pub neighbour_weight: f32,
+    /// Aliases the reader adds to a keyword (`multimodal = ["omni-modal"]`),
+    /// matched at the keyword's weight.
+    pub aliases: BTreeMap<String, Vec<String>>,
+    /// Learned aliases and neighbours never to use (`["diffusion models"]`).
+    pub ignore: Vec<String>,
+}
+
+impl Default for Interests {
+    fn default() -> Self {
+        Interests {
+            keywords: BTreeMap::new(),
+            negative: BTreeMap::new(),
+            exclude: Vec::new(),
+            categories: Vec::new(),
+            authors: Vec::new(),
+            expand: true,
+            neighbour_weight: 0.5,
+            aliases: BTreeMap::new(),
+            ignore: Vec::new(),
+        }
+    }
 }
 
 /// Reads `{ "a" = 2.0, … }` as it is and `["a", …]` as weight 1.0 each.
@@ -949,6 +977,22 @@ impl Config {
         }
         if self.search.title_boost <= 0.0 {
             return Err("`search.title_boost` must be greater than 0".into());
+        }
+        let n = self.interests.neighbour_weight;
+        if !(0.0..=1.0).contains(&n) {
+            return Err(format!(
+                "`interests.neighbour_weight` is {n}; it must be between 0 and 1"
+            ));
+        }
+        if let Some(k) = self
+            .interests
+            .aliases
+            .keys()
+            .find(|k| !self.interests.keywords.contains_key(*k))
+        {
+            return Err(format!(
+                "`interests.aliases` names {k:?}, which is not one of your `keywords`"
+            ));
         }
         for (k, w) in self
             .interests

@@ -92,6 +92,7 @@ pub fn run(cli: &Cli) -> error::Result<Outcome> {
         Command::Search(a) => cmd::search::run(&app, a),
         Command::Top(a) => cmd::top::run(&app, a),
         Command::Trends(a) => cmd::trends::run(&app, a),
+        Command::Interests(a) => cmd::interests::run(&app, a),
         Command::Similar(a) => cmd::similar::run(&app, a),
         Command::Explain(a) => cmd::explain::run(&app, a),
         Command::Show(a) => cmd::show::run(&app, a),

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod export;
 pub mod fetch;
 pub mod ingest;
+pub mod interests;
 pub mod mail;
 pub mod mark;
 pub mod marks;

@@ -8,6 +8,7 @@
 //! - an index written by another layout version is refused with
 //!   [`IndexError::Version`], never silently misread.
 
+pub mod expand;
 pub mod feedback;
 pub mod memo;
 mod query;

@@ -60,7 +60,7 @@ impl Index {
 
     /// A query for already analysed `words` in `field`: one term or a
     /// phrase (`None` when there are none).
-    fn phrase_of(field: Field, words: &[String]) -> Option<BoxQuery> {
+    pub(super) fn phrase_of(field: Field, words: &[String]) -> Option<BoxQuery> {
         let terms: Vec<Term> = words
             .iter()
             .map(|w| Term::from_field_text(field, w))
@@ -76,7 +76,7 @@ impl Index {
     }
 
     /// `text` in the title or the abstract.
-    fn in_text(&self, text: &str) -> Option<BoxQuery> {
+    pub(super) fn in_text(&self, text: &str) -> Option<BoxQuery> {
         self.in_text_terms(&super::analyze(text))
     }
 
@@ -401,6 +401,8 @@ fn ranked_paper(
         rank::freshness(rank::age_days(d, now), config.rank.half_life.days())
     });
     let velocity = crate::velocity::velocity(&paper.observations, now);
+    let scaled = passing_mentions(&paper, plan, matched);
+    let plan = scaled.as_ref().unwrap_or(plan);
     let mut score = rank::score(
         plan,
         matched,
@@ -436,6 +438,65 @@ fn ranked_paper(
     }
 }
 
+/// The reader's plan at `now`: interests with what stands for them,
+/// follows, the rising topics (returned too) and the learned profile.
+fn plan_for(
+    index: &Index,
+    config: &Config,
+    now: Timestamp,
+    fb: &Feedback,
+) -> Result<(Plan, Vec<crate::rank::Topic>), Error> {
+    let rising = momentum_topics(index, config, now)?;
+    let expansions = super::expand::expansions(index, &config.interests, now)?;
+    let plan = Plan::new(&config.interests, &config.rank, &rising)
+        .with_expansions(&expansions, &config.interests, &config.rank)
+        .with_profile(fb.profile.terms(), &config.rank);
+    Ok((plan, rising))
+}
+
+/// What an interest mentioned once, late in the abstract, counts: a
+/// passing mention ("… as in multimodal reasoning") is not what a paper is
+/// about.
+const PASSING: f32 = 0.25;
+
+/// The plan for one paper with the weight of each abstract interest clause
+/// it matches only in passing cut to [`PASSING`], or `None` when there is
+/// none. A mention is in passing when the abstract has the term once and
+/// not in its opening (the first third, at least its first 30 words).
+fn passing_mentions(paper: &Paper, plan: &Plan, matched: &[bool]) -> Option<Plan> {
+    let mut words: Option<Vec<String>> = None;
+    let mut out: Option<Plan> = None;
+    for (i, (c, m)) in plan.clauses.iter().zip(matched).enumerate() {
+        if !*m || c.kind != rank::ClauseKind::Interest || c.target != Target::Abstract {
+            continue;
+        }
+        let words = words.get_or_insert_with(|| super::analyze(&paper.abstract_text));
+        let term = super::analyze(&c.label);
+        if term.is_empty() || term.len() > words.len() {
+            continue;
+        }
+        let at: Vec<usize> = words
+            .windows(term.len())
+            .enumerate()
+            .filter(|(_, w)| *w == term.as_slice())
+            .map(|(i, _)| i)
+            .collect();
+        let opening = (words.len() / 3).max(30);
+        if let [only] = at.as_slice()
+            && *only >= opening
+        {
+            let plan = out.get_or_insert_with(|| plan.clone());
+            let clause = &mut plan.clauses[i];
+            clause.weight *= PASSING;
+            clause.how = format!(
+                "{}; mentioned once, late in the abstract: x {PASSING}",
+                clause.how
+            );
+        }
+    }
+    out
+}
+
 /// Ranks the papers in `window` for the configured interests: the engine
 /// behind `top`, the digest and `explain`. `fb` adds the learned profile's
 /// clauses and removes muted papers.
@@ -456,9 +517,7 @@ pub fn rank_papers(
     extra_filter: Option<&dyn Fn(&Paper) -> bool>,
     fb: &Feedback,
 ) -> Result<RankOutcome, Error> {
-    let rising = momentum_topics(index, config, now)?;
-    let plan = Plan::new(&config.interests, &config.rank, &rising)
-        .with_profile(fb.profile.terms(), &config.rank);
+    let (plan, rising) = plan_for(index, config, now, fb)?;
     let searcher = index.searcher();
     let window_q = index.window_query(window);
     let considered = index.count_in(&searcher, &*window_q)?;
@@ -504,9 +563,7 @@ pub fn rank_search(
     q: &SearchQuery,
     fb: &Feedback,
 ) -> Result<RankOutcome, Error> {
-    let rising = momentum_topics(index, config, now)?;
-    let plan = Plan::new(&config.interests, &config.rank, &rising)
-        .with_profile(fb.profile.terms(), &config.rank);
+    let (plan, rising) = plan_for(index, config, now, fb)?;
     let searcher = index.searcher();
     let mut musts: Vec<BoxQuery> = index
         .filter_clauses(q)
@@ -576,9 +633,7 @@ pub fn score_paper(
             paper.id
         )));
     };
-    let rising = momentum_topics(index, config, now)?;
-    let plan = Plan::new(&config.interests, &config.rank, &rising)
-        .with_profile(fb.profile.terms(), &config.rank);
+    let (plan, _) = plan_for(index, config, now, fb)?;
     let clause_queries: Vec<Option<BoxQuery>> =
         plan.clauses.iter().map(|c| index.clause_query(c)).collect();
     let matched = index.matched_clauses(&searcher, &clause_queries, &[addr])?;

@@ -26,7 +26,7 @@
 mod plan;
 pub mod select;
 
-pub use plan::{Clause, ClauseKind, Plan, Target};
+pub use plan::{Clause, ClauseKind, Expansion, Plan, Target, Via};
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -124,6 +124,10 @@ pub struct Match {
     pub part: PartName,
     /// The reader's surface keyword, followed name, or rising phrase.
     pub term: String,
+    /// The alias or neighbour of the keyword that matched, when not the
+    /// keyword itself (`MLLMs` for `multimodal`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
     /// Where it matched: `title`, `abstract`, `text`, `category`, `author`.
     #[serde(rename = "where")]
     pub field: String,
@@ -196,16 +200,57 @@ pub enum Window {
 }
 /// A rising topic: a term or phrase whose share of recent papers is high
 /// against the baseline window.
-#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Topic {
-    /// The readable surface form (`vision transformers`).
+    /// The readable surface form (`vision transformers`, `VLA models`).
     pub phrase: String,
-    /// How many papers in the window contain it.
+    /// Other spellings of the same topic the papers use, merged into it:
+    /// an acronym's expansion as the papers define it
+    /// (`Vision-Language-Action models`), or the acronym of an expansion.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// How many papers in the window contain it (or an alias).
     pub window_count: usize,
     /// How many papers in the baseline window contain it.
     pub baseline_count: usize,
-    /// The smoothed rise score (see `trends`); higher is rising faster.
+    /// How many window papers the baseline's share predicts
+    /// (`baseline_count / baseline papers × window papers`).
+    #[serde(default)]
+    pub expected: f32,
+    /// The rise score (see `trends`); higher is a surer rise.
     pub score: f32,
+    /// One or two titles of window papers about it (the topic in the
+    /// title first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<String>,
+}
+
+impl Topic {
+    /// The line's name: the phrase, with an acronym's expansion in
+    /// parentheses (`VLA models (Vision-Language-Action)`).
+    pub fn label(&self) -> String {
+        let Some(alias) = self.aliases.first() else {
+            return self.phrase.clone();
+        };
+        // `VLA models` + `Vision-Language-Action models`:
+        // `VLA (Vision-Language-Action) models`.
+        if let Some((word, rest)) = self.phrase.split_once(' ') {
+            let cut = alias.len().saturating_sub(rest.len());
+            if cut > 0
+                && alias.is_char_boundary(cut)
+                && alias[cut..].eq_ignore_ascii_case(rest)
+                && alias[..cut].ends_with(' ')
+            {
+                return format!("{word} ({}) {rest}", alias[..cut].trim_end());
+            }
+        }
+        format!("{} ({alias})", self.phrase)
+    }
+
+    /// Every spelling: the phrase, then its aliases.
+    pub fn forms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.phrase.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
 }
 
 /// The result of ranking a window: the best candidates (scored with the
@@ -302,7 +347,34 @@ pub fn score(
     let mut details: [Vec<String>; 5] = Default::default();
     let mut matches = Vec::new();
     let mut profile_stems: Vec<String> = Vec::new();
+    // A keyword counts once per place: its best clause there, whether the
+    // keyword itself or a term that stands for it matched.
+    let mut best: Vec<(&str, Target, f32)> = Vec::new();
     for (clause, _) in plan.clauses.iter().zip(matched).filter(|(_, m)| **m) {
+        if clause.kind == ClauseKind::Interest {
+            let keyword = clause.of.as_deref().unwrap_or(&clause.label);
+            match best
+                .iter_mut()
+                .find(|(k, t, _)| *k == keyword && *t == clause.target)
+            {
+                Some(b) => b.2 = b.2.max(clause.weight),
+                None => best.push((keyword, clause.target, clause.weight)),
+            }
+        }
+    }
+    let mut counted: Vec<(&str, Target)> = Vec::new();
+    for (clause, _) in plan.clauses.iter().zip(matched).filter(|(_, m)| **m) {
+        if clause.kind == ClauseKind::Interest {
+            let keyword = clause.of.as_deref().unwrap_or(&clause.label);
+            let top = best
+                .iter()
+                .find(|(k, t, _)| *k == keyword && *t == clause.target)
+                .map_or(clause.weight, |b| b.2);
+            if counted.contains(&(keyword, clause.target)) || clause.weight < top {
+                continue;
+            }
+            counted.push((keyword, clause.target));
+        }
         let slot = match clause.kind {
             ClauseKind::Interest => 0,
             ClauseKind::Negative => 1,
@@ -324,7 +396,8 @@ pub fn score(
         }
         matches.push(Match {
             part: names[slot],
-            term: clause.label.clone(),
+            term: clause.of.clone().unwrap_or_else(|| clause.label.clone()),
+            via: clause.of.as_ref().map(|_| clause.label.clone()),
             field: clause.target.name().to_string(),
             weight: clause.weight,
         });
@@ -442,20 +515,27 @@ pub fn why_line(score: &Score, counts: Counts) -> String {
     // One item per term, naming every field it matched in, in plan order:
     // `"agents" (title, abstract), "reasoning" (title)`.
     let listed = |part: PartName| -> Vec<String> {
-        let mut terms: Vec<(&str, Vec<&str>)> = Vec::new();
+        // (keyword, the alias that matched, fields)
+        let mut terms: Vec<(&str, Option<&str>, Vec<&str>)> = Vec::new();
         for m in score.matches.iter().filter(|m| m.part == part) {
-            match terms.iter_mut().find(|(t, _)| *t == m.term) {
-                Some((_, fields)) => {
+            match terms.iter_mut().find(|(t, _, _)| *t == m.term) {
+                Some((_, via, fields)) => {
                     if !fields.contains(&m.field.as_str()) {
                         fields.push(&m.field);
                     }
+                    if m.via.is_none() {
+                        *via = None;
+                    }
                 }
-                None => terms.push((&m.term, vec![&m.field])),
+                None => terms.push((&m.term, m.via.as_deref(), vec![&m.field])),
             }
         }
         terms
             .into_iter()
-            .map(|(t, f)| format!("\"{t}\" ({})", f.join(", ")))
+            .map(|(t, via, f)| match via {
+                Some(v) => format!("\"{t}\" (as \"{v}\" in {})", f.join(", ")),
+                None => format!("\"{t}\" ({})", f.join(", ")),
+            })
             .collect()
     };
     let interest = listed(PartName::Interest);
@@ -514,8 +594,12 @@ pub fn why_line(score: &Score, counts: Counts) -> String {
 pub fn matched_terms(score: &Score) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for m in &score.matches {
-        if (m.part == PartName::Interest || m.part == PartName::Follow) && !out.contains(&m.term) {
-            out.push(m.term.clone());
+        if m.part == PartName::Interest || m.part == PartName::Follow {
+            // The words the paper has: an alias, not the keyword it stands for.
+            let term = m.via.as_ref().unwrap_or(&m.term);
+            if !out.contains(term) {
+                out.push(term.clone());
+            }
         }
     }
     out

@@ -69,19 +69,65 @@ pub struct Clause {
     pub weight: f32,
     /// How the weight was made, e.g. `3 x title_weight 2`.
     pub how: String,
+    /// The reader's keyword this clause stands for, when it is an alias or
+    /// a neighbour of it (`label` is then the alias: `MLLMs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<String>,
 }
 
 impl Clause {
     /// The explain line: `"retrieval" in abstract: +2.00 (2 x abstract_weight 1)`.
     pub fn detail(&self) -> String {
+        let label = match &self.of {
+            Some(of) => format!("\"{}\" (as \"{}\")", of, self.label),
+            None => format!("\"{}\"", self.label),
+        };
         format!(
-            "\"{}\" in {}: {:+.2} ({})",
-            self.label,
+            "{label} in {}: {:+.2} ({})",
             self.target.name(),
             self.weight,
             self.how
         )
     }
+}
+
+/// How a keyword's meaning was widened (see `[interests] expand`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    /// An acronym the papers define for it, or the expansion of an acronym
+    /// keyword: the same thing, at the keyword's weight.
+    Alias,
+    /// A phrase far more common in papers about it than in the others: a
+    /// related thing, at `neighbour_weight` of the keyword's weight.
+    Neighbour,
+    /// Added by the reader in `[interests] aliases`.
+    Reader,
+}
+
+impl Via {
+    /// The word shown in `interests` and `--explain`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Via::Alias => "alias",
+            Via::Neighbour => "neighbour",
+            Via::Reader => "your alias",
+        }
+    }
+}
+
+/// A term that stands for one of the reader's keywords.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct Expansion {
+    /// The reader's keyword (`multimodal`).
+    pub keyword: String,
+    /// The term that stands for it (`MLLMs`).
+    pub term: String,
+    /// How it was found.
+    pub via: Via,
+    /// In how many of the papers read that mention the keyword it occurs
+    /// (0 for the reader's own aliases).
+    pub papers: usize,
 }
 
 /// The reader's ranking plan.
@@ -122,6 +168,7 @@ impl Plan {
                         target,
                         weight: w * mult,
                         how: format!("{w} x {key} {mult}"),
+                        of: None,
                     });
                 }
             }
@@ -155,6 +202,7 @@ impl Plan {
                         target,
                         weight: bonus,
                         how: key.to_string(),
+                        of: None,
                     });
                 }
             }
@@ -192,6 +240,7 @@ impl Plan {
                             cfg.momentum_weight, t.score, best
                         )
                     },
+                    of: None,
                 });
             }
         }
@@ -202,6 +251,78 @@ impl Plan {
             .filter(|e| !e.is_empty())
             .collect();
         Plan { clauses, excludes }
+    }
+
+    /// Adds, after each keyword's own clauses, clauses for the terms that
+    /// stand for it: aliases (the papers' or the reader's) at the keyword's
+    /// weight, neighbours at `interests.neighbour_weight` of it. A term
+    /// the reader lists in `interests.ignore`, or that is a keyword itself,
+    /// is left out. A paper counts each keyword once per place (see
+    /// [`super::score`]), so an alias never adds to its keyword.
+    #[must_use]
+    pub fn with_expansions(
+        mut self,
+        expansions: &[Expansion],
+        interests: &Interests,
+        cfg: &RankConfig,
+    ) -> Plan {
+        let ignored = |t: &str| {
+            interests
+                .ignore
+                .iter()
+                .any(|i| clean(i).eq_ignore_ascii_case(t))
+                || interests
+                    .keywords
+                    .keys()
+                    .any(|k| clean(k).eq_ignore_ascii_case(t))
+        };
+        let mut added = Vec::new();
+        for e in expansions {
+            let Some(&w) = interests.keywords.get(&e.keyword) else {
+                continue;
+            };
+            let term = clean(&e.term);
+            if term.is_empty() || w <= 0.0 || !w.is_finite() || ignored(&term) {
+                continue;
+            }
+            let (share, why) = match e.via {
+                Via::Neighbour => (interests.neighbour_weight, "neighbour"),
+                Via::Alias => (1.0, "alias"),
+                Via::Reader => (1.0, "your alias"),
+            };
+            for (target, mult, key) in [
+                (Target::Title, cfg.title_weight, "title_weight"),
+                (Target::Abstract, cfg.abstract_weight, "abstract_weight"),
+            ] {
+                let weight = w * share * mult;
+                if weight != 0.0 && weight.is_finite() {
+                    let how = if share == 1.0 {
+                        format!("{why} of \"{}\": {w} x {key} {mult}", clean(&e.keyword))
+                    } else {
+                        format!(
+                            "{why} of \"{}\": {w} x neighbour_weight {share} x {key} {mult}",
+                            clean(&e.keyword)
+                        )
+                    };
+                    added.push(Clause {
+                        kind: ClauseKind::Interest,
+                        label: term.clone(),
+                        target,
+                        weight,
+                        how,
+                        of: Some(clean(&e.keyword)),
+                    });
+                }
+            }
+        }
+        // Interest clauses come first in a plan: keep them together.
+        let at = self
+            .clauses
+            .iter()
+            .position(|c| c.kind != ClauseKind::Interest)
+            .unwrap_or(self.clauses.len());
+        self.clauses.splice(at..at, added);
+        self
     }
 
     /// Adds the learned profile's stems (already analysed, with their
@@ -225,6 +346,7 @@ impl Plan {
                 target: Target::Text,
                 weight,
                 how: format!("{w:.3} x profile_weight {pw}"),
+                of: None,
             });
         }
         self

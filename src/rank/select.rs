@@ -350,6 +350,7 @@ mod tests {
                 .map(|(t, w)| Match {
                     part: PartName::Interest,
                     term: (*t).into(),
+                    via: None,
                     field: "title".into(),
                     weight: *w,
                 })
