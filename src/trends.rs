@@ -1009,6 +1009,10 @@ struct Seen {
 #[derive(Clone, Debug, Default)]
 struct Runs {
     mentions: u32,
+    /// Mentions right after another word of the same phrase, whichever:
+    /// a phrase that almost never stands alone is the tail of longer
+    /// names (*generation models* of *video generation models*).
+    tail: u32,
     next: FxHashMap<u32, u32>,
     prev: FxHashMap<u32, u32>,
 }
@@ -1022,12 +1026,16 @@ impl Runs {
         let m = f64::from(self.mentions);
         self.mentions > 0
             && (f64::from(most(&self.next)) >= FRAGMENT_SHARE * m
-                || f64::from(most(&self.prev)) >= FRAGMENT_SHARE * m)
+                || f64::from(most(&self.prev)) >= FRAGMENT_SHARE * m
+                || f64::from(self.tail) >= TAIL_SHARE * m)
     }
 }
 
 /// See [`Runs::fragment`].
 const FRAGMENT_SHARE: f64 = 0.7;
+/// See [`Runs::fragment`]: a phrase after some other word of a name this
+/// often never stands alone.
+const TAIL_SHARE: f64 = 0.9;
 
 fn window_sets_and_spellings(c: &Corpus<'_>, pool: &[Cand], window: usize) -> Seen {
     let index: FxHashMap<Gram, usize> = pool.iter().enumerate().map(|(i, k)| (k.gram, i)).collect();
@@ -1064,6 +1072,7 @@ fn window_sets_and_spellings(c: &Corpus<'_>, pool: &[Cand], window: usize) -> Se
                         && !prev.boundary_after
                         && !prev.aside
                     {
+                        r.tail += u32::from(!prev.stop);
                         *r.prev.entry(prev.key).or_default() += 1;
                     }
                 }
@@ -1533,16 +1542,21 @@ pub struct Learned {
     pub neighbours: Vec<(String, usize)>,
 }
 
+/// Neighbours are learned only from at least this many papers about a
+/// keyword.
+pub const NEIGHBOUR_MIN_PAPERS: usize = 20;
+
 /// A neighbour must be at least this many times more common in the papers
 /// about a keyword than in the others, surely (the lower confidence bound).
-const NEIGHBOUR_LIFT: f64 = 4.0;
+const NEIGHBOUR_LIFT: f64 = 3.0;
 
 /// Learns what `keyword` also goes by, from the papers `about` it (those
 /// naming it in the title) and a sample of the `others`: the acronyms the
 /// papers define for it (defined at least twice) and at most `limit`
 /// neighbours, by the termhood rules of rising topics and the same lower
 /// confidence bound of the rate ratio, at least [`NEIGHBOUR_LIFT`], in at
-/// least 3 papers and 5 % of those about it. A term that holds the
+/// least 3 papers and 5 % of those about it (none from fewer than
+/// [`NEIGHBOUR_MIN_PAPERS`] papers about it). A term that holds the
 /// keyword, or that the keyword holds, is neither (it matches already).
 pub fn learn(
     keyword: &str,
@@ -1596,8 +1610,12 @@ pub fn learn(
         };
         learned.aliases.push((term, d.count as usize));
     }
-    // Neighbours: what the papers about it have far more than the others.
+    // Neighbours: what the papers about it have far more than the others;
+    // too few papers about it say nothing reliable.
     let (wa, wo) = (about.len(), others.len());
+    if wa < NEIGHBOUR_MIN_PAPERS {
+        return learned;
+    }
     let min = u32::try_from((wa * 5).div_ceil(100).max(3)).unwrap_or(u32::MAX);
     let mut cands = window_candidates(&c, wa, min);
     count_background(&c, &mut cands, wa, wo);
@@ -1605,8 +1623,12 @@ pub fn learn(
     for cand in &mut cands {
         let (w, b) = (f64::from(cand.w), f64::from(cand.b));
         let p0 = (b + 1.0) / (wo as f64 + 1.0);
-        let lcb = rise_score(w, wa as f64, p0, b + 1.0);
-        cand.score = if lcb >= NEIGHBOUR_LIFT.ln() { lcb } else { 0.0 };
+        let surely = rise_score(w, wa as f64, p0, b + 1.0);
+        cand.score = if surely >= NEIGHBOUR_LIFT {
+            surely
+        } else {
+            0.0
+        };
     }
     cands.retain(|k| {
         let g = &k.gram[..gram_len(&k.gram)];
@@ -2111,7 +2133,7 @@ mod tests {
 
     #[test]
     fn a_keyword_learns_the_acronyms_papers_define_for_it_and_its_neighbours() {
-        let about: Vec<Text> = (0..12)
+        let about: Vec<Text> = (0..24)
             .map(|i| {
                 let title = if i < 3 {
                     format!("Omni-Modal Agents {i}")

@@ -133,9 +133,16 @@ pub fn render(
     let counts_width = counts.iter().map(|c| c.len()).max().unwrap_or(0);
     let bar_width = if bars { 10 } else { 0 };
     // Name, two spaces, counts, two spaces, bar: the name takes what is left.
+    let longest = r
+        .topics
+        .iter()
+        .map(|t| crate::output::width_of(&sanitize_line(&t.label())))
+        .max()
+        .unwrap_or(6);
     let name_width = width
         .saturating_sub(2 + 2 + counts_width + if bars { 2 + bar_width } else { 0 })
-        .clamp(12, 48);
+        .clamp(12, 48)
+        .min(longest.max(6));
     let max = r.topics.iter().map(|t| t.score).fold(0.0f32, f32::max);
     for (t, count) in r.topics.iter().zip(&counts) {
         let name = crate::output::truncate(&sanitize_line(&t.label()), name_width);
@@ -146,7 +153,9 @@ pub fn render(
         } else {
             String::new()
         };
-        s.push_str(&format!("  {name}{pad}  {count:<counts_width$}{bar}\n"));
+        let line = format!("  {name}{pad}  {count:<counts_width$}{bar}");
+        s.push_str(line.trim_end());
+        s.push('\n');
         if let Some(title) = t.examples.first() {
             let title = sanitize_line(title);
             let line = format!("e.g. {title}");

@@ -513,7 +513,7 @@ fn r18_trends_takes_every_listing_format() {
     csv.success();
     assert_eq!(
         csv.stdout.lines().next(),
-        Some("phrase,window,baseline,score")
+        Some("phrase,aliases,window,baseline,expected,score")
     );
     assert_eq!(csv.stdout.lines().count(), topics + 1);
     let md = env.cmd(["trends", "--format", "md"]).run();
