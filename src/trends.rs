@@ -2135,7 +2135,7 @@ mod tests {
     fn a_keyword_learns_the_acronyms_papers_define_for_it_and_its_neighbours() {
         let about: Vec<Text> = (0..24)
             .map(|i| {
-                let title = if i < 3 {
+                let title = if i < 8 {
                     format!("Omni-Modal Agents {i}")
                 } else {
                     format!("Multimodal Reasoning {i}")
