@@ -126,6 +126,11 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
+    /// Print the man page (roff) to standard output.
+    ///
+    /// Install it with `papertrend man > ~/.local/share/man/man1/papertrend.1`;
+    /// `--dir DIR` writes papertrend.1 and one page per subcommand instead.
+    Man(ManArgs),
     /// Mark papers: like, dislike, save, read (kept apart from the index).
     Mark(MarkArgs),
     /// Remove marks from papers (all of them, or those named).
@@ -488,6 +493,14 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+/// `papertrend man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write papertrend.1 and a papertrend-SUBCOMMAND.1 per subcommand into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Which marks `mark` sets or `unmark` clears.

@@ -69,6 +69,9 @@ pub fn run(cli: &Cli) -> error::Result<Outcome> {
         clap_complete::generate(args.shell, &mut cmd, "papertrend", &mut std::io::stdout());
         return Ok(Outcome::new(exit::OK));
     }
+    if let Command::Man(args) = &cli.command {
+        return cmd::man::run(args);
+    }
     let app = match &cli.command {
         // `config init` must work before the file it writes exists.
         Command::Config(c) if matches!(c.action, ConfigAction::Init | ConfigAction::Path) => {
@@ -101,7 +104,7 @@ pub fn run(cli: &Cli) -> error::Result<Outcome> {
         Command::Run(a) => cmd::run::run(&app, a),
         Command::Mail(a) => cmd::mail::run(&app, a),
         Command::Config(a) => cmd::config::run(&app, a),
-        Command::Completions(_) => Ok(Outcome::new(exit::OK)),
+        Command::Completions(_) | Command::Man(_) => Ok(Outcome::new(exit::OK)),
         Command::Mark(a) => cmd::mark::run(&app, a),
         Command::Unmark(a) => cmd::mark::unmark(&app, a),
         Command::Mute(a) => cmd::mute::run(&app, a),

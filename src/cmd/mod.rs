@@ -8,6 +8,7 @@ pub mod export;
 pub mod fetch;
 pub mod ingest;
 pub mod mail;
+pub mod man;
 pub mod mark;
 pub mod marks;
 pub mod mute;

@@ -48,3 +48,5 @@ mod feedback;
 mod r19;
 // Feedback in the ranking: velocity, mutes, the profile in top and the digest.
 mod feedback_rank;
+// Installing like a Rust CLI: the man page and completions (#26).
+mod install;
