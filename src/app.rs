@@ -120,9 +120,10 @@ impl App {
     /// Prints a warning line to stderr (unless `-q`).
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
+            let msg = crate::error::plain_os_errors(msg);
             eprintln!(
                 "papertrend: warning: {}",
-                crate::sanitize::sanitize_terminal(msg)
+                crate::sanitize::sanitize_terminal(&msg)
             );
         }
     }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::clock::{Span, TimeBound};
+use crate::clock::{Day, Span, TimeBound};
 use crate::config::DigestFormat;
 use crate::index::SortBy;
 use crate::ingest::Format;
@@ -349,13 +349,13 @@ pub struct ExplainArgs {
     /// The paper: arxiv:2401.01234, 2401.01234, or any id from search.
     #[arg(value_name = "ID")]
     pub id: String,
-    /// The digest day (YYYY-MM-DD, configured time zone); default today.
+    /// The digest day: YYYY-MM-DD, today, yesterday, 3d (configured time zone).
     ///
     /// The paper is judged by the very selection that builds that day's
     /// digest, seeing only what the index knew by the end of the day. For a
     /// day already delivered, the digest that went out decides.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<jiff::civil::Date>,
+    pub date: Option<Day>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -406,12 +406,12 @@ pub enum ExportFormat {
 /// `papertrend digest`.
 #[derive(Debug, Args)]
 pub struct DigestArgs {
-    /// The reader's day (YYYY-MM-DD) in the configured time zone; default today.
+    /// The reader's day: YYYY-MM-DD, today, yesterday, 3d (configured time zone).
     ///
     /// A day whose digest was already delivered shows that digest again.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<jiff::civil::Date>,
-    /// Output format (default md).
+    pub date: Option<Day>,
+    /// Output format (default: text on a terminal, md to a pipe or file).
     ///
     /// md: Markdown; html: the mail's HTML part; text: the mail's text part
     /// (72 columns); json: the digest model with schema_version; eml: the
@@ -575,9 +575,9 @@ pub struct MarksArgs {
 /// `papertrend review`.
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// The digest day (YYYY-MM-DD, configured time zone); default today.
+    /// The digest day: YYYY-MM-DD, today, yesterday, 3d (configured time zone).
     #[arg(long, value_name = "DATE")]
-    pub date: Option<jiff::civil::Date>,
+    pub date: Option<Day>,
 }
 
 /// Parses `7d`-style spans for flags.

@@ -772,7 +772,7 @@ impl Problem {
 
 impl From<toml::de::Error> for Problem {
     fn from(e: toml::de::Error) -> Self {
-        let reason = e.message().trim().to_string();
+        let reason = crate::words::type_words(e.message().trim());
         Problem {
             span: e.span(),
             hint: suggest(&reason),

@@ -29,6 +29,7 @@ pub mod sanitize;
 pub mod state;
 pub mod trends;
 pub mod velocity;
+pub mod words;
 
 #[cfg(test)]
 mod test_rng;

@@ -45,10 +45,8 @@ pub struct Explanation {
 pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
     let index = app.open_index()?;
     let now = app.clock.now();
-    let date = match args.date {
-        Some(d) => d,
-        None => crate::digest::today(&app.config, now)?,
-    };
+    let today = crate::digest::today(&app.config, now)?;
+    let date = args.date.map_or(today, |d| d.resolve(today));
     let ledger = Ledger::load(&app.data)?;
     let day = date.to_string();
     let archived = match ledger.sent_on(&day) {

@@ -12,6 +12,7 @@ use crate::exit;
 use crate::marks::Marks;
 use crate::output::truncate;
 use crate::sanitize::sanitize_line;
+use crate::words::count_len;
 
 /// Lists marks and mutes: a table on a terminal, JSON when piped or with
 /// `--json`; with `--profile`, also the learned profile's stems.
@@ -27,9 +28,9 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
         let profile = index.train_profile(&marks)?;
         let took = started.elapsed();
         app.info(&format!(
-            "profile trained on {} likes and {} dislikes in {:.1} ms",
-            marks.liked().count(),
-            marks.disliked().count(),
+            "profile trained on {} and {} in {:.1} ms",
+            count_len(marks.liked().count(), "like"),
+            count_len(marks.disliked().count(), "dislike"),
             took.as_secs_f64() * 1000.0
         ));
         Some(profile)
@@ -92,9 +93,9 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
                 text.push_str("profile: empty (like or dislike some papers)\n");
             } else {
                 text.push_str(&format!(
-                    "profile from {} likes and {} dislikes:\n",
-                    marks.liked().count(),
-                    marks.disliked().count()
+                    "profile from {} and {}:\n",
+                    count_len(marks.liked().count(), "like"),
+                    count_len(marks.disliked().count(), "dislike")
                 ));
                 let mut line = String::from(" ");
                 for (t, w) in p.terms() {

@@ -157,6 +157,8 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
                 ..t
             })
             .collect(),
+        rising_window: crate::words::span(config.trends.window.seconds()),
+        rising_baseline: crate::words::span(config.trends.baseline.seconds()),
         counts,
         notices,
     })
@@ -245,6 +247,22 @@ pub fn message(renderer: &Renderer, digest: &Digest, mail: &MailConfig) -> Resul
         digest.generated_at,
         &mid,
     )?)
+}
+
+/// The format `digest` and `run` print in: the one asked for on the command
+/// line, else the text rendering when the output is a terminal (Markdown's
+/// link syntax and `**` read badly there, and long URLs wrap mid-word), else
+/// the configured one, so a pipe or a file gets what scripts expect.
+pub fn choose_format(
+    asked: Option<DigestFormat>,
+    configured: DigestFormat,
+    to_terminal: bool,
+) -> DigestFormat {
+    match asked {
+        Some(format) => format,
+        None if to_terminal => DigestFormat::Text,
+        None => configured,
+    }
 }
 
 /// Writes `text` to `out` (atomically) or to stdout.
@@ -398,4 +416,20 @@ pub fn print(
         },
     )?;
     outbox::archive(&app.data, digest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_terminal_gets_text_a_pipe_the_configured_format_and_a_flag_wins() {
+        use DigestFormat::{Html, Json, Md, Text};
+        assert_eq!(choose_format(None, Md, true), Text);
+        assert_eq!(choose_format(None, Html, true), Text);
+        assert_eq!(choose_format(None, Md, false), Md);
+        assert_eq!(choose_format(None, Json, false), Json);
+        assert_eq!(choose_format(Some(Md), Html, true), Md);
+        assert_eq!(choose_format(Some(Html), Md, false), Html);
+    }
 }

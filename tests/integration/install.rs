@@ -34,7 +34,10 @@ fn man_page_is_roff_and_names_every_subcommand() {
     assert!(page.contains(".SH NAME"), "{page}");
     assert!(page.contains(".SH SYNOPSIS"), "{page}");
     // The exit-code table of `--help` is in the page too.
-    assert!(page.contains("another papertrend process holds the lock"), "{page}");
+    assert!(
+        page.contains("another papertrend process holds the lock"),
+        "{page}"
+    );
     for name in subcommands(&env) {
         let entry = format!("papertrend\\-{}(1)", name.replace('-', "\\-"));
         assert!(page.contains(&entry), "man page lacks {entry}:\n{page}");
@@ -70,7 +73,10 @@ fn man_page_renders_with_man() {
         String::from_utf8_lossy(&rendered.stderr)
     );
     assert!(text.contains("NAME"), "{text}");
-    assert!(text.contains("papertrend - Keep up with new research papers"), "{text}");
+    assert!(
+        text.contains("papertrend - Keep up with new research papers"),
+        "{text}"
+    );
     for name in subcommands(&env) {
         assert!(
             text.contains(&format!("papertrend-{name}(1)")),
@@ -88,8 +94,8 @@ fn man_dir_writes_one_page_per_subcommand() {
     assert!(main.contains(".TH papertrend 1"), "{main}");
     for name in subcommands(&env) {
         let page = dir.join(format!("papertrend-{name}.1"));
-        let text = std::fs::read_to_string(&page)
-            .unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+        let text =
+            std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
         assert!(text.contains(&format!(".TH papertrend-{name} 1")), "{text}");
     }
 }

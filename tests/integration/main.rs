@@ -50,3 +50,6 @@ mod r19;
 mod feedback_rank;
 // Installing like a Rust CLI: the man page and completions (#26).
 mod install;
+// Reader words (#26): plurals, baseline spans, help text, friendly parse
+// errors, a stable digest order.
+mod words;
