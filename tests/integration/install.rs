@@ -109,3 +109,42 @@ fn completions_name_the_subcommands() {
         assert!(out.stdout.contains(&name), "bash completions lack {name}");
     }
 }
+
+#[test]
+fn readme_is_short_starts_with_the_two_commands_and_links_every_doc() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.len() <= 15 * 1024,
+        "README is {} bytes",
+        readme.len()
+    );
+    let top: Vec<&str> = readme.lines().take(6).collect();
+    assert!(
+        top[3].starts_with("cargo run -- run --config config.example.toml --force"),
+        "{top:?}"
+    );
+    assert!(top[4].starts_with("cargo test "), "{top:?}");
+    assert!(readme.contains("cargo install --path . --locked"));
+    let rust = std::fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("rust-version = ")
+                .map(|v| v.trim_matches('"').to_string())
+        })
+        .unwrap();
+    assert!(
+        readme.contains(&format!("Rust {rust} or newer")),
+        "rust-version {rust}"
+    );
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") {
+            assert!(
+                readme.contains(&format!("(docs/{name}")),
+                "README lacks docs/{name}"
+            );
+        }
+    }
+}
