@@ -965,16 +965,16 @@ impl Config {
         Ok(())
     }
 
-    /// The enabled `file` sources whose file does not exist, as
-    /// `(name, path)`: `config check` reports them, since a missing local
-    /// file is a mistake in the config, not a failure that fixes itself.
-    pub fn missing_files(&self) -> Vec<(&str, &Path)> {
+    /// The enabled `file` sources whose path cannot be used, as `(name,
+    /// path, why)`: it does not exist, or the file cannot be opened or the
+    /// folder listed. `config check` reports them, since an unusable local
+    /// path is a mistake in the config, not a failure that fixes itself.
+    pub fn unusable_files(&self) -> Vec<(&str, &Path, String)> {
         self.sources
             .iter()
             .filter_map(|s| match s {
-                SourceConfig::File(f) if f.enabled && !f.path.exists() => {
-                    Some((f.name.as_str(), f.path.as_path()))
-                }
+                SourceConfig::File(f) if f.enabled => sources::path_problem(&f.path)
+                    .map(|why| (f.name.as_str(), f.path.as_path(), why)),
                 _ => None,
             })
             .collect()

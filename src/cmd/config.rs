@@ -13,7 +13,7 @@ use crate::exit;
 ///
 /// # Errors
 /// `init` when the file exists or cannot be written; `check` when an
-/// enabled `file` source names a file that does not exist.
+/// enabled `file` source names a path that does not exist or cannot be read.
 pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
     let mut out = crate::sanitize::stdout();
     let io = |e: std::io::Error| Error::io("stdout", e);
@@ -26,7 +26,7 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
             writeln!(out, "{shown}").map_err(io)?;
         }
         ConfigAction::Check => {
-            if let Some((name, path)) = app.config.missing_files().first() {
+            if let Some((name, path, why)) = app.config.unusable_files().first() {
                 let file = app
                     .config_path
                     .as_ref()
@@ -34,7 +34,7 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
                 return Err(config::ConfigError::Invalid {
                     path: file,
                     line: None,
-                    reason: format!("source {name:?}: {} does not exist", path.display()),
+                    reason: format!("source {name:?}: {} {why}", path.display()),
                     hint: Some(
                         "fix its `path` (relative paths start at the config file's folder), \
                          or set `enabled = false`"

@@ -53,3 +53,5 @@ mod install;
 // Reader words (#26): plurals, baseline spans, help text, friendly parse
 // errors, a stable digest order.
 mod words;
+// A folder as a `file` source, and `config check` on unusable paths (#26).
+mod folder_source;
