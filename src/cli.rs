@@ -479,7 +479,10 @@ pub struct ConfigArgs {
 /// `papertrend config` actions.
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
-    /// Write the documented example config to the config path (never overwrites).
+    /// Write a commented config to the config path (never overwrites).
+    ///
+    /// On a terminal it asks for your interests, the mail recipient and the
+    /// sources; otherwise it writes the template with no interests.
     Init,
     /// Load and validate the config; print the resolved settings (secrets hidden).
     Check,

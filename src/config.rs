@@ -18,7 +18,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Span;
 
+mod init;
 mod sources;
+
+pub use init::{Answers, init_text, init_text_with, is_arxiv_category};
 
 pub use sources::{
     ARXIV_DELAY, ArxivApiSource, ArxivRssSource, CATCH_UP_DAYS, FileSource, HfDailySource,
@@ -29,26 +32,8 @@ pub use sources::{
 pub const CONFIG_ENV: &str = "PAPERTREND_CONFIG";
 
 /// The documented reference configuration and demo, embedded for
-/// `config init` (which writes [`init_text`]).
+/// `config init` (which writes [`init_text`], without the demo's parts).
 pub const EXAMPLE: &str = include_str!("../config.example.toml");
-
-/// The demo's own data dir line in [`EXAMPLE`]: `config init` comments it out.
-const DEMO_DATA_DIR: &str = "data_dir = \"demo-data\"\n";
-/// The demo's source in [`EXAMPLE`]: `config init` comments it out.
-const DEMO_SOURCE: &str = "[[sources]]\nname = \"seed\"\nkind = \"file\"\n\
-    path = \"fixtures/hf-text/seed.txt\"\n\
-    format = \"auto\"    # auto, hf-text, hf-json, arxiv-atom, arxiv-rss, arxiv-oai, jsonl\n\
-    enabled = true     # a disabled source is fetched only when named (`fetch seed`)\n";
-
-/// What `config init` writes: [`EXAMPLE`] without the demo's data dir and
-/// source, so the reader's own runs use the default data dir and no source
-/// until one is chosen (each kind is there as a commented example).
-pub fn init_text() -> String {
-    let comment = |block: &str| -> String { block.lines().map(|l| format!("# {l}\n")).collect() };
-    EXAMPLE
-        .replacen(DEMO_DATA_DIR, "# data_dir = \"/var/lib/papertrend\"\n", 1)
-        .replacen(DEMO_SOURCE, &comment(DEMO_SOURCE), 1)
-}
 
 /// A configuration problem, worded for the user.
 #[derive(Debug, thiserror::Error)]
@@ -1052,18 +1037,6 @@ mod tests {
         let config = parse(EXAMPLE, "config.example.toml").unwrap();
         assert!(!config.interests.keywords.is_empty());
         assert!(!config.sources.is_empty());
-    }
-
-    #[test]
-    fn init_text_has_no_demo_data_dir_and_no_source() {
-        // See: #18
-        let demo = parse(EXAMPLE, "config.example.toml").unwrap();
-        assert_eq!(demo.data_dir.as_deref(), Some(Path::new("demo-data")));
-        assert_eq!(demo.sources.len(), 1);
-        let init = parse(&init_text(), "config.toml").unwrap();
-        assert_eq!(init.data_dir, None);
-        assert!(init.sources.is_empty());
-        assert_eq!(init.interests.keywords, demo.interests.keywords);
     }
 
     #[test]

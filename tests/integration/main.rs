@@ -55,3 +55,5 @@ mod install;
 mod words;
 // A folder as a `file` source, and `config check` on unusable paths (#26).
 mod folder_source;
+// `config init`: the template without a terminal, questions on one (#26).
+mod config_init;
