@@ -112,6 +112,11 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Show one paper.
     Show(ShowArgs),
+    /// Open a paper in the browser: its page, PDF or code.
+    ///
+    /// Prints the URL instead when stdout is not a terminal or there is no
+    /// browser to open (no graphical session and no $BROWSER).
+    Open(OpenArgs),
     /// Counts: papers, sources, dates.
     Stats(StatsArgs),
     /// Write every paper as JSON Lines (papertrend's own record).
@@ -370,6 +375,20 @@ pub struct ShowArgs {
     /// Output format (table shows a readable card).
     #[command(flatten)]
     pub output: FormatArgs,
+}
+
+/// `papertrend open`.
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The paper: arxiv:2401.01234, 2401.01234, or any id from search.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Open the PDF instead of the paper's page.
+    #[arg(long, conflicts_with = "code")]
+    pub pdf: bool,
+    /// Open the code repository instead of the paper's page.
+    #[arg(long)]
+    pub code: bool,
 }
 
 /// `papertrend stats`.

@@ -99,6 +99,7 @@ pub fn run(cli: &Cli) -> error::Result<Outcome> {
         Command::Similar(a) => cmd::similar::run(&app, a),
         Command::Explain(a) => cmd::explain::run(&app, a),
         Command::Show(a) => cmd::show::run(&app, a),
+        Command::Open(a) => cmd::open::run(&app, a),
         Command::Stats(a) => cmd::stats::run(&app, a),
         Command::Export(a) => cmd::export::run(&app, a),
         Command::Digest(a) => cmd::digest::run(&app, a),

@@ -12,6 +12,7 @@ pub mod man;
 pub mod mark;
 pub mod marks;
 pub mod mute;
+pub mod open;
 pub mod review;
 pub mod run;
 pub mod search;

@@ -57,3 +57,5 @@ mod words;
 mod folder_source;
 // `config init`: the template without a terminal, questions on one (#26).
 mod config_init;
+// `open`: the browser on a terminal, the URL to a pipe (#26).
+mod open;
