@@ -138,6 +138,17 @@ impl App {
         }
     }
 
+    /// Confirms what a command did ("liked 3 papers"): on stdout when it is
+    /// a terminal (unless `-q`), else only with `-v`, on stderr, so a pipe
+    /// or a script gets nothing.
+    pub fn confirm(&self, msg: &str) {
+        if self.stdout_tty && !self.quiet {
+            println!("{}", crate::sanitize::sanitize_terminal(msg));
+        } else {
+            self.info(msg);
+        }
+    }
+
     /// Prints a warning line to stderr (unless `-q`).
     pub fn warn(&self, msg: &str) {
         if !self.quiet {

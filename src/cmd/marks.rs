@@ -22,11 +22,14 @@ use crate::words::count_len;
 pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
     let marks = Marks::load(&app.data)?;
     let now = app.clock.now();
+    let mut spellings = std::collections::HashMap::new();
     let profile = if args.profile {
         let index = app.open_index()?;
         let started = std::time::Instant::now();
         let profile = index.train_profile(&marks)?;
         let took = started.elapsed();
+        // Readers know words, not stems: "multilingual", not "multilingu".
+        spellings = index.spellings(&marks)?;
         app.info(&format!(
             "profile trained on {} and {} in {:.1} ms",
             count_len(marks.liked().count(), "like"),
@@ -36,6 +39,12 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
         Some(profile)
     } else {
         None
+    };
+    let word = |stem: &str| {
+        spellings
+            .get(stem)
+            .cloned()
+            .unwrap_or_else(|| stem.to_string())
     };
     let mut text = String::new();
     if args.json || !app.stdout_tty {
@@ -59,7 +68,7 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
             value["profile"] = json!({
                 "likes": marks.liked().count(),
                 "dislikes": marks.disliked().count(),
-                "terms": p.terms().iter().map(|(t, w)| json!({"stem": t, "weight": w})).collect::<Vec<_>>(),
+                "terms": p.terms().iter().map(|(t, w)| json!({"word": word(t), "stem": t, "weight": w})).collect::<Vec<_>>(),
             });
         }
         text = serde_json::to_string_pretty(&value)
@@ -99,7 +108,7 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
                 ));
                 let mut line = String::from(" ");
                 for (t, w) in p.terms() {
-                    let cell = format!(" {w:+.2} {t}");
+                    let cell = format!(" {w:+.2} {}", sanitize_line(&word(t)));
                     if line.len() + cell.len() > width {
                         text.push_str(&line);
                         text.push('\n');

@@ -59,3 +59,5 @@ mod folder_source;
 mod config_init;
 // `open`: the browser on a terminal, the URL to a pipe (#26).
 mod open;
+// `mark`/`mute` confirmations on a terminal, the profile as words (#26).
+mod mark_words;
