@@ -44,9 +44,9 @@ pub fn span(seconds: i64) -> String {
     const HOUR: u64 = 3600;
     const DAY: u64 = 24 * HOUR;
     let s = seconds.unsigned_abs();
-    let (n, unit) = if s >= 7 * DAY && s % (7 * DAY) == 0 {
+    let (n, unit) = if s >= 7 * DAY && s.is_multiple_of(7 * DAY) {
         (s / (7 * DAY), "week")
-    } else if s >= DAY && s % DAY == 0 {
+    } else if s >= DAY && s.is_multiple_of(DAY) {
         (s / DAY, "day")
     } else {
         (s / HOUR, "hour")

@@ -85,22 +85,22 @@ pub fn run(app: &App, args: &OpenArgs) -> Result<Outcome> {
             link.name()
         ))
     })?;
-    if app.stdout_tty {
-        if let Some(opener) = app.url_opener() {
-            let opened = Command::new(&opener)
-                .arg(&url)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-            if opened.is_ok_and(|s| s.success()) {
-                return Ok(Outcome::new(exit::OK));
-            }
-            app.warn(&format!(
-                "could not start {}; here is the link",
-                opener.to_string_lossy()
-            ));
+    if app.stdout_tty
+        && let Some(opener) = app.url_opener()
+    {
+        let opened = Command::new(&opener)
+            .arg(&url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if opened.is_ok_and(|s| s.success()) {
+            return Ok(Outcome::new(exit::OK));
         }
+        app.warn(&format!(
+            "could not start {}; here is the link",
+            opener.to_string_lossy()
+        ));
     }
     let mut out = crate::sanitize::stdout();
     writeln!(out, "{url}")
