@@ -429,16 +429,19 @@ pub enum DigestFormat {
     Json,
     /// The exact MIME message that would be sent (multipart/alternative).
     Eml,
+    /// An Atom feed with one entry per paper.
+    Atom,
 }
 
 impl DigestFormat {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [DigestFormat; 5] = [
+    pub const ALL: [DigestFormat; 6] = [
         DigestFormat::Md,
         DigestFormat::Html,
         DigestFormat::Text,
         DigestFormat::Json,
         DigestFormat::Eml,
+        DigestFormat::Atom,
     ];
 
     /// The name in the config and on the command line.
@@ -449,6 +452,7 @@ impl DigestFormat {
             DigestFormat::Text => "text",
             DigestFormat::Json => "json",
             DigestFormat::Eml => "eml",
+            DigestFormat::Atom => "atom",
         }
     }
 
@@ -462,6 +466,7 @@ impl DigestFormat {
             DigestFormat::Eml => {
                 "The exact MIME message that would be sent (multipart/alternative)"
             }
+            DigestFormat::Atom => "An Atom feed with one entry per paper",
         }
     }
 }
@@ -493,6 +498,11 @@ pub struct DigestConfig {
     pub format: DigestFormat,
     /// Where `run` writes the digest when e-mail is off; default stdout.
     pub out: Option<PathBuf>,
+    /// An Atom feed `run` rewrites after each delivery, holding the last
+    /// `feed_digests` digests; default none.
+    pub feed: Option<PathBuf>,
+    /// How many digests the feed holds. Default 30.
+    pub feed_digests: usize,
     /// How strongly a paper must match the reader (interests, negatives,
     /// follows; before freshness) to enter the main list. Default 1.0: one
     /// abstract match of a keyword of weight 1.
@@ -531,6 +541,8 @@ impl Default for DigestConfig {
             templates_dir: None,
             format: DigestFormat::Md,
             out: None,
+            feed: None,
+            feed_digests: 30,
             min_relevance: 1.0,
             also_popular: 3,
             also_popular_min_upvotes: 10,
@@ -800,6 +812,7 @@ impl Config {
         for p in [
             self.digest.templates_dir.as_mut(),
             self.digest.out.as_mut(),
+            self.digest.feed.as_mut(),
             self.mail.ca_file.as_mut(),
         ]
         .into_iter()
@@ -857,6 +870,7 @@ pub const LIMITS: &[(&str, u64, u64)] = &[
     ("digest.topics", 0, 100),
     ("digest.also_popular", 0, 100),
     ("digest.catch_up_limit", 1, 1_000),
+    ("digest.feed_digests", 1, 1_000),
     ("fetch.retries", 0, 20),
     ("fetch.concurrency", 1, 64),
     ("sources.page_size", 1, 2_000),
@@ -894,6 +908,7 @@ impl Config {
             ("digest.topics", as_u64(self.digest.topics)),
             ("digest.also_popular", as_u64(self.digest.also_popular)),
             ("digest.catch_up_limit", as_u64(self.digest.catch_up_limit)),
+            ("digest.feed_digests", as_u64(self.digest.feed_digests)),
             ("fetch.retries", u64::from(self.fetch.retries)),
             ("fetch.concurrency", as_u64(self.fetch.concurrency)),
         ];

@@ -49,6 +49,7 @@ pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
         request.feedback = Feedback::load(&index, &app.data)?;
         let d = digest::build(&index, &app.config, &ledger, &request)?;
         digest::mail(app, &mut ledger, &renderer, &d)?;
+        digest::write_feed(app, &ledger)?;
         return Ok(Outcome::new(exit::OK));
     }
     let format = if args.dry_run {

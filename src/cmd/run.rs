@@ -86,5 +86,6 @@ pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
         let format = digest::choose_format(None, dc.format, to_terminal);
         digest::print(app, &mut ledger, &renderer, &d, format, dc.out.as_deref())?;
     }
+    digest::write_feed(app, &ledger)?;
     Ok(outcome)
 }

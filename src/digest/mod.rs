@@ -13,6 +13,7 @@
 //! server did not take is sent by the next run, once. "The day" is the
 //! reader's day in `[digest] timezone`.
 
+pub mod feed;
 pub mod model;
 pub mod outbox;
 pub mod render;
@@ -207,6 +208,12 @@ pub fn render_format(
         DigestFormat::Html => renderer.html(digest),
         DigestFormat::Text => renderer.text(digest),
         DigestFormat::Json => Renderer::json(digest),
+        DigestFormat::Atom => Ok(feed::atom(
+            std::slice::from_ref(digest),
+            &digest.title,
+            &mail.list_id,
+            digest.generated_at,
+        )),
         DigestFormat::Eml => {
             let built = message(renderer, digest, mail)?;
             Ok(String::from_utf8_lossy(&built.bytes).into_owned())
@@ -247,6 +254,31 @@ pub fn message(renderer: &Renderer, digest: &Digest, mail: &MailConfig) -> Resul
         digest.generated_at,
         &mid,
     )?)
+}
+
+/// Rewrites the `[digest] feed` file, when one is configured, as an Atom
+/// feed of the last `feed_digests` delivered digests, newest first (their
+/// archived models, so the feed shows what went out).
+///
+/// # Errors
+/// An unreadable archive, or the feed file cannot be written.
+pub fn write_feed(app: &App, ledger: &Ledger) -> Result<()> {
+    let dc = &app.config.digest;
+    let Some(path) = dc.feed.as_deref() else {
+        return Ok(());
+    };
+    let mut dates: Vec<&str> = ledger.digests.iter().map(|d| d.date.as_str()).collect();
+    dates.sort_unstable_by(|a, b| b.cmp(a));
+    dates.dedup();
+    let mut digests = Vec::new();
+    for date in dates.into_iter().take(dc.feed_digests) {
+        if let Some(d) = outbox::archived(&app.data, date)? {
+            digests.push(d);
+        }
+    }
+    let title = crate::sanitize::one_line(&dc.title);
+    let text = feed::atom(&digests, &title, &app.config.mail.list_id, app.clock.now());
+    write_public(path, text.as_bytes()).map_err(|e| Error::io(path.display(), e))
 }
 
 /// The format `digest` and `run` print in: the one asked for on the command

@@ -61,3 +61,5 @@ mod config_init;
 mod open;
 // `mark`/`mute` confirmations on a terminal, the profile as words (#26).
 mod mark_words;
+// The digest as an Atom feed: `digest --format atom` and `[digest] feed` (#26).
+mod feed;
