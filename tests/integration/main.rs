@@ -63,3 +63,5 @@ mod open;
 mod mark_words;
 // The digest as an Atom feed: `digest --format atom` and `[digest] feed` (#26).
 mod feed;
+// `explain` for a delivered day: what the digest did, then what changed (#26).
+mod explain_delivered;
