@@ -169,7 +169,7 @@ pub struct SearchConfig {
     pub limit: usize,
     /// How much a title occurrence of a query word outweighs one in the
     /// abstract (BM25F field weight; the abstract's is 1). Default 2.5
-    /// (tuned on the SciFact train split; see the README).
+    /// (tuned on the SciFact train split; see docs/search.md).
     pub title_boost: f32,
     /// BM25F term-frequency saturation. Default 1.2.
     pub k1: f32,
@@ -329,7 +329,7 @@ fn weights<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, f3
     d.deserialize_any(Weights)
 }
 
-/// `[rank]`: the weights of the trending formula (see the README).
+/// `[rank]`: the weights of the trending formula (see docs/ranking.md).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RankConfig {
