@@ -117,12 +117,45 @@ impl App {
         Ok(Index::open(&self.data.index(), true)?)
     }
 
+    /// The program that opens a URL for a person to see, if there is one:
+    /// `$BROWSER`, else `open` on macOS, `explorer` on Windows, and
+    /// `xdg-open` inside a graphical session (`DISPLAY` or
+    /// `WAYLAND_DISPLAY` set). `None` over SSH without one, or from cron.
+    pub fn url_opener(&self) -> Option<std::ffi::OsString> {
+        #[allow(clippy::disallowed_methods)] // app.rs is where the environment is read
+        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        if let Some(browser) = var("BROWSER") {
+            return Some(browser);
+        }
+        if cfg!(target_os = "macos") {
+            Some("open".into())
+        } else if cfg!(windows) {
+            Some("explorer".into())
+        } else if var("DISPLAY").is_some() || var("WAYLAND_DISPLAY").is_some() {
+            Some("xdg-open".into())
+        } else {
+            None
+        }
+    }
+
+    /// Confirms what a command did ("liked 3 papers"): on stdout when it is
+    /// a terminal (unless `-q`), else only with `-v`, on stderr, so a pipe
+    /// or a script gets nothing.
+    pub fn confirm(&self, msg: &str) {
+        if self.stdout_tty && !self.quiet {
+            println!("{}", crate::sanitize::sanitize_terminal(msg));
+        } else {
+            self.info(msg);
+        }
+    }
+
     /// Prints a warning line to stderr (unless `-q`).
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
+            let msg = crate::error::plain_os_errors(msg);
             eprintln!(
                 "papertrend: warning: {}",
-                crate::sanitize::sanitize_terminal(msg)
+                crate::sanitize::sanitize_terminal(&msg)
             );
         }
     }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::clock::{Span, TimeBound};
+use crate::clock::{Day, Span, TimeBound};
 use crate::config::DigestFormat;
 use crate::index::SortBy;
 use crate::ingest::Format;
@@ -114,6 +114,11 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Show one paper.
     Show(ShowArgs),
+    /// Open a paper in the browser: its page, PDF or code.
+    ///
+    /// Prints the URL instead when stdout is not a terminal or there is no
+    /// browser to open (no graphical session and no $BROWSER).
+    Open(OpenArgs),
     /// Counts: papers, sources, dates.
     Stats(StatsArgs),
     /// Write every paper as JSON Lines (papertrend's own record).
@@ -128,6 +133,11 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
+    /// Print the man page (roff) to standard output.
+    ///
+    /// Install it with `papertrend man > ~/.local/share/man/man1/papertrend.1`;
+    /// `--dir DIR` writes papertrend.1 and one page per subcommand instead.
+    Man(ManArgs),
     /// Mark papers: like, dislike, save, read (kept apart from the index).
     Mark(MarkArgs),
     /// Remove marks from papers (all of them, or those named).
@@ -346,13 +356,13 @@ pub struct ExplainArgs {
     /// The paper: arxiv:2401.01234, 2401.01234, or any id from search.
     #[arg(value_name = "ID")]
     pub id: String,
-    /// The digest day (YYYY-MM-DD, configured time zone); default today.
+    /// The digest day: YYYY-MM-DD, today, yesterday, 3d (configured time zone).
     ///
     /// The paper is judged by the very selection that builds that day's
     /// digest, seeing only what the index knew by the end of the day. For a
     /// day already delivered, the digest that went out decides.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<jiff::civil::Date>,
+    pub date: Option<Day>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -367,6 +377,20 @@ pub struct ShowArgs {
     /// Output format (table shows a readable card).
     #[command(flatten)]
     pub output: FormatArgs,
+}
+
+/// `papertrend open`.
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The paper: arxiv:2401.01234, 2401.01234, or any id from search.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Open the PDF instead of the paper's page.
+    #[arg(long, conflicts_with = "code")]
+    pub pdf: bool,
+    /// Open the code repository instead of the paper's page.
+    #[arg(long)]
+    pub code: bool,
 }
 
 /// `papertrend stats`.
@@ -411,12 +435,12 @@ pub enum ExportFormat {
 /// `papertrend digest`.
 #[derive(Debug, Args)]
 pub struct DigestArgs {
-    /// The reader's day (YYYY-MM-DD) in the configured time zone; default today.
+    /// The reader's day: YYYY-MM-DD, today, yesterday, 3d (configured time zone).
     ///
     /// A day whose digest was already delivered shows that digest again.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<jiff::civil::Date>,
-    /// Output format (default md).
+    pub date: Option<Day>,
+    /// Output format (default: text on a terminal, md to a pipe or file).
     ///
     /// md: Markdown; html: the mail's HTML part; text: the mail's text part
     /// (72 columns); json: the digest model with schema_version; eml: the
@@ -484,7 +508,10 @@ pub struct ConfigArgs {
 /// `papertrend config` actions.
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
-    /// Write the documented example config to the config path (never overwrites).
+    /// Write a commented config to the config path (never overwrites).
+    ///
+    /// On a terminal it asks for your interests, the mail recipient and the
+    /// sources; otherwise it writes the template with no interests.
     Init,
     /// Load and validate the config; print the resolved settings (secrets hidden).
     Check,
@@ -498,6 +525,14 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+/// `papertrend man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write papertrend.1 and a papertrend-SUBCOMMAND.1 per subcommand into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Which marks `mark` sets or `unmark` clears.
@@ -572,9 +607,9 @@ pub struct MarksArgs {
 /// `papertrend review`.
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// The digest day (YYYY-MM-DD, configured time zone); default today.
+    /// The digest day: YYYY-MM-DD, today, yesterday, 3d (configured time zone).
     #[arg(long, value_name = "DATE")]
-    pub date: Option<jiff::civil::Date>,
+    pub date: Option<Day>,
 }
 
 /// Parses `7d`-style spans for flags.

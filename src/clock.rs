@@ -162,6 +162,51 @@ impl FromStr for TimeBound {
     }
 }
 
+/// A reader's day as typed for `--date`: `2026-03-31`, `today`,
+/// `yesterday`, `tomorrow`, or a number of days ago (`3d`). Relative days
+/// count from today in the configured time zone, which only the caller knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Day {
+    /// That calendar day.
+    On(jiff::civil::Date),
+    /// That many days after today (negative: before).
+    FromToday(i32),
+}
+
+impl Day {
+    /// The calendar day this names, given today's.
+    pub fn resolve(self, today: jiff::civil::Date) -> jiff::civil::Date {
+        match self {
+            Day::On(d) => d,
+            Day::FromToday(n) => today
+                .checked_add(jiff::Span::new().days(n))
+                .unwrap_or(today),
+        }
+    }
+}
+
+impl FromStr for Day {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim().to_ascii_lowercase();
+        match t.as_str() {
+            "today" => return Ok(Day::FromToday(0)),
+            "yesterday" => return Ok(Day::FromToday(-1)),
+            "tomorrow" => return Ok(Day::FromToday(1)),
+            _ => {}
+        }
+        if let Some(n) = t.strip_suffix('d').and_then(|n| n.parse::<u16>().ok()) {
+            return Ok(Day::FromToday(-i32::from(n)));
+        }
+        t.parse::<jiff::civil::Date>().map(Day::On).map_err(|_| {
+            format!(
+                "invalid day {:?} (use YYYY-MM-DD, today, yesterday, tomorrow, or 3d for three days ago)",
+                s.trim()
+            )
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,5 +233,19 @@ mod tests {
         let date = "2026-11-01".parse::<TimeBound>().unwrap().resolve(now);
         assert_eq!(date.to_string(), "2026-11-01T00:00:00Z");
         assert!("yesterday".parse::<TimeBound>().is_err());
+    }
+
+    #[test]
+    fn days_accept_dates_words_and_days_ago() {
+        let today = jiff::civil::date(2026, 3, 31);
+        let day = |s: &str| s.parse::<Day>().map(|d| d.resolve(today).to_string());
+        assert_eq!(day("2026-03-01").unwrap(), "2026-03-01");
+        assert_eq!(day("today").unwrap(), "2026-03-31");
+        assert_eq!(day("Yesterday").unwrap(), "2026-03-30");
+        assert_eq!(day("tomorrow").unwrap(), "2026-04-01");
+        assert_eq!(day("7d").unwrap(), "2026-03-24");
+        let err = day("soon").unwrap_err();
+        assert!(err.contains("YYYY-MM-DD, today, yesterday"), "{err}");
+        assert!(!err.contains("four digit"), "{err}");
     }
 }

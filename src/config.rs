@@ -18,7 +18,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Span;
 
+mod init;
 mod sources;
+
+pub use init::{Answers, init_text, init_text_with, is_arxiv_category};
 
 pub use sources::{
     ARXIV_DELAY, ArxivApiSource, ArxivRssSource, CATCH_UP_DAYS, FileSource, HfDailySource,
@@ -29,26 +32,8 @@ pub use sources::{
 pub const CONFIG_ENV: &str = "PAPERTREND_CONFIG";
 
 /// The documented reference configuration and demo, embedded for
-/// `config init` (which writes [`init_text`]).
+/// `config init` (which writes [`init_text`], without the demo's parts).
 pub const EXAMPLE: &str = include_str!("../config.example.toml");
-
-/// The demo's own data dir line in [`EXAMPLE`]: `config init` comments it out.
-const DEMO_DATA_DIR: &str = "data_dir = \"demo-data\"\n";
-/// The demo's source in [`EXAMPLE`]: `config init` comments it out.
-const DEMO_SOURCE: &str = "[[sources]]\nname = \"seed\"\nkind = \"file\"\n\
-    path = \"fixtures/hf-text/seed.txt\"\n\
-    format = \"auto\"    # auto, hf-text, hf-json, arxiv-atom, arxiv-rss, arxiv-oai, jsonl\n\
-    enabled = true     # a disabled source is fetched only when named (`fetch seed`)\n";
-
-/// What `config init` writes: [`EXAMPLE`] without the demo's data dir and
-/// source, so the reader's own runs use the default data dir and no source
-/// until one is chosen (each kind is there as a commented example).
-pub fn init_text() -> String {
-    let comment = |block: &str| -> String { block.lines().map(|l| format!("# {l}\n")).collect() };
-    EXAMPLE
-        .replacen(DEMO_DATA_DIR, "# data_dir = \"/var/lib/papertrend\"\n", 1)
-        .replacen(DEMO_SOURCE, &comment(DEMO_SOURCE), 1)
-}
 
 /// A configuration problem, worded for the user.
 #[derive(Debug, thiserror::Error)]
@@ -184,7 +169,7 @@ pub struct SearchConfig {
     pub limit: usize,
     /// How much a title occurrence of a query word outweighs one in the
     /// abstract (BM25F field weight; the abstract's is 1). Default 2.5
-    /// (tuned on the SciFact train split; see the README).
+    /// (tuned on the SciFact train split; see docs/search.md).
     pub title_boost: f32,
     /// BM25F term-frequency saturation. Default 1.2.
     pub k1: f32,
@@ -372,7 +357,7 @@ fn weights<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, f3
     d.deserialize_any(Weights)
 }
 
-/// `[rank]`: the weights of the trending formula (see the README).
+/// `[rank]`: the weights of the trending formula (see docs/ranking.md).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RankConfig {
@@ -472,16 +457,19 @@ pub enum DigestFormat {
     Json,
     /// The exact MIME message that would be sent (multipart/alternative).
     Eml,
+    /// An Atom feed with one entry per paper.
+    Atom,
 }
 
 impl DigestFormat {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [DigestFormat; 5] = [
+    pub const ALL: [DigestFormat; 6] = [
         DigestFormat::Md,
         DigestFormat::Html,
         DigestFormat::Text,
         DigestFormat::Json,
         DigestFormat::Eml,
+        DigestFormat::Atom,
     ];
 
     /// The name in the config and on the command line.
@@ -492,6 +480,7 @@ impl DigestFormat {
             DigestFormat::Text => "text",
             DigestFormat::Json => "json",
             DigestFormat::Eml => "eml",
+            DigestFormat::Atom => "atom",
         }
     }
 
@@ -505,6 +494,7 @@ impl DigestFormat {
             DigestFormat::Eml => {
                 "The exact MIME message that would be sent (multipart/alternative)"
             }
+            DigestFormat::Atom => "An Atom feed with one entry per paper",
         }
     }
 }
@@ -536,6 +526,11 @@ pub struct DigestConfig {
     pub format: DigestFormat,
     /// Where `run` writes the digest when e-mail is off; default stdout.
     pub out: Option<PathBuf>,
+    /// An Atom feed `run` rewrites after each delivery, holding the last
+    /// `feed_digests` digests; default none.
+    pub feed: Option<PathBuf>,
+    /// How many digests the feed holds. Default 30.
+    pub feed_digests: usize,
     /// How strongly a paper must match the reader (interests, negatives,
     /// follows; before freshness) to enter the main list. Default 1.0: one
     /// abstract match of a keyword of weight 1.
@@ -574,6 +569,8 @@ impl Default for DigestConfig {
             templates_dir: None,
             format: DigestFormat::Md,
             out: None,
+            feed: None,
+            feed_digests: 30,
             min_relevance: 1.0,
             also_popular: 3,
             also_popular_min_upvotes: 10,
@@ -800,7 +797,7 @@ impl Problem {
 
 impl From<toml::de::Error> for Problem {
     fn from(e: toml::de::Error) -> Self {
-        let reason = e.message().trim().to_string();
+        let reason = crate::words::type_words(e.message().trim());
         Problem {
             span: e.span(),
             hint: suggest(&reason),
@@ -843,6 +840,7 @@ impl Config {
         for p in [
             self.digest.templates_dir.as_mut(),
             self.digest.out.as_mut(),
+            self.digest.feed.as_mut(),
             self.mail.ca_file.as_mut(),
         ]
         .into_iter()
@@ -900,6 +898,7 @@ pub const LIMITS: &[(&str, u64, u64)] = &[
     ("digest.topics", 0, 100),
     ("digest.also_popular", 0, 100),
     ("digest.catch_up_limit", 1, 1_000),
+    ("digest.feed_digests", 1, 1_000),
     ("fetch.retries", 0, 20),
     ("fetch.concurrency", 1, 64),
     ("sources.page_size", 1, 2_000),
@@ -937,6 +936,7 @@ impl Config {
             ("digest.topics", as_u64(self.digest.topics)),
             ("digest.also_popular", as_u64(self.digest.also_popular)),
             ("digest.catch_up_limit", as_u64(self.digest.catch_up_limit)),
+            ("digest.feed_digests", as_u64(self.digest.feed_digests)),
             ("fetch.retries", u64::from(self.fetch.retries)),
             ("fetch.concurrency", as_u64(self.fetch.concurrency)),
         ];
@@ -1009,16 +1009,16 @@ impl Config {
         Ok(())
     }
 
-    /// The enabled `file` sources whose file does not exist, as
-    /// `(name, path)`: `config check` reports them, since a missing local
-    /// file is a mistake in the config, not a failure that fixes itself.
-    pub fn missing_files(&self) -> Vec<(&str, &Path)> {
+    /// The enabled `file` sources whose path cannot be used, as `(name,
+    /// path, why)`: it does not exist, or the file cannot be opened or the
+    /// folder listed. `config check` reports them, since an unusable local
+    /// path is a mistake in the config, not a failure that fixes itself.
+    pub fn unusable_files(&self) -> Vec<(&str, &Path, String)> {
         self.sources
             .iter()
             .filter_map(|s| match s {
-                SourceConfig::File(f) if f.enabled && !f.path.exists() => {
-                    Some((f.name.as_str(), f.path.as_path()))
-                }
+                SourceConfig::File(f) if f.enabled => sources::path_problem(&f.path)
+                    .map(|why| (f.name.as_str(), f.path.as_path(), why)),
                 _ => None,
             })
             .collect()
@@ -1096,18 +1096,6 @@ mod tests {
         let config = parse(EXAMPLE, "config.example.toml").unwrap();
         assert!(!config.interests.keywords.is_empty());
         assert!(!config.sources.is_empty());
-    }
-
-    #[test]
-    fn init_text_has_no_demo_data_dir_and_no_source() {
-        // See: #18
-        let demo = parse(EXAMPLE, "config.example.toml").unwrap();
-        assert_eq!(demo.data_dir.as_deref(), Some(Path::new("demo-data")));
-        assert_eq!(demo.sources.len(), 1);
-        let init = parse(&init_text(), "config.toml").unwrap();
-        assert_eq!(init.data_dir, None);
-        assert!(init.sources.is_empty());
-        assert_eq!(init.interests.keywords, demo.interests.keywords);
     }
 
     #[test]

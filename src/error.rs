@@ -23,7 +23,7 @@ pub enum Error {
     #[error(transparent)]
     Index(#[from] crate::index::IndexError),
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    #[error("{path}: {}", io_reason(source))]
     Io {
         /// The file.
         path: String,
@@ -98,6 +98,32 @@ impl Error {
     }
 }
 
+/// What an I/O error says, in the lowercase words of the rest of our
+/// messages: "no such file or directory", not "No such file or directory
+/// (os error 2)".
+pub fn io_reason(e: &io::Error) -> String {
+    plain_os_errors(&e.to_string())
+}
+
+/// Rewrites the operating system's error texts inside `msg` (from any
+/// library's error chain) as our messages word them: the `(os error N)`
+/// suffix dropped and the capital of the system's text lowered.
+pub fn plain_os_errors(msg: &str) -> String {
+    let mut out = msg.to_string();
+    while let Some(at) = out.find(" (os error ") {
+        let Some(len) = out[at..].find(')') else {
+            break;
+        };
+        out.replace_range(at..=at + len, "");
+        // The system's text starts after the last ": " before the suffix.
+        let start = out[..at].rfind(": ").map_or(0, |i| i + 2);
+        if let Some(c) = out[start..].chars().next().filter(char::is_ascii_uppercase) {
+            out.replace_range(start..=start, &c.to_ascii_lowercase().to_string());
+        }
+    }
+    out
+}
+
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -106,7 +132,7 @@ pub fn report(err: &Error) -> u8 {
     if err.is_broken_pipe() {
         return exit::OK;
     }
-    let msg = crate::sanitize::sanitize_terminal(&err.to_string());
+    let msg = crate::sanitize::sanitize_terminal(&plain_os_errors(&err.to_string()));
     eprintln!("papertrend: error: {msg}");
     if let Some(hint) = err.hint() {
         eprintln!("hint: {hint}");
@@ -172,6 +198,25 @@ fn clap_message(rendered: &str) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn os_errors_read_like_our_messages() {
+        let e = io::Error::from(io::ErrorKind::NotFound);
+        let raw = io::Error::from_raw_os_error(2);
+        assert_eq!(io_reason(&raw), "no such file or directory");
+        assert!(!io_reason(&e).contains("os error"));
+        assert_eq!(
+            plain_os_errors("x.toml: cannot read: Permission denied (os error 13)"),
+            "x.toml: cannot read: permission denied"
+        );
+        assert_eq!(
+            plain_os_errors(
+                "a: No such file or directory (os error 2); b: Is a directory (os error 21)"
+            ),
+            "a: no such file or directory; b: is a directory"
+        );
+        assert_eq!(plain_os_errors("nothing here"), "nothing here");
+    }
 
     #[test]
     fn clap_errors_fold_into_one_line_and_a_hint() {

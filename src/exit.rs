@@ -1,5 +1,5 @@
 //! The documented exit codes. Any new code must be added here, to the
-//! `--help` text (`cli::AFTER_HELP`) and to the README table in the same change.
+//! `--help` text (`cli::AFTER_HELP`) and to the table in docs/commands.md in the same change.
 
 /// Everything worked (also: nothing new to do).
 pub const OK: u8 = 0;

@@ -29,6 +29,7 @@ pub mod sanitize;
 pub mod state;
 pub mod trends;
 pub mod velocity;
+pub mod words;
 
 #[cfg(test)]
 mod test_rng;
@@ -69,6 +70,9 @@ pub fn run(cli: &Cli) -> error::Result<Outcome> {
         clap_complete::generate(args.shell, &mut cmd, "papertrend", &mut std::io::stdout());
         return Ok(Outcome::new(exit::OK));
     }
+    if let Command::Man(args) = &cli.command {
+        return cmd::man::run(args);
+    }
     let app = match &cli.command {
         // `config init` must work before the file it writes exists.
         Command::Config(c) if matches!(c.action, ConfigAction::Init | ConfigAction::Path) => {
@@ -96,13 +100,14 @@ pub fn run(cli: &Cli) -> error::Result<Outcome> {
         Command::Similar(a) => cmd::similar::run(&app, a),
         Command::Explain(a) => cmd::explain::run(&app, a),
         Command::Show(a) => cmd::show::run(&app, a),
+        Command::Open(a) => cmd::open::run(&app, a),
         Command::Stats(a) => cmd::stats::run(&app, a),
         Command::Export(a) => cmd::export::run(&app, a),
         Command::Digest(a) => cmd::digest::run(&app, a),
         Command::Run(a) => cmd::run::run(&app, a),
         Command::Mail(a) => cmd::mail::run(&app, a),
         Command::Config(a) => cmd::config::run(&app, a),
-        Command::Completions(_) => Ok(Outcome::new(exit::OK)),
+        Command::Completions(_) | Command::Man(_) => Ok(Outcome::new(exit::OK)),
         Command::Mark(a) => cmd::mark::run(&app, a),
         Command::Unmark(a) => cmd::mark::unmark(&app, a),
         Command::Mute(a) => cmd::mute::run(&app, a),

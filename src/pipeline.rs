@@ -10,7 +10,7 @@
 //! parser. Committing is the session's business, not this module's.
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::app::App;
 use crate::error::{Error, Result};
@@ -163,6 +163,53 @@ const EVENTS_PER_BATCH: usize = 128;
 /// Batches parsed ahead of the writer at most.
 const QUEUED_BATCHES: usize = 4;
 
+/// The extensions of listing files, each also with `.gz`: what a folder
+/// given as a `file` source stands for (a README or a `.csv` beside the
+/// listings is left alone).
+pub const LISTING_EXTENSIONS: [&str; 7] = ["json", "jsonl", "ndjson", "txt", "xml", "atom", "rss"];
+
+/// Whether `path` is named like a listing file ([`LISTING_EXTENSIONS`]).
+pub fn is_listing_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| LISTING_EXTENSIONS.contains(&e))
+}
+
+/// The listing files in `dir` (and its subfolders when `recursive`), in
+/// name order, hidden files and folders skipped.
+///
+/// # Errors
+/// A folder that cannot be listed.
+pub fn listing_files(dir: &Path, recursive: bool) -> std::io::Result<Vec<PathBuf>> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    entries.sort();
+    let mut out = Vec::new();
+    for p in entries {
+        let hidden = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            if recursive {
+                out.extend(listing_files(&p, true)?);
+            }
+        } else if is_listing_file(&p) {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
 fn progress_bar(app: &App, path: &Path) -> Option<indicatif::ProgressBar> {
     if !app.stderr_tty || app.quiet {
         return None;
@@ -192,5 +239,27 @@ impl<R: Read> Read for ProgressReader<R> {
             bar.inc(n as u64);
         }
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_files_are_named_like_listings() {
+        for yes in [
+            "a.json",
+            "b.JSONL",
+            "c.txt.gz",
+            "arxiv.atom",
+            "feed.rss",
+            "d.xml",
+        ] {
+            assert!(is_listing_file(Path::new(yes)), "{yes}");
+        }
+        for no in ["README.md", "notes.csv", "x.gz", "json", ".json.tmp"] {
+            assert!(!is_listing_file(Path::new(no)), "{no}");
+        }
     }
 }

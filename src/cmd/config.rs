@@ -1,6 +1,6 @@
 //! `papertrend config init|check|path`
 
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
 
 use crate::Outcome;
 use crate::app::App;
@@ -13,7 +13,7 @@ use crate::exit;
 ///
 /// # Errors
 /// `init` when the file exists or cannot be written; `check` when an
-/// enabled `file` source names a file that does not exist.
+/// enabled `file` source names a path that does not exist or cannot be read.
 pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
     let mut out = crate::sanitize::stdout();
     let io = |e: std::io::Error| Error::io("stdout", e);
@@ -26,7 +26,7 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
             writeln!(out, "{shown}").map_err(io)?;
         }
         ConfigAction::Check => {
-            if let Some((name, path)) = app.config.missing_files().first() {
+            if let Some((name, path, why)) = app.config.unusable_files().first() {
                 let file = app
                     .config_path
                     .as_ref()
@@ -34,7 +34,7 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
                 return Err(config::ConfigError::Invalid {
                     path: file,
                     line: None,
-                    reason: format!("source {name:?}: {} does not exist", path.display()),
+                    reason: format!("source {name:?}: {} {why}", path.display()),
                     hint: Some(
                         "fix its `path` (relative paths start at the config file's folder), \
                          or set `enabled = false`"
@@ -73,16 +73,83 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
                     path.display()
                 )));
             }
-            crate::state::write_atomic(&path, config::init_text().as_bytes())
+            // A person at a terminal is asked; a script gets the template.
+            let answers = if std::io::stdin().is_terminal() {
+                ask(&path)?
+            } else {
+                config::Answers::default()
+            };
+            crate::state::write_atomic(&path, config::init_text_with(&answers).as_bytes())
                 .map_err(|e| Error::io(path.display(), e))?;
-            writeln!(
-                out,
-                "wrote {}\nnext: set your interests and uncomment a source in it, then run \
-                 `papertrend config check`",
-                path.display()
-            )
-            .map_err(io)?;
+            writeln!(out, "wrote {}\n{}", path.display(), next_steps(&answers)).map_err(io)?;
         }
     }
     Ok(Outcome::new(exit::OK))
+}
+
+/// What is left to edit after `config init`, given what was answered.
+fn next_steps(a: &config::Answers) -> String {
+    let mut todo = Vec::new();
+    if a.keywords.is_empty() {
+        todo.push(
+            "[interests] keywords: what you want to read about, e.g. [\"retrieval\", \"agents\"]",
+        );
+    }
+    if !a.hf_daily && a.arxiv_categories.is_empty() {
+        todo.push(
+            "[[sources]]: uncomment one (hf-daily: Hugging Face's daily papers; \
+             arxiv-rss: an arXiv category)",
+        );
+    }
+    todo.push("[mail]: host, login and `enabled = true` to get the digest by e-mail");
+    let mut text = String::from("next, edit it:\n");
+    for t in todo {
+        text.push_str(&format!("  {t}\n"));
+    }
+    text.push_str("then `papertrend config check`, and `papertrend run` (daily, from cron)");
+    text
+}
+
+/// Asks the reader for interests, a recipient and sources, on stderr.
+fn ask(path: &std::path::Path) -> Result<config::Answers> {
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut prompt = |q: &str| -> Result<String> {
+        eprint!("{q} ");
+        std::io::stderr()
+            .flush()
+            .map_err(|e| Error::io("stderr", e))?;
+        match lines.next() {
+            Some(line) => line
+                .map(|l| l.trim().to_string())
+                .map_err(|e| Error::io("stdin", e)),
+            None => Ok(String::new()),
+        }
+    };
+    eprintln!(
+        "Writing {}; empty answers keep the defaults.",
+        path.display()
+    );
+    let keywords = prompt("Interests, comma-separated (e.g. retrieval, world models):")?
+        .split(',')
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+        .collect();
+    let to = prompt("Mail the digest to (an address; empty: print it instead):")?;
+    let hf = prompt("Follow Hugging Face's daily papers? [Y/n]:")?;
+    let cats = prompt("arXiv categories to follow, comma-separated (e.g. cs.CL; empty: none):")?;
+    let mut arxiv_categories = Vec::new();
+    for c in cats.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        if config::is_arxiv_category(c) {
+            arxiv_categories.push(c.to_string());
+        } else {
+            eprintln!("papertrend: skipping {c:?}: not an arXiv category like cs.CL");
+        }
+    }
+    Ok(config::Answers {
+        keywords,
+        mail_to: (!to.is_empty()).then_some(to),
+        hf_daily: !matches!(hf.to_ascii_lowercase().as_str(), "n" | "no"),
+        arxiv_categories,
+    })
 }

@@ -19,10 +19,8 @@ use crate::state::RunLock;
 /// send ([`Error::Unsent`]) or another run holding the lock.
 pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
     let now = app.clock.now();
-    let date = match args.date {
-        Some(d) => d,
-        None => digest::today(&app.config, now)?,
-    };
+    let today = digest::today(&app.config, now)?;
+    let date = args.date.map_or(today, |d| d.resolve(today));
     let day = date.to_string();
     let renderer = Renderer::for_config(&app.config.digest)?;
     let mut request = Request {
@@ -51,12 +49,14 @@ pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
         request.feedback = Feedback::load(&index, &app.data)?;
         let d = digest::build(&index, &app.config, &ledger, &request)?;
         digest::mail(app, &mut ledger, &renderer, &d)?;
+        digest::write_feed(app, &ledger)?;
         return Ok(Outcome::new(exit::OK));
     }
     let format = if args.dry_run {
         DigestFormat::Eml
     } else {
-        args.format.unwrap_or(DigestFormat::Md)
+        let to_terminal = app.stdout_tty && args.out.is_none();
+        digest::choose_format(args.format, DigestFormat::Md, to_terminal)
     };
     let ledger = Ledger::load(&app.data)?;
     // A day already delivered shows what went out, unless asked to rebuild.

@@ -36,6 +36,28 @@ pub struct Explanation {
     pub verdict: Verdict,
     /// Whether that day's digest was already delivered (its archive decided).
     pub delivered: bool,
+    /// For a paper a delivered digest listed: what the reader did to it
+    /// since (a mute, marks), which today's selection would act on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub since_delivery: Vec<String>,
+}
+
+/// What changed for a paper after its digest was built at `built`: a mute
+/// set since, or marks (which keep it out of later digests).
+fn changed_since(rebuilt: &Verdict, built: jiff::Timestamp) -> Vec<String> {
+    match rebuilt {
+        Verdict::Muted { mute, since, until } if *since > built => vec![format!(
+            "muted since {} by \"{}\" ({})",
+            day(*since),
+            sanitize_line(mute),
+            until.map_or_else(
+                || "until you unmute it".into(),
+                |u| format!("until {}", day(u))
+            )
+        )],
+        Verdict::Marked { marks } => vec![format!("you marked it ({})", marks.join(", "))],
+        _ => Vec::new(),
+    }
 }
 
 /// Explains one paper and prints the answer.
@@ -45,10 +67,8 @@ pub struct Explanation {
 pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
     let index = app.open_index()?;
     let now = app.clock.now();
-    let date = match args.date {
-        Some(d) => d,
-        None => crate::digest::today(&app.config, now)?,
-    };
+    let today = crate::digest::today(&app.config, now)?;
+    let date = args.date.map_or(today, |d| d.resolve(today));
     let ledger = Ledger::load(&app.data)?;
     let day = date.to_string();
     let archived = match ledger.sent_on(&day) {
@@ -72,10 +92,17 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
     )?;
     let scored = crate::index::rank::score_paper(&index, &app.config, sel.until, &args.id, &fb)?;
     let mut verdict = select::verdict(&sel, &ledger, &day, &scored.ranked, scored.excluded, &fb);
-    if let Some(d) = &archived
-        && !matches!(verdict, Verdict::Muted { .. })
-    {
-        verdict = as_delivered(d, &scored.ranked.paper.id, verdict);
+    let mut since_delivery = Vec::new();
+    if let Some(d) = &archived {
+        let id = &scored.ranked.paper.id;
+        let listed = d.papers.iter().chain(&d.also_popular).any(|p| &p.id == id);
+        if listed {
+            // What went out stands; what the reader did since is said apart.
+            since_delivery = changed_since(&verdict, d.generated_at);
+            verdict = as_delivered(d, id, verdict);
+        } else if !matches!(verdict, Verdict::Muted { .. }) {
+            verdict = as_delivered(d, id, verdict);
+        }
     }
     let e = Explanation {
         score: scored.ranked.score,
@@ -84,6 +111,7 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
         date,
         verdict,
         delivered: archived.is_some(),
+        since_delivery,
     };
     let mut out = std::io::BufWriter::new(crate::sanitize::stdout());
     let io = |e: std::io::Error| Error::io("stdout", e);
@@ -259,6 +287,9 @@ pub fn render(e: &Explanation) -> String {
         ),
     };
     s.push_str(&format!("verdict: {verdict}\n"));
+    for c in &e.since_delivery {
+        s.push_str(&format!("since then: {c}\n"));
+    }
     // `score T = (interest … + velocity) x freshness`, from the parts.
     let value = |name: PartName| e.score.part(name).map_or(0.0, |p| p.value);
     let sum: Vec<String> = PartName::ALL

@@ -21,6 +21,25 @@ fn kinds(f: &MarkFlags) -> Vec<MarkKind> {
     .collect()
 }
 
+/// What setting `kinds` did, in words: "liked", "liked and saved",
+/// "disliked, saved and marked read".
+fn done(kinds: &[MarkKind]) -> String {
+    let words: Vec<&str> = kinds
+        .iter()
+        .map(|k| match k {
+            MarkKind::Like => "liked",
+            MarkKind::Dislike => "disliked",
+            MarkKind::Save => "saved",
+            MarkKind::Read => "marked read",
+        })
+        .collect();
+    match words.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 fn unknown(id: &str) -> Error {
     Error::Usage(format!(
         "no paper with id {:?} (ids as `search` and `show` print them: arxiv:2401.01234, 2401.01234)",
@@ -55,7 +74,11 @@ pub fn run(app: &App, args: &MarkArgs) -> Result<Outcome> {
         }
         Ok(())
     })?;
-    app.info(&format!("marked {} paper(s)", papers.len()));
+    app.confirm(&format!(
+        "{} {}",
+        done(&kinds),
+        crate::words::count_len(papers.len(), "paper")
+    ));
     Ok(Outcome::new(exit::OK))
 }
 
@@ -88,6 +111,24 @@ pub fn unmark(app: &App, args: &UnmarkArgs) -> Result<Outcome> {
             .filter(|id| marks.unmark(id, &kinds, now))
             .count())
     })?;
-    app.info(&format!("unmarked {changed} paper(s)"));
+    app.confirm(&format!(
+        "unmarked {}",
+        crate::words::count_len(changed, "paper")
+    ));
     Ok(Outcome::new(exit::OK))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_marking_did_reads_as_words() {
+        assert_eq!(done(&[MarkKind::Like]), "liked");
+        assert_eq!(done(&[MarkKind::Like, MarkKind::Save]), "liked and saved");
+        assert_eq!(
+            done(&[MarkKind::Dislike, MarkKind::Save, MarkKind::Read]),
+            "disliked, saved and marked read"
+        );
+    }
 }

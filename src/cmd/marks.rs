@@ -12,6 +12,7 @@ use crate::exit;
 use crate::marks::Marks;
 use crate::output::truncate;
 use crate::sanitize::sanitize_line;
+use crate::words::count_len;
 
 /// Lists marks and mutes: a table on a terminal, JSON when piped or with
 /// `--json`; with `--profile`, also the learned profile's stems.
@@ -21,20 +22,29 @@ use crate::sanitize::sanitize_line;
 pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
     let marks = Marks::load(&app.data)?;
     let now = app.clock.now();
+    let mut spellings = std::collections::HashMap::new();
     let profile = if args.profile {
         let index = app.open_index()?;
         let started = std::time::Instant::now();
         let profile = index.train_profile(&marks)?;
         let took = started.elapsed();
+        // Readers know words, not stems: "multilingual", not "multilingu".
+        spellings = index.spellings(&marks)?;
         app.info(&format!(
-            "profile trained on {} likes and {} dislikes in {:.1} ms",
-            marks.liked().count(),
-            marks.disliked().count(),
+            "profile trained on {} and {} in {:.1} ms",
+            count_len(marks.liked().count(), "like"),
+            count_len(marks.disliked().count(), "dislike"),
             took.as_secs_f64() * 1000.0
         ));
         Some(profile)
     } else {
         None
+    };
+    let word = |stem: &str| {
+        spellings
+            .get(stem)
+            .cloned()
+            .unwrap_or_else(|| stem.to_string())
     };
     let mut text = String::new();
     if args.json || !app.stdout_tty {
@@ -58,7 +68,7 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
             value["profile"] = json!({
                 "likes": marks.liked().count(),
                 "dislikes": marks.disliked().count(),
-                "terms": p.terms().iter().map(|(t, w)| json!({"stem": t, "weight": w})).collect::<Vec<_>>(),
+                "terms": p.terms().iter().map(|(t, w)| json!({"word": word(t), "stem": t, "weight": w})).collect::<Vec<_>>(),
             });
         }
         text = serde_json::to_string_pretty(&value)
@@ -92,13 +102,13 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
                 text.push_str("profile: empty (like or dislike some papers)\n");
             } else {
                 text.push_str(&format!(
-                    "profile from {} likes and {} dislikes:\n",
-                    marks.liked().count(),
-                    marks.disliked().count()
+                    "profile from {} and {}:\n",
+                    count_len(marks.liked().count(), "like"),
+                    count_len(marks.disliked().count(), "dislike")
                 ));
                 let mut line = String::from(" ");
                 for (t, w) in p.terms() {
-                    let cell = format!(" {w:+.2} {t}");
+                    let cell = format!(" {w:+.2} {}", sanitize_line(&word(t)));
                     if line.len() + cell.len() > width {
                         text.push_str(&line);
                         text.push('\n');

@@ -32,7 +32,10 @@ pub fn run(app: &App, args: &MuteArgs) -> Result<Outcome> {
         marks.mute(mute);
         Ok(())
     })?;
-    app.info(&format!("muted {}", sanitize_line(&spec)));
+    let until = until.map_or_else(String::new, |u| {
+        format!(" until {}", u.strftime("%Y-%m-%d %H:%M UTC"))
+    });
+    app.confirm(&format!("muted {}{until}", sanitize_line(&spec)));
     Ok(Outcome::new(exit::OK))
 }
 
@@ -49,5 +52,6 @@ pub fn unmute(app: &App, args: &UnmuteArgs) -> Result<Outcome> {
             sanitize_line(&what)
         )));
     }
+    app.confirm(&format!("unmuted {}", sanitize_line(&what)));
     Ok(Outcome::new(exit::OK))
 }

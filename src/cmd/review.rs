@@ -29,10 +29,8 @@ pub fn run(app: &App, args: &ReviewArgs) -> Result<Outcome> {
         ));
     }
     let now = app.clock.now();
-    let date = match args.date {
-        Some(d) => d,
-        None => digest::today(&app.config, now)?,
-    };
+    let today = digest::today(&app.config, now)?;
+    let date = args.date.map_or(today, |d| d.resolve(today));
     let day = date.to_string();
     let d = match digest::outbox::archived(&app.data, &day)? {
         Some(d) => d,
@@ -57,7 +55,7 @@ pub fn run(app: &App, args: &ReviewArgs) -> Result<Outcome> {
     }
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
-    let (mut liked, mut disliked, mut saved, mut muted) = (0, 0, 0, 0);
+    let (mut liked, mut disliked, mut saved, mut muted) = (0, 0, 0, 0_usize);
     let total = d.papers.len();
     'papers: for (i, p) in d.papers.iter().enumerate() {
         let mut card = format!("\n[{}/{total}] {}\n", i + 1, sanitize_line(&p.title));
@@ -66,7 +64,7 @@ pub fn run(app: &App, args: &ReviewArgs) -> Result<Outcome> {
             meta.push_str(" et al.");
         }
         if let Some(u) = p.upvotes {
-            meta.push_str(&format!(" · {u} upvotes"));
+            meta.push_str(&format!(" · {}", crate::words::count(u, "upvote")));
         }
         card.push_str(&format!("    {meta}\n    {}\n", sanitize_line(&p.id)));
         if !p.why.is_empty() {
@@ -131,7 +129,8 @@ pub fn run(app: &App, args: &ReviewArgs) -> Result<Outcome> {
     }
     writeln!(
         out,
-        "\n{liked} liked, {disliked} disliked, {saved} saved, {muted} author(s) muted"
+        "\n{liked} liked, {disliked} disliked, {saved} saved, {} muted",
+        crate::words::count_len(muted, "author")
     )
     .map_err(io)?;
     Ok(Outcome::new(exit::OK))

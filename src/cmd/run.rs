@@ -82,14 +82,10 @@ pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
         ));
     } else {
         let dc = &app.config.digest;
-        digest::print(
-            app,
-            &mut ledger,
-            &renderer,
-            &d,
-            dc.format,
-            dc.out.as_deref(),
-        )?;
+        let to_terminal = app.stdout_tty && dc.out.is_none();
+        let format = digest::choose_format(None, dc.format, to_terminal);
+        digest::print(app, &mut ledger, &renderer, &d, format, dc.out.as_deref())?;
     }
+    digest::write_feed(app, &ledger)?;
     Ok(outcome)
 }

@@ -48,14 +48,19 @@ pub enum SourceConfig {
     ArxivRss(ArxivRssSource),
 }
 
-/// A local file.
+/// A local file, or a folder of listing files.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileSource {
     /// Name used in messages and `fetch NAME`.
     pub name: String,
-    /// The file (relative to the config file's folder).
+    /// The file or folder (relative to the config file's folder). A folder
+    /// stands for its listing files (`.json`, `.jsonl`, `.txt`, `.xml`,
+    /// `.atom`, `.rss`, each also `.gz`), read in name order.
     pub path: PathBuf,
+    /// Whether a folder's subfolders are read too. Default false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recursive: bool,
     /// Its format. Default `auto`.
     #[serde(default = "auto")]
     pub format: Format,
@@ -205,7 +210,7 @@ impl SourceKind {
     /// fields; a unit test holds them to serde's list).
     fn keys(self) -> &'static [&'static str] {
         match self {
-            SourceKind::File => &["name", "path", "format", "enabled"],
+            SourceKind::File => &["name", "path", "recursive", "format", "enabled"],
             SourceKind::Url => &["name", "url", "format", "enabled"],
             SourceKind::HfDaily => &["name", "catch_up_days", "base_url", "enabled"],
             SourceKind::ArxivApi => &[
@@ -230,6 +235,22 @@ impl SourceKind {
             SourceKind::ArxivApi => SourceConfig::ArxivApi(ArxivApiSource::deserialize(table)?),
             SourceKind::ArxivRss => SourceConfig::ArxivRss(ArxivRssSource::deserialize(table)?),
         })
+    }
+}
+
+/// Why a `file` source's path cannot be used, if it cannot: "does not
+/// exist", or the reason the file cannot be opened or the folder listed.
+pub(crate) fn path_problem(path: &std::path::Path) -> Option<String> {
+    let why = |what: &str, e: std::io::Error| format!("{what}: {}", crate::error::io_reason(&e));
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("does not exist".into()),
+        Err(e) => Some(why("cannot be read", e)),
+        Ok(m) if m.is_dir() => std::fs::read_dir(path)
+            .err()
+            .map(|e| why("cannot be listed", e)),
+        Ok(_) => std::fs::File::open(path)
+            .err()
+            .map(|e| why("cannot be read", e)),
     }
 }
 
@@ -555,7 +576,9 @@ format = \"hf-json\"
         );
         assert_eq!(
             hint.as_deref(),
-            Some("`file` sources take `name`, `path`, `format`, `enabled` (and `kind`)")
+            Some(
+                "`file` sources take `name`, `path`, `recursive`, `format`, `enabled` (and `kind`)"
+            )
         );
         let (msg, _) = error("[[sources]]\nname = \"h\"\nkind = \"hf-daily\"\nformat = \"auto\"\n");
         assert_eq!(

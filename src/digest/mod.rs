@@ -13,6 +13,7 @@
 //! server did not take is sent by the next run, once. "The day" is the
 //! reader's day in `[digest] timezone`.
 
+pub mod feed;
 pub mod model;
 pub mod outbox;
 pub mod render;
@@ -157,6 +158,8 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
                 ..t
             })
             .collect(),
+        rising_window: crate::words::span(config.trends.window.seconds()),
+        rising_baseline: crate::words::span(config.trends.baseline.seconds()),
         counts,
         notices,
     })
@@ -205,6 +208,12 @@ pub fn render_format(
         DigestFormat::Html => renderer.html(digest),
         DigestFormat::Text => renderer.text(digest),
         DigestFormat::Json => Renderer::json(digest),
+        DigestFormat::Atom => Ok(feed::atom(
+            std::slice::from_ref(digest),
+            &digest.title,
+            &mail.list_id,
+            digest.generated_at,
+        )),
         DigestFormat::Eml => {
             let built = message(renderer, digest, mail)?;
             Ok(String::from_utf8_lossy(&built.bytes).into_owned())
@@ -245,6 +254,47 @@ pub fn message(renderer: &Renderer, digest: &Digest, mail: &MailConfig) -> Resul
         digest.generated_at,
         &mid,
     )?)
+}
+
+/// Rewrites the `[digest] feed` file, when one is configured, as an Atom
+/// feed of the last `feed_digests` delivered digests, newest first (their
+/// archived models, so the feed shows what went out).
+///
+/// # Errors
+/// An unreadable archive, or the feed file cannot be written.
+pub fn write_feed(app: &App, ledger: &Ledger) -> Result<()> {
+    let dc = &app.config.digest;
+    let Some(path) = dc.feed.as_deref() else {
+        return Ok(());
+    };
+    let mut dates: Vec<&str> = ledger.digests.iter().map(|d| d.date.as_str()).collect();
+    dates.sort_unstable_by(|a, b| b.cmp(a));
+    dates.dedup();
+    let mut digests = Vec::new();
+    for date in dates.into_iter().take(dc.feed_digests) {
+        if let Some(d) = outbox::archived(&app.data, date)? {
+            digests.push(d);
+        }
+    }
+    let title = crate::sanitize::one_line(&dc.title);
+    let text = feed::atom(&digests, &title, &app.config.mail.list_id, app.clock.now());
+    write_public(path, text.as_bytes()).map_err(|e| Error::io(path.display(), e))
+}
+
+/// The format `digest` and `run` print in: the one asked for on the command
+/// line, else the text rendering when the output is a terminal (Markdown's
+/// link syntax and `**` read badly there, and long URLs wrap mid-word), else
+/// the configured one, so a pipe or a file gets what scripts expect.
+pub fn choose_format(
+    asked: Option<DigestFormat>,
+    configured: DigestFormat,
+    to_terminal: bool,
+) -> DigestFormat {
+    match asked {
+        Some(format) => format,
+        None if to_terminal => DigestFormat::Text,
+        None => configured,
+    }
 }
 
 /// Writes `text` to `out` (atomically) or to stdout.
@@ -398,4 +448,20 @@ pub fn print(
         },
     )?;
     outbox::archive(&app.data, digest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_terminal_gets_text_a_pipe_the_configured_format_and_a_flag_wins() {
+        use DigestFormat::{Html, Json, Md, Text};
+        assert_eq!(choose_format(None, Md, true), Text);
+        assert_eq!(choose_format(None, Html, true), Text);
+        assert_eq!(choose_format(None, Md, false), Md);
+        assert_eq!(choose_format(None, Json, false), Json);
+        assert_eq!(choose_format(Some(Md), Html, true), Md);
+        assert_eq!(choose_format(Some(Html), Md, false), Html);
+    }
 }

@@ -49,6 +49,13 @@ pub struct Digest {
     pub days: Vec<String>,
     /// Rising topics in the corpus.
     pub rising: Vec<RisingTopic>,
+    /// The recent window the rising topics count in, in words ("7 days");
+    /// empty in digests archived before it was recorded.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rising_window: String,
+    /// The baseline before that window, in words ("8 weeks").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rising_baseline: String,
     /// How many papers were seen, filtered and shown.
     pub counts: Counts,
     /// Plain sentences about what happened ("no new papers from any source").

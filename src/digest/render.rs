@@ -88,6 +88,9 @@ impl Renderer {
         env.set_syntax(syntax);
         env.add_filter("md", md_escape);
         env.add_filter("wrap", wrap_filter);
+        env.add_filter("count", |n: u64, noun: String| {
+            crate::words::count(n, &noun)
+        });
         for (file, name, builtin) in BUILTIN {
             let source = match templates_dir.map(|d| d.join(file)) {
                 Some(p) if p.exists() => {

@@ -321,7 +321,7 @@ pub fn dry_run(app: &App, only: &[String]) -> Result<Vec<String>> {
     for src in chosen {
         let plan = sources::plan(src, state.sources.get(src.name()), today);
         match &plan.target {
-            Target::File(p) => lines.push(format!("{}: read {}", plan.name, p.display())),
+            Target::File(p, _) => lines.push(format!("{}: read {}", plan.name, p.display())),
             Target::Urls(urls) => {
                 for u in urls {
                     let cond = match &u.cached {
@@ -497,16 +497,36 @@ fn ingest_source(
     let mut error = harvest.error;
     let mut bodies = 0usize;
     let mut skips = Vec::new();
-    if let Target::File(path) = &plan.target {
-        if let Err(e) = crate::pipeline::ingest_path(app, session, path, plan.format, &mut skips) {
-            error = Some(source_error(
-                e,
-                path.display().to_string(),
-                plan.format,
-                None,
-            )?);
+    if let Target::File(path, recursive) = &plan.target {
+        let files = if path.is_dir() {
+            crate::pipeline::listing_files(path, *recursive)
+                .map_err(|e| Error::io(path.display(), e))
         } else {
-            bodies += 1;
+            Ok(vec![path.clone()])
+        };
+        match files {
+            Ok(files) => {
+                for file in files {
+                    let res =
+                        crate::pipeline::ingest_path(app, session, &file, plan.format, &mut skips);
+                    // One bad file fails the source but not the files after it.
+                    match res {
+                        Err(e) => {
+                            let e = source_error(e, file.display().to_string(), plan.format, None)?;
+                            error.get_or_insert(e);
+                        }
+                        Ok(_) => bodies += 1,
+                    }
+                }
+            }
+            Err(e) => {
+                error = Some(source_error(
+                    e,
+                    path.display().to_string(),
+                    plan.format,
+                    None,
+                )?)
+            }
         }
     }
     for got in harvest.got {
@@ -604,7 +624,7 @@ fn source_error(
         }),
         Error::Io { source, .. } => Ok(FetchError::File {
             url,
-            reason: source.to_string(),
+            reason: crate::error::io_reason(&source),
         }),
         Error::Usage(reason) | Error::Other(reason) => Ok(FetchError::File { url, reason }),
         other => Err(other),

@@ -38,8 +38,9 @@ pub(crate) struct Plan {
 /// The requests of a plan.
 #[derive(Clone, Debug)]
 pub(crate) enum Target {
-    /// A local file.
-    File(PathBuf),
+    /// A local file, or a folder's listing files (its subfolders' too when
+    /// the flag is set).
+    File(PathBuf, bool),
     /// A fixed list of URLs (hf-daily days, an RSS feed, a URL), each with
     /// the day it stands for (hf-daily) and the validators from last time.
     Urls(Vec<UrlPlan>),
@@ -143,7 +144,7 @@ pub(crate) fn plan(src: &SourceConfig, state: Option<&SourceState>, today: Date)
         }])
     };
     let (format, target) = match src {
-        SourceConfig::File(s) => (s.format, Target::File(s.path.clone())),
+        SourceConfig::File(s) => (s.format, Target::File(s.path.clone(), s.recursive)),
         SourceConfig::Url(s) => (s.format, one(s.url.clone())),
         SourceConfig::ArxivRss(s) => {
             let base = base(s.base_url.as_deref(), ARXIV_RSS_BASE);
@@ -218,7 +219,7 @@ pub(crate) struct Harvest {
 pub(crate) async fn harvest(http: Http, plan: Plan) -> Harvest {
     let mut h = Harvest::default();
     match plan.target {
-        Target::File(_) => {}
+        Target::File(..) => {}
         Target::Urls(urls) => {
             for u in urls {
                 let (res, n) = http.get(&u.url, Duration::ZERO, u.cached.as_ref()).await;

@@ -131,9 +131,66 @@ impl Terms {
         }
         out
     }
+
+    /// Counts how each stem of `paper`'s title and abstract is spelled
+    /// there, lowercased (`multilingual` and `multilinguality` for
+    /// `multilingu`), into `counts`.
+    pub fn count_spellings(
+        &mut self,
+        paper: &Paper,
+        counts: &mut HashMap<String, HashMap<String, u32>>,
+    ) {
+        for text in [&paper.title, &paper.abstract_text] {
+            let mut stream = self.0.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                let Some(surface) = text.get(t.offset_from..t.offset_to) else {
+                    continue;
+                };
+                *counts
+                    .entry(t.text.clone())
+                    .or_default()
+                    .entry(surface.to_lowercase())
+                    .or_insert(0) += 1;
+            }
+        }
+    }
 }
 
 impl Index {
+    /// The word a reader would recognise for each stem of the marked
+    /// papers: its most frequent spelling in their titles and abstracts
+    /// (ties: the shorter, then the first alphabetically). Stems the marked
+    /// papers do not have are left out.
+    ///
+    /// # Errors
+    /// An index failure.
+    pub fn spellings(&self, marks: &Marks) -> Result<HashMap<String, String>, IndexError> {
+        let mut analyzer = Terms::new();
+        let mut counts = HashMap::new();
+        for m in marks.liked().chain(marks.disliked()) {
+            if let Some(p) = self.get(&m.id)? {
+                analyzer.count_spellings(&p, &mut counts);
+            }
+        }
+        Ok(counts
+            .into_iter()
+            .filter_map(|(stem, forms)| {
+                let best = forms
+                    .into_iter()
+                    .max_by(|a, b| {
+                        (a.1, std::cmp::Reverse(a.0.len()), std::cmp::Reverse(&a.0)).cmp(&(
+                            b.1,
+                            std::cmp::Reverse(b.0.len()),
+                            std::cmp::Reverse(&b.0),
+                        ))
+                    })?
+                    .0;
+                Some((stem, best))
+            })
+            .collect())
+    }
+
     /// A stored paper (any id form `show` takes) with its analysed terms
     /// ([`profile_terms`]); `None` when no paper has that id.
     ///

@@ -305,8 +305,11 @@ impl Index {
             .map(|((_, paper), m)| ranked_paper(paper, plan, &m, config, now))
             .collect();
         // The parts' sum is the displayed total; it can differ from the
-        // collector's f32 sum in the last bits, so order by it again.
-        ranked.sort_by(|a, b| b.score.total.total_cmp(&a.score.total));
+        // collector's f32 sum in the last bits, so order by it again; ties
+        // by id, so the same input always gives the same order.
+        ranked.sort_by(|a, b| {
+            (b.score.total.total_cmp(&a.score.total)).then_with(|| a.paper.id.cmp(&b.paper.id))
+        });
         Ok(ranked)
     }
 

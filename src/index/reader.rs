@@ -57,9 +57,7 @@ impl SortBy {
     pub fn about(self) -> &'static str {
         match self {
             SortBy::Relevance => "BM25 relevance (title weighted above abstract)",
-            SortBy::Date => {
-                "Newest first (by the visible date, [`crate::paper::Paper::visible_date`])"
-            }
+            SortBy::Date => "Newest first (by the day the paper became visible to you)",
             SortBy::Trend => "The trending score of `top`, applied to the query's matches",
         }
     }

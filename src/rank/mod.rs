@@ -423,12 +423,13 @@ pub fn score(
         .collect();
     let mut pop_detail = Vec::new();
     for (n, what, w) in [
-        (counts.upvotes, "upvotes", cfg.upvotes_weight),
-        (counts.comments, "comments", cfg.comments_weight),
-        (counts.stars, "GitHub stars", cfg.stars_weight),
+        (counts.upvotes, "upvote", cfg.upvotes_weight),
+        (counts.comments, "comment", cfg.comments_weight),
+        (counts.stars, "GitHub star", cfg.stars_weight),
     ] {
         if n > 0 && w != 0.0 {
-            pop_detail.push(format!("{n} {what} ({w} x ln(1+{n}))"));
+            let n_what = crate::words::count(n, what);
+            pop_detail.push(format!("{n_what} ({w} x ln(1+{n}))"));
         }
     }
     if counts.has_code && cfg.code_bonus != 0.0 {
@@ -556,7 +557,7 @@ pub fn why_line(score: &Score, counts: Counts) -> String {
     } else if profile >= PROFILE_NAMED && pieces.is_empty() {
         pieces.push(CLOSE_TO_LIKES.into());
     }
-    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural = |n: u64, one: &str, _many: &str| crate::words::count(n, one);
     if counts.upvotes > 0 {
         pieces.push(plural(counts.upvotes, "upvote", "upvotes"));
     }

@@ -102,12 +102,12 @@ fn r20_source_errors_name_the_file_line_and_key() {
         (
             "[[sources]]\nname = \"a\"\nkind = \"file\"\npath = \"x\"\nquery = \"cat:cs.CL\"\n",
             "5: source \"a\": `query` does not apply to `file` sources (only to `arxiv-api`)\n\
-             hint: `file` sources take `name`, `path`, `format`, `enabled` (and `kind`)",
+             hint: `file` sources take `name`, `path`, `recursive`, `format`, `enabled` (and `kind`)",
         ),
         (
             "[search]\nlimit = 3\n\n[[sources]]\nname = \"a\"\nkind = \"file\"\n",
             "4: source \"a\" (kind file) needs `path`\n\
-             hint: `file` sources take `name`, `path`, `format`, `enabled` (and `kind`)",
+             hint: `file` sources take `name`, `path`, `recursive`, `format`, `enabled` (and `kind`)",
         ),
         (
             "[[sources]]\nname = \"b\"\nkind = \"url\"\nurl = \"http://127.0.0.1:9/\"\nenable = false\n",

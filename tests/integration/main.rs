@@ -48,3 +48,20 @@ mod feedback;
 mod r19;
 // Feedback in the ranking: velocity, mutes, the profile in top and the digest.
 mod feedback_rank;
+// Installing like a Rust CLI: the man page and completions (#26).
+mod install;
+// Reader words (#26): plurals, baseline spans, help text, friendly parse
+// errors, a stable digest order.
+mod words;
+// A folder as a `file` source, and `config check` on unusable paths (#26).
+mod folder_source;
+// `config init`: the template without a terminal, questions on one (#26).
+mod config_init;
+// `open`: the browser on a terminal, the URL to a pipe (#26).
+mod open;
+// `mark`/`mute` confirmations on a terminal, the profile as words (#26).
+mod mark_words;
+// The digest as an Atom feed: `digest --format atom` and `[digest] feed` (#26).
+mod feed;
+// `explain` for a delivered day: what the digest did, then what changed (#26).
+mod explain_delivered;
