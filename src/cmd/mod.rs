@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod digest;
+pub mod doctor;
 pub mod explain;
 pub mod export;
 pub mod fetch;

@@ -48,3 +48,6 @@ mod feedback;
 mod r19;
 // Feedback in the ranking: velocity, mutes, the profile in top and the digest.
 mod feedback_rank;
+// A damaged index folder (no `meta.json`): an error for every command, never
+// an empty index; `doctor --repair` rebuilds it from its segment files.
+mod damaged_index;
