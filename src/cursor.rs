@@ -83,15 +83,11 @@ pub fn take(data: &DataDir, name: &str) -> Result<Held> {
     let dir = data.state().join("cursors");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
     let lock_path = dir.join(format!("{name}.lock"));
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
+    let lock = crate::state::open_lock_file(&lock_path, false)
         .map_err(|e| Error::io(lock_path.display(), e))?;
     lock.lock().map_err(|e| Error::io(lock_path.display(), e))?;
     let path = dir.join(format!("{name}.json"));
-    let cursor = match std::fs::read(&path) {
+    let cursor = match crate::state::read_file(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map_err(|e| Error::Other(format!("{}: corrupt cursor: {e}", path.display())))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Cursor {

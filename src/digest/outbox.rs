@@ -108,7 +108,8 @@ pub fn list_pending(data: &DataDir) -> Result<Vec<(Pending, Vec<u8>)>> {
             continue;
         };
         let eml_path = json.with_extension("eml");
-        let eml = std::fs::read(&eml_path).map_err(|e| Error::io(eml_path.display(), e))?;
+        let eml =
+            crate::state::read_file(&eml_path).map_err(|e| Error::io(eml_path.display(), e))?;
         out.push((pending, eml));
     }
     Ok(out)

@@ -51,3 +51,5 @@ mod feedback_rank;
 // A damaged index folder (no `meta.json`): an error for every command, never
 // an empty index; `doctor --repair` rebuilds it from its segment files.
 mod damaged_index;
+// Lock and state files: no symbolic link followed, owner-only permissions.
+mod symlinks;
