@@ -77,15 +77,82 @@ pub fn parse(
     emit: &mut Emit<'_>,
 ) -> Result<(), ParseStop> {
     let bytes = read_all(input, origin, FORMAT)?;
-    let entries = entries(&bytes, origin)?;
+    let (entries, repaired) = match entries(&bytes, origin) {
+        Ok(entries) => (entries, false),
+        // One bad byte costs one record: a document that is not valid
+        // only because a string holds bytes that are not UTF-8 or a raw
+        // control character (a NUL) is read with each such run marked, and
+        // the entries that hold a mark are skipped.
+        Err(first) => match repair(&bytes) {
+            Some(fixed) => (entries(&fixed, origin).map_err(|_| first)?, true),
+            None => return Err(first.into()),
+        },
+    };
     for (i, entry) in entries.iter().enumerate() {
         let line = i as u64 + 1;
+        if repaired && holds_mark(entry) {
+            emit(Event::Skip {
+                line,
+                reason: "entry holds bytes that are not UTF-8 text or a raw control character \
+                         (a NUL?) inside a string"
+                    .into(),
+            })?;
+            continue;
+        }
         match convert(entry) {
             Ok(paper) => emit(Event::Paper(Box::new(paper)))?,
             Err(reason) => emit(Event::Skip { line, reason })?,
         }
     }
     Ok(())
+}
+
+/// Stands for a damaged run of bytes in [`repair`]: a Unicode
+/// noncharacter, never in text that is exchanged.
+const MARK: char = '\u{fdd0}';
+
+/// The document with every run of bytes that is not UTF-8 and every raw
+/// control character inside a JSON string replaced by [`MARK`]; `None`
+/// when there is nothing of the kind (the document is broken otherwise).
+fn repair(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = String::with_capacity(bytes.len());
+    let (mut in_string, mut escaped, mut changed) = (false, false, false);
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    in_string = false;
+                } else if c < ' ' {
+                    out.push(MARK);
+                    changed = true;
+                    continue;
+                }
+            } else if c == '"' {
+                in_string = true;
+            }
+            out.push(c);
+        }
+        if !chunk.invalid().is_empty() {
+            out.push(MARK);
+            changed = true;
+            escaped = false;
+        }
+    }
+    changed.then(|| out.into_bytes())
+}
+
+/// Whether a string anywhere in `v` (keys included) holds a [`MARK`].
+fn holds_mark(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.contains(MARK),
+        Value::Array(a) => a.iter().any(holds_mark),
+        Value::Object(o) => o.iter().any(|(k, v)| k.contains(MARK) || holds_mark(v)),
+        _ => false,
+    }
 }
 
 /// Parses the document and finds its array of entries.
@@ -231,7 +298,11 @@ fn convert(entry: &Value) -> Result<Paper, String> {
     if title.is_empty() {
         // Shown as an empty link, and refused when its own export is
         // ingested again: never accepted.
-        let shown = field(&both, "title").map_or("missing or null", kind);
+        let shown = match field(&both, "title") {
+            Some(Value::String(_)) => "empty",
+            Some(other) => kind(other),
+            None => "missing or null",
+        };
         return Err(format!(
             "entry {:?} has no title (`title` is {shown})",
             hf_id.unwrap_or_default()

@@ -205,8 +205,18 @@ pub fn detect(head: &[u8], name: &str) -> Option<Format> {
     if lower.ends_with(".jsonl") {
         return Some(Format::Jsonl);
     }
-    // A stray NUL is a damaged record (hf-text skips it), many are binary.
-    if !t.is_empty() && t.matches('\0').count() * 100 <= t.len() {
+    // NULs are left out of the judgement: a stray NUL is a damaged record
+    // (hf-text skips it), and so is a block of zeros a damaged disk left in
+    // a dump. What is left must be text: a binary file has other control
+    // bytes and bytes that are not UTF-8 too.
+    let (mut chars, mut odd) = (0usize, 0usize);
+    for c in t.chars().filter(|c| *c != '\0') {
+        chars += 1;
+        if c == '\u{fffd}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            odd += 1;
+        }
+    }
+    if chars > 0 && odd * 100 <= chars {
         return Some(Format::HfText);
     }
     None

@@ -53,3 +53,6 @@ mod feedback_rank;
 mod damaged_index;
 // Lock and state files: no symbolic link followed, owner-only permissions.
 mod symlinks;
+// Damaged bytes in listings (not UTF-8, NUL, a block of zeros): one bad
+// record costs that record only.
+mod damaged_input;
