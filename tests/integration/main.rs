@@ -56,3 +56,5 @@ mod symlinks;
 // Damaged bytes in listings (not UTF-8, NUL, a block of zeros): one bad
 // record costs that record only.
 mod damaged_input;
+// HTTP redirects: no Referer, nothing of a source URL reaches another host.
+mod redirects;
