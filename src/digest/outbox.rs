@@ -42,6 +42,54 @@ pub struct Pending {
     pub papers: Vec<String>,
     /// The digest model (archived once sent).
     pub digest: Digest,
+    /// How many bytes the `.eml` has, and their [`crate::paper::stable_hash`]:
+    /// a truncated or altered message is found before it is sent. Absent in
+    /// entries written before they were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eml_check: Option<(u64, u64)>,
+}
+
+/// The length and hash [`Pending::eml_check`] records for `eml`.
+pub fn eml_check(eml: &[u8]) -> (u64, u64) {
+    (eml.len() as u64, crate::paper::stable_hash(eml))
+}
+
+/// Why the `.eml` of `pending` must not be sent as it is, if it must not:
+/// not the bytes recorded with it, headers without their end or without
+/// the entry's Message-ID, a body without the end of its MIME parts, or a
+/// list of papers that is not the digest's.
+pub fn damage(pending: &Pending, eml: &[u8]) -> Option<String> {
+    if let Some((len, hash)) = pending.eml_check
+        && eml_check(eml) != (len, hash)
+    {
+        return Some(format!(
+            "{} bytes where {len} were written, or other bytes",
+            eml.len()
+        ));
+    }
+    let Some(end) = eml.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return Some("its headers have no end".into());
+    };
+    let head = String::from_utf8_lossy(&eml[..end]);
+    let id = pending.message_id.trim_matches(['<', '>']);
+    if !head
+        .lines()
+        .any(|l| l.to_ascii_lowercase().starts_with("message-id:") && l.contains(id))
+    {
+        return Some("its headers lack its Message-ID".into());
+    }
+    let closing = format!(
+        "--papertrend-{:016x}--",
+        crate::paper::stable_hash(pending.message_id.as_bytes())
+    );
+    let body = &eml[end..];
+    if !body.windows(closing.len()).any(|w| w == closing.as_bytes()) {
+        return Some("its body ends before its last part".into());
+    }
+    if pending.papers != pending.digest.paper_ids() {
+        return Some("the papers it lists are not its digest's".into());
+    }
+    None
 }
 
 /// The instant new papers are stamped `first_seen` with: `now`, or one

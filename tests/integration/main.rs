@@ -58,3 +58,5 @@ mod symlinks;
 mod damaged_input;
 // HTTP redirects: no Referer, nothing of a source URL reaches another host.
 mod redirects;
+// Outbox integrity: a damaged `.eml` is built again or reported, never sent.
+mod outbox;
