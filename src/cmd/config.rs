@@ -43,9 +43,14 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
                 }
                 .into());
             }
-            let text = toml::to_string(&app.config)
+            // A source URL may carry credentials: every value that holds a
+            // URL (any scheme, spaces and all) is redacted whole, as `fetch`
+            // redacts it, before the config is shown.
+            let mut value = toml::Value::try_from(&app.config)
                 .map_err(|e| Error::Other(format!("cannot show config: {e}")))?;
-            // A source URL may carry credentials: shown redacted, like any URL.
+            redact_values(&mut value);
+            let text = toml::to_string(&value)
+                .map_err(|e| Error::Other(format!("cannot show config: {e}")))?;
             let text = crate::sanitize::redact_urls_in(&text);
             let from = app.config_path.as_ref().map_or_else(
                 || "defaults (no config file)".to_string(),
@@ -85,4 +90,15 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::new(exit::OK))
+}
+
+/// Redacts every string in `value` that holds a URL (`scheme://…`) with
+/// [`crate::sanitize::redact_url`].
+fn redact_values(value: &mut toml::Value) {
+    match value {
+        toml::Value::String(s) if s.contains("://") => *s = crate::sanitize::redact_url(s),
+        toml::Value::Array(items) => items.iter_mut().for_each(redact_values),
+        toml::Value::Table(table) => table.iter_mut().for_each(|(_, v)| redact_values(v)),
+        _ => {}
+    }
 }

@@ -181,20 +181,9 @@ impl Renderer {
     }
 }
 
-/// Escapes Markdown punctuation so feed text stays text (no links, no HTML,
-/// no emphasis it did not ask for).
+/// The `md` filter: [`crate::sanitize::md_escape`].
 fn md_escape(s: String) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '{' | '}'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    crate::sanitize::md_escape(&s)
 }
 
 /// `{{ text | wrap(72, "   ") }}`: greedy word wrap; `indent` starts every

@@ -60,3 +60,5 @@ mod damaged_input;
 mod redirects;
 // Outbox integrity: a damaged `.eml` is built again or reported, never sent.
 mod outbox;
+// One escaping path: listing Markdown links, JSON on a terminal, redacted URLs.
+mod escaping;
