@@ -94,7 +94,7 @@ pub fn damage(pending: &Pending, eml: &[u8]) -> Option<String> {
 
 /// The instant new papers are stamped `first_seen` with: `now`, or one
 /// second after the latest watermark recorded in the ledger or waiting in
-/// the outbox when that is not earlier. Called under the data directory's
+/// the outbox, or the latest export cursor, when that is not earlier. Called under the data directory's
 /// lock, it makes every paper an ingest commits newer than every digest
 /// already built, so the next digest considers it even when the clock has
 /// not moved on (times have whole seconds) or went back.
@@ -108,6 +108,7 @@ pub fn first_seen_stamp(data: &DataDir, now: Timestamp) -> Result<Timestamp> {
         .iter()
         .map(|d| d.covered_until)
         .chain(list_pending(data)?.iter().map(|(p, _)| p.covered_until))
+        .chain(crate::cursor::latest_until(data)?)
         .max();
     Ok(match latest {
         Some(t) if t >= now => t

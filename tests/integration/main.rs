@@ -62,3 +62,5 @@ mod redirects;
 mod outbox;
 // One escaping path: listing Markdown links, JSON on a terminal, redacted URLs.
 mod escaping;
+// The export cursor against clocks stepped back or far ahead.
+mod export_cursor;
