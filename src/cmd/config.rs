@@ -43,13 +43,12 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
                 }
                 .into());
             }
-            // A source URL may carry credentials: every value that holds a
-            // URL (any scheme, spaces and all) is redacted whole, as `fetch`
-            // redacts it, before the config is shown.
-            let mut value = toml::Value::try_from(&app.config)
-                .map_err(|e| Error::Other(format!("cannot show config: {e}")))?;
-            redact_values(&mut value);
-            let text = toml::to_string(&value)
+            // A source URL may carry credentials: every source URL (any
+            // scheme, spaces and all) is redacted whole, as `fetch` redacts
+            // it, before the config is shown.
+            let mut shown = app.config.clone();
+            redact_sources(&mut shown.sources);
+            let text = toml::to_string(&shown)
                 .map_err(|e| Error::Other(format!("cannot show config: {e}")))?;
             let text = crate::sanitize::redact_urls_in(&text);
             let from = app.config_path.as_ref().map_or_else(
@@ -92,13 +91,19 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
     Ok(Outcome::new(exit::OK))
 }
 
-/// Redacts every string in `value` that holds a URL (`scheme://…`) with
-/// [`crate::sanitize::redact_url`].
-fn redact_values(value: &mut toml::Value) {
-    match value {
-        toml::Value::String(s) if s.contains("://") => *s = crate::sanitize::redact_url(s),
-        toml::Value::Array(items) => items.iter_mut().for_each(redact_values),
-        toml::Value::Table(table) => table.iter_mut().for_each(|(_, v)| redact_values(v)),
-        _ => {}
+/// Redacts every source URL with [`crate::sanitize::redact_url`].
+fn redact_sources(sources: &mut [config::SourceConfig]) {
+    use crate::sanitize::redact_url;
+    for source in sources {
+        let url = match source {
+            config::SourceConfig::Url(s) => Some(&mut s.url),
+            config::SourceConfig::HfDaily(s) => s.base_url.as_mut(),
+            config::SourceConfig::ArxivApi(s) => s.base_url.as_mut(),
+            config::SourceConfig::ArxivRss(s) => s.base_url.as_mut(),
+            config::SourceConfig::File(_) => None,
+        };
+        if let Some(url) = url {
+            *url = redact_url(url);
+        }
     }
 }
