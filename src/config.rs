@@ -594,6 +594,9 @@ pub struct MailConfig {
     /// Shell command printing the password on its first line
     /// (`pass show mail/papertrend`).
     pub password_command: Option<String>,
+    /// How long `password_command` may take to print the password and
+    /// exit; then it and every process it started are killed. Default `10s`.
+    pub password_command_timeout: Span,
     /// Extra CA certificate (PEM) to trust, for a private relay. The system
     /// roots stay trusted; certificate checks are never turned off.
     pub ca_file: Option<PathBuf>,
@@ -616,6 +619,7 @@ impl Default for MailConfig {
             username: None,
             password_env: None,
             password_command: None,
+            password_command_timeout: Span(jiff::SignedDuration::from_secs(10)),
             ca_file: None,
             timeout: Span(jiff::SignedDuration::from_secs(30)),
             list_id: "digest.papertrend.localhost".into(),
@@ -1019,6 +1023,9 @@ impl Config {
         }
         if m.timeout.seconds() <= 0 {
             return Err("`mail.timeout` must be positive".into());
+        }
+        if m.password_command_timeout.seconds() <= 0 {
+            return Err("`mail.password_command_timeout` must be positive".into());
         }
         if m.list_id.is_empty()
             || !m

@@ -40,6 +40,8 @@ use lettre::{Address, Message};
 
 use crate::config::{MailConfig, Security};
 
+pub mod password;
+
 /// A password or token: `Debug` and `Display` print `***`.
 #[derive(Clone)]
 pub struct Secret(String);
@@ -342,22 +344,13 @@ pub fn password(cfg: &MailConfig) -> Result<Option<Secret>, MailError> {
         };
     }
     if let Some(cmd) = &cfg.password_command {
-        let out = std::process::Command::new("/bin/sh")
-            .arg("-c")
-            .arg(cmd)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .output()
-            .map_err(|e| MailError::Password(format!("cannot run `{cmd}`: {e}")))?;
-        if !out.status.success() {
-            // Only the status: what the command printed may hold the secret
-            // (or part of it), and this message ends up in cron mail.
-            return Err(MailError::Password(format!(
-                "`{cmd}` (mail.password_command) failed ({}); run it by hand to see why",
-                out.status
-            )));
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
+        let limit = Duration::from_secs(
+            u64::try_from(cfg.password_command_timeout.seconds())
+                .unwrap_or(10)
+                .max(1),
+        );
+        let stdout = password::run(cmd, limit).map_err(MailError::Password)?;
+        let text = String::from_utf8_lossy(&stdout);
         let first = text.lines().next().unwrap_or("").trim_end_matches('\r');
         if first.is_empty() {
             return Err(MailError::Password(format!(

@@ -64,3 +64,5 @@ mod outbox;
 mod escaping;
 // The export cursor against clocks stepped back or far ahead.
 mod export_cursor;
+// Bounds on what comes from outside: password_command, template files and work.
+mod bounds;
