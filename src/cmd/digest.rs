@@ -21,7 +21,8 @@ pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
     let now = app.clock.now();
     let date = match args.date {
         Some(d) => d,
-        None => digest::today(&app.config, now)?,
+        // Never a day before the last one delivered (see `digest_day`).
+        None => digest::digest_day(&app.config, &Ledger::load(&app.data)?, now)?,
     };
     let day = date.to_string();
     let renderer = Renderer::for_config(&app.config.digest)?;

@@ -48,7 +48,7 @@ pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
     let mut ledger = Ledger::load(&app.data)?;
     digest::flush_outbox(app, &mut ledger)?;
     let now = app.clock.now();
-    let date = digest::today(&app.config, now)?;
+    let date = digest::digest_day(&app.config, &ledger, now)?;
     let day = date.to_string();
     if ledger.sent_on(&day).is_some() && !args.force {
         // On a terminal a person is waiting for output; cron stays quiet.

@@ -55,6 +55,25 @@ pub fn today(config: &Config, now: Timestamp) -> Result<Date> {
     Ok(now.to_zoned_datetime(time_zone(config)?).date())
 }
 
+/// The day of the digest a run builds at `now`: the reader's day, but
+/// never before the latest day a digest was delivered for. A digest day
+/// that went backwards (`digest.timezone` moved west, the clock stepped
+/// back over midnight) would build the earlier day's digest, whose pool
+/// (papers since that day's watermark, minus earlier days' digests) holds
+/// the papers just sent: they would be sent again.
+///
+/// # Errors
+/// As [`time_zone`].
+pub fn digest_day(config: &Config, ledger: &Ledger, now: Timestamp) -> Result<Date> {
+    let today = today(config, now)?;
+    let latest = ledger
+        .digests
+        .iter()
+        .filter_map(|d| d.date.parse::<Date>().ok())
+        .max();
+    Ok(latest.map_or(today, |l| l.max(today)))
+}
+
 /// The last instant of `date` in the reader's zone (the start of the next
 /// day minus one second).
 ///

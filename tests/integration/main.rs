@@ -66,3 +66,5 @@ mod escaping;
 mod export_cursor;
 // Bounds on what comes from outside: password_command, template files and work.
 mod bounds;
+// Time zones: the digest day never goes backwards, nothing is sent twice.
+mod timezone;
