@@ -867,7 +867,7 @@ impl Config {
 pub const LIMITS: &[(&str, u64, u64)] = &[
     ("ingest.batch_size", 1, 10_000_000),
     ("ingest.writer_memory_mb", 16, 4_000),
-    ("search.limit", 1, 1_000),
+    ("search.limit", 1, MAX_LIMIT as u64),
     ("trends.limit", 1, 1_000),
     ("trends.min_count", 1, 1_000_000),
     ("digest.limit", 1, 1_000),

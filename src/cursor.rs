@@ -88,7 +88,7 @@ pub fn check_name(name: &str) -> Result<()> {
 pub fn take(data: &DataDir, name: &str) -> Result<Held> {
     check_name(name)?;
     let dir = data.state().join("cursors");
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
+    crate::state::create_dir(&dir)?;
     let lock_path = dir.join(format!("{name}.lock"));
     let lock = crate::state::open_lock_file(&lock_path, false)
         .map_err(|e| Error::io(lock_path.display(), e))?;

@@ -292,7 +292,7 @@ impl Marks {
     /// Whatever `change` returns (nothing is saved then), or an I/O error.
     pub fn update<T>(data: &DataDir, change: impl FnOnce(&mut Marks) -> Result<T>) -> Result<T> {
         let dir = data.state();
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
+        crate::state::create_dir(&dir)?;
         let lock_path = dir.join("marks.lock");
         let lock = crate::state::open_lock_file(&lock_path, false)
             .map_err(|e| Error::io(lock_path.display(), e))?;

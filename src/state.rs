@@ -146,8 +146,7 @@ impl RunLock {
     /// clear line).
     pub fn acquire(data: &DataDir, command: &str) -> crate::error::Result<RunLock> {
         let path = data.lock_file();
-        std::fs::create_dir_all(data.root())
-            .map_err(|e| crate::error::Error::io(data.root().display(), e))?;
+        create_dir(data.root())?;
         let mut file =
             open_lock_file(&path, true).map_err(|e| crate::error::Error::io(path.display(), e))?;
         match file.try_lock() {
@@ -177,6 +176,32 @@ impl RunLock {
             Err(std::fs::TryLockError::Error(e)) => Err(crate::error::Error::io(path.display(), e)),
         }
     }
+}
+
+/// Creates the folder `dir` and its parents, saying what is wrong when a
+/// part of it is a symbolic link to nothing (the operating system's
+/// answer, "File exists", names neither the link nor its target).
+///
+/// # Errors
+/// Any I/O error, with the path.
+pub fn create_dir(dir: &Path) -> crate::error::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists
+            && let Some(link) = dir.ancestors().find(|a| {
+                std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink())
+                    && !a.exists()
+            })
+        {
+            let target = std::fs::read_link(link).unwrap_or_default();
+            return crate::error::Error::Other(format!(
+                "{}: is a symbolic link to {}, which does not exist; create that folder or \
+                 point the link elsewhere",
+                link.display(),
+                target.display()
+            ));
+        }
+        crate::error::Error::io(dir.display(), e)
+    })
 }
 
 /// Opens (creating it owner-only, 0600) the lock file `path` for writing,
@@ -311,5 +336,24 @@ impl PreparedWrite {
             let _ = d.sync_all();
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lock_hints_have_no_runs_of_spaces() {
+        for held_secs in [Some(10), Some(HUNG_AFTER_SECS + 1)] {
+            let hint = Holder {
+                pid: Some(42),
+                command: Some("run".into()),
+                held_secs,
+            }
+            .hint();
+            assert!(!hint.contains("  "), "{hint:?}");
+            assert!(hint.contains("kill 42"), "{hint:?}");
+        }
     }
 }

@@ -83,7 +83,12 @@ pub fn end_of_day(config: &Config, date: Date) -> Result<Timestamp> {
     let tz = time_zone(config)?;
     let next = date
         .tomorrow()
-        .and_then(|d| d.to_zoned_datetime(tz))
+        .map_err(|_| {
+            Error::Usage(format!(
+                "date {date}: the last day a digest can be built for is 9999-12-30"
+            ))
+        })?
+        .to_zoned_datetime(tz)
         .map_err(|e| Error::Usage(format!("date {date}: {e}")))?;
     next.timestamp()
         .checked_sub(jiff::SignedDuration::from_secs(1))

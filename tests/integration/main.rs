@@ -68,3 +68,6 @@ mod export_cursor;
 mod bounds;
 // Time zones: the digest day never goes backwards, nothing is sent twice.
 mod timezone;
+// Wording: long queries cut, documented ranges, empty titles, the last date,
+// dangling links.
+mod wording;
