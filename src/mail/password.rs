@@ -1,4 +1,5 @@
-//! Running `mail.password_command`, bounded: it gets
+//! Where the SMTP password comes from (`password_env` or
+//! `password_command`), and running `mail.password_command` bounded: it gets
 //! `mail.password_command_timeout` (default 10 s) to print the password and
 //! exit, its output is read up to [`MAX_OUTPUT`], and its whole process
 //! group is killed when it ends or times out, so neither a helper waiting
@@ -14,8 +15,57 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use super::{MailError, Secret};
+use crate::config::MailConfig;
+
 /// The most a password command may print (a password is a line).
 pub const MAX_OUTPUT: u64 = 64 * 1024;
+
+/// Where the password comes from, for `config check` and messages (never the
+/// password itself).
+pub fn password_source(cfg: &MailConfig) -> String {
+    match (&cfg.password_env, &cfg.password_command) {
+        (Some(v), _) => format!("environment variable {v}"),
+        (_, Some(c)) => format!("command `{c}`"),
+        _ => "none (no login)".into(),
+    }
+}
+
+/// Obtains the password from `password_env` or `password_command`.
+///
+/// # Errors
+/// [`MailError::Password`] when the variable is unset or the command fails;
+/// the message never contains the command's output.
+pub fn password(cfg: &MailConfig) -> Result<Option<Secret>, MailError> {
+    if let Some(var) = &cfg.password_env {
+        // The one environment read outside config/app/clock: the variable's
+        // name is configuration, its value a secret that must not be kept.
+        #[allow(clippy::disallowed_methods)]
+        return match std::env::var(var) {
+            Ok(v) if !v.is_empty() => Ok(Some(Secret::new(v))),
+            _ => Err(MailError::Password(format!(
+                "environment variable {var} (mail.password_env) is not set"
+            ))),
+        };
+    }
+    if let Some(cmd) = &cfg.password_command {
+        let limit = Duration::from_secs(
+            u64::try_from(cfg.password_command_timeout.seconds())
+                .unwrap_or(10)
+                .max(1),
+        );
+        let stdout = run(cmd, limit).map_err(MailError::Password)?;
+        let text = String::from_utf8_lossy(&stdout);
+        let first = text.lines().next().unwrap_or("").trim_end_matches('\r');
+        if first.is_empty() {
+            return Err(MailError::Password(format!(
+                "`{cmd}` (mail.password_command) printed nothing"
+            )));
+        }
+        return Ok(Some(Secret::new(first.to_string())));
+    }
+    Ok(None)
+}
 
 /// Runs `cmd` with `/bin/sh -c` and returns its stdout.
 ///

@@ -128,3 +128,34 @@ fn nested_template_loops_run_out_of_fuel() {
     out.code(2).stderr_has("fuel");
     assert_eq!(out.stdout, "");
 }
+
+#[test]
+fn an_smtp_reply_line_without_end_is_cut_at_1_mib_not_buffered_until_the_timeout() {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        if let Ok((mut conn, _)) = listener.accept() {
+            let chunk = vec![b'a'; 64 * 1024];
+            let _ = conn.write_all(b"220 ");
+            while conn.write_all(&chunk).is_ok() {}
+        }
+    });
+    let env = TestEnv::new();
+    let cfg = env.write(
+        "config.toml",
+        format!(
+            "[mail]\nenabled = true\nfrom = \"a@example.org\"\nto = [\"b@example.org\"]\n\
+             host = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\ntimeout = \"30s\"\n"
+        ),
+    );
+    let started = Instant::now();
+    let out = env.cmd(["--config"]).arg(&cfg).args(["mail", "test"]).run();
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_ne!(out.code, 0);
+    out.stderr_has("the server sent more than 1024 KiB");
+}
