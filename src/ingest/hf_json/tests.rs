@@ -333,7 +333,7 @@ fn r19_untitled_entries_and_bad_counts_or_dates_are_reported() {
             ),
             (
                 2,
-                "entry \"2401.00002\" has no title (`title` is a string)".to_string()
+                "entry \"2401.00002\" has no title (`title` is empty)".to_string()
             ),
             (3, "`upvotes` is an object, not a count".to_string()),
             (4, "`githubStars` is a boolean, not a count".to_string()),
