@@ -150,6 +150,8 @@ pub enum Command {
     Marks(MarksArgs),
     /// Walk through today's digest on a terminal, one key per paper.
     Review(ReviewArgs),
+    /// Check the index folder for damage; with --repair, rebuild it from its segment files.
+    Doctor(DoctorArgs),
 }
 
 /// Output formats of listing commands.
@@ -517,6 +519,18 @@ pub enum ConfigAction {
     Check,
     /// Print the config file path in use.
     Path,
+}
+
+/// `papertrend doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Rebuild a damaged index from the papers in its segment files.
+    ///
+    /// The damaged folder is moved aside (`index.damaged-<time>` in the data
+    /// dir), never deleted; the new index holds every paper that could be
+    /// read, with its history.
+    #[arg(long)]
+    pub repair: bool,
 }
 
 /// `papertrend completions`.

@@ -619,6 +619,9 @@ pub struct MailConfig {
     /// Shell command printing the password on its first line
     /// (`pass show mail/papertrend`).
     pub password_command: Option<String>,
+    /// How long `password_command` may take to print the password and
+    /// exit; then it and every process it started are killed. Default `10s`.
+    pub password_command_timeout: Span,
     /// Extra CA certificate (PEM) to trust, for a private relay. The system
     /// roots stay trusted; certificate checks are never turned off.
     pub ca_file: Option<PathBuf>,
@@ -641,6 +644,7 @@ impl Default for MailConfig {
             username: None,
             password_env: None,
             password_command: None,
+            password_command_timeout: Span(jiff::SignedDuration::from_secs(10)),
             ca_file: None,
             timeout: Span(jiff::SignedDuration::from_secs(30)),
             list_id: "digest.papertrend.localhost".into(),
@@ -889,7 +893,7 @@ impl Config {
 pub const LIMITS: &[(&str, u64, u64)] = &[
     ("ingest.batch_size", 1, 10_000_000),
     ("ingest.writer_memory_mb", 16, 4_000),
-    ("search.limit", 1, 1_000),
+    ("search.limit", 1, MAX_LIMIT as u64),
     ("trends.limit", 1, 1_000),
     ("trends.min_count", 1, 1_000_000),
     ("digest.limit", 1, 1_000),
@@ -1063,6 +1067,9 @@ impl Config {
         }
         if m.timeout.seconds() <= 0 {
             return Err("`mail.timeout` must be positive".into());
+        }
+        if m.password_command_timeout.seconds() <= 0 {
+            return Err("`mail.password_command_timeout` must be positive".into());
         }
         if m.list_id.is_empty()
             || !m

@@ -13,6 +13,13 @@
 //! So each paper is printed by exactly one call that exits 0: a call that
 //! fails or is killed before the advance leaves the cursor where it was,
 //! and the next call prints those papers again.
+//!
+//! The clock does not decide what is new: an ingest stamps `first_seen`
+//! after every cursor's `until` ([`latest_until`], read by
+//! `digest::outbox::first_seen_stamp`, as for the ledger's watermarks), so
+//! a clock stepped back still gives papers a cursor has not passed, and a
+//! cursor advanced by a clock far ahead does not hide the papers ingested
+//! after it. A cursor ahead of the clock is said ([`ahead_of`]).
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -81,17 +88,13 @@ pub fn check_name(name: &str) -> Result<()> {
 pub fn take(data: &DataDir, name: &str) -> Result<Held> {
     check_name(name)?;
     let dir = data.state().join("cursors");
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
+    crate::state::create_dir(&dir)?;
     let lock_path = dir.join(format!("{name}.lock"));
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
+    let lock = crate::state::open_lock_file(&lock_path, false)
         .map_err(|e| Error::io(lock_path.display(), e))?;
     lock.lock().map_err(|e| Error::io(lock_path.display(), e))?;
     let path = dir.join(format!("{name}.json"));
-    let cursor = match std::fs::read(&path) {
+    let cursor = match crate::state::read_file(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map_err(|e| Error::Other(format!("{}: corrupt cursor: {e}", path.display())))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Cursor {
@@ -105,6 +108,37 @@ pub fn take(data: &DataDir, name: &str) -> Result<Held> {
         path,
         _lock: lock,
     })
+}
+
+/// The latest `until` of every cursor in `data` (`None` when there is
+/// none): new papers are stamped after it.
+///
+/// # Errors
+/// An unreadable cursor folder or a corrupt cursor file.
+pub fn latest_until(data: &DataDir) -> Result<Option<Timestamp>> {
+    let dir = data.state().join("cursors");
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(dir.display(), e)),
+    };
+    let mut latest = None;
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io(dir.display(), e))?.path();
+        if path.extension().is_some_and(|x| x == "json")
+            && let Some(c) = crate::state::read_json::<Cursor>(&path)?
+        {
+            latest = latest.max(c.until);
+        }
+    }
+    Ok(latest)
+}
+
+/// How far past `now` the stamp `t` is, when more than an hour: the sign
+/// of a clock that is behind now, or was ahead when `t` was recorded.
+pub fn ahead_of(t: Timestamp, now: Timestamp) -> Option<jiff::SignedDuration> {
+    let d = t.duration_since(now);
+    (d > jiff::SignedDuration::from_hours(1)).then_some(d)
 }
 
 impl Cursor {

@@ -114,5 +114,6 @@ pub fn run(cli: &Cli) -> error::Result<Outcome> {
         Command::Unmute(a) => cmd::mute::unmute(&app, a),
         Command::Marks(a) => cmd::marks::run(&app, a),
         Command::Review(a) => cmd::review::run(&app, a),
+        Command::Doctor(a) => cmd::doctor::run(&app, a),
     }
 }

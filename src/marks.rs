@@ -262,7 +262,7 @@ impl Marks {
     /// An unreadable or corrupt file, or one from a newer papertrend.
     pub fn load(data: &DataDir) -> Result<Marks> {
         let path = Self::path(data);
-        let mut marks: Marks = match std::fs::read(&path) {
+        let mut marks: Marks = match crate::state::read_file(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
                 Error::Other(format!("{}: corrupt marks file: {e}", path.display()))
             })?,
@@ -292,13 +292,9 @@ impl Marks {
     /// Whatever `change` returns (nothing is saved then), or an I/O error.
     pub fn update<T>(data: &DataDir, change: impl FnOnce(&mut Marks) -> Result<T>) -> Result<T> {
         let dir = data.state();
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
+        crate::state::create_dir(&dir)?;
         let lock_path = dir.join("marks.lock");
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
+        let lock = crate::state::open_lock_file(&lock_path, false)
             .map_err(|e| Error::io(lock_path.display(), e))?;
         lock.lock().map_err(|e| Error::io(lock_path.display(), e))?;
         let mut marks = Self::load(data)?;

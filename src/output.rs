@@ -14,7 +14,8 @@ use crate::cli::OutputFormat;
 use crate::error::{Error, Result};
 use crate::index::reader::Snippet;
 use crate::paper::Paper;
-use crate::sanitize::{sanitize_line, sanitize_terminal};
+pub use crate::sanitize::md_escape;
+use crate::sanitize::{safe_url, sanitize_line, sanitize_terminal};
 
 /// One result row: the record plus ranking fields.
 #[derive(Debug, Serialize)]
@@ -152,9 +153,13 @@ pub fn write_rows(
             for (i, r) in rows.iter().enumerate() {
                 let p = r.paper;
                 let title = md_escape(&sanitize_line(&p.title));
-                let link = p.url.as_deref().map_or(title.clone(), |u| {
-                    format!("[{title}](<{}>)", u.replace('>', "%3E"))
-                });
+                // Only http(s) targets, encoded as the digest's are: a
+                // `javascript:` URL or one with `<` or a newline is plain text.
+                let link = p
+                    .url
+                    .as_deref()
+                    .and_then(safe_url)
+                    .map_or_else(|| title.clone(), |u| format!("[{title}]({u})"));
                 writeln!(
                     out,
                     "{}. {link} — {} · `{}`",
@@ -520,21 +525,6 @@ fn csv_cell(s: &str) -> String {
     } else {
         s
     }
-}
-
-/// Escapes Markdown control characters in feed text.
-pub fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -115,11 +115,13 @@ impl Holder {
             .map_or_else(|| "stop it".to_string(), |p| format!("stop it (kill {p})"));
         if self.held_secs.is_some_and(|s| s >= HUNG_AFTER_SECS) {
             format!(
-                "it has held the lock for over an hour and is probably hung: {kill}, then run                  again; the lock is freed when it exits"
+                "it has held the lock for over an hour and is probably hung: {kill}, then run \
+                 again; the lock is freed when it exits"
             )
         } else {
             format!(
-                "wait for it to finish, then try again; if it is hung, {kill}: the lock is                  freed when it exits"
+                "wait for it to finish, then try again; if it is hung, {kill}: the lock is \
+                 freed when it exits"
             )
         }
     }
@@ -144,15 +146,9 @@ impl RunLock {
     /// clear line).
     pub fn acquire(data: &DataDir, command: &str) -> crate::error::Result<RunLock> {
         let path = data.lock_file();
-        std::fs::create_dir_all(data.root())
-            .map_err(|e| crate::error::Error::io(data.root().display(), e))?;
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(|e| crate::error::Error::io(path.display(), e))?;
+        create_dir(data.root())?;
+        let mut file =
+            open_lock_file(&path, true).map_err(|e| crate::error::Error::io(path.display(), e))?;
         match file.try_lock() {
             Ok(()) => {
                 // Best effort: the lock itself is what excludes, this line
@@ -169,7 +165,9 @@ impl RunLock {
                 Ok(RunLock { _file: file })
             }
             Err(std::fs::TryLockError::WouldBlock) => {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let text = read_file(&path)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
                 Err(crate::error::Error::RunLocked {
                     path: path.display().to_string(),
                     holder: Holder::parse(&text),
@@ -177,6 +175,84 @@ impl RunLock {
             }
             Err(std::fs::TryLockError::Error(e)) => Err(crate::error::Error::io(path.display(), e)),
         }
+    }
+}
+
+/// Creates the folder `dir` and its parents, saying what is wrong when a
+/// part of it is a symbolic link to nothing (the operating system's
+/// answer, "File exists", names neither the link nor its target).
+///
+/// # Errors
+/// Any I/O error, with the path.
+pub fn create_dir(dir: &Path) -> crate::error::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists
+            && let Some(link) = dir.ancestors().find(|a| {
+                std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink())
+                    && !a.exists()
+            })
+        {
+            let target = std::fs::read_link(link).unwrap_or_default();
+            return crate::error::Error::Other(format!(
+                "{}: is a symbolic link to {}, which does not exist; create that folder or \
+                 point the link elsewhere",
+                link.display(),
+                target.display()
+            ));
+        }
+        crate::error::Error::io(dir.display(), e)
+    })
+}
+
+/// Opens (creating it owner-only, 0600) the lock file `path` for writing,
+/// never through a symbolic link: a link planted at `path` is an error
+/// naming it, and its target is neither opened nor truncated.
+///
+/// # Errors
+/// Any I/O error; a symbolic link is one that says so.
+pub fn open_lock_file(path: &Path, read: bool) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(read)
+        .write(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(explain_link)
+}
+
+/// Reads the state file `path` whole, never through a symbolic link (see
+/// [`open_lock_file`]).
+///
+/// # Errors
+/// Any I/O error (`NotFound` when absent); a symbolic link is one that
+/// says so.
+pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(explain_link)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// `O_NOFOLLOW` on a symbolic link fails with `ELOOP` ("too many levels of
+/// symbolic links"); say what it means instead.
+fn explain_link(e: std::io::Error) -> std::io::Error {
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        std::io::Error::new(
+            e.kind(),
+            "is a symbolic link; papertrend does not follow links for its lock and state \
+             files (remove the link)",
+        )
+    } else {
+        e
     }
 }
 
@@ -196,7 +272,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// An unreadable file, or one that does not decode ("corrupt state file",
 /// with its path).
 pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> crate::error::Result<Option<T>> {
-    match std::fs::read(path) {
+    match read_file(path) {
         Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
             crate::error::Error::Other(format!("{}: corrupt state file: {e}", path.display()))
         }),
@@ -260,5 +336,24 @@ impl PreparedWrite {
             let _ = d.sync_all();
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lock_hints_have_no_runs_of_spaces() {
+        for held_secs in [Some(10), Some(HUNG_AFTER_SECS + 1)] {
+            let hint = Holder {
+                pid: Some(42),
+                command: Some("run".into()),
+                held_secs,
+            }
+            .hint();
+            assert!(!hint.contains("  "), "{hint:?}");
+            assert!(hint.contains("kill 42"), "{hint:?}");
+        }
     }
 }

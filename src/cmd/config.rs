@@ -43,9 +43,13 @@ pub fn run(app: &App, args: &ConfigArgs) -> Result<Outcome> {
                 }
                 .into());
             }
-            let text = toml::to_string(&app.config)
+            // A source URL may carry credentials: every source URL (any
+            // scheme, spaces and all) is redacted whole, as `fetch` redacts
+            // it, before the config is shown.
+            let mut shown = app.config.clone();
+            redact_sources(&mut shown.sources);
+            let text = toml::to_string(&shown)
                 .map_err(|e| Error::Other(format!("cannot show config: {e}")))?;
-            // A source URL may carry credentials: shown redacted, like any URL.
             let text = crate::sanitize::redact_urls_in(&text);
             let from = app.config_path.as_ref().map_or_else(
                 || "defaults (no config file)".to_string(),
@@ -152,4 +156,21 @@ fn ask(path: &std::path::Path) -> Result<config::Answers> {
         hf_daily: !matches!(hf.to_ascii_lowercase().as_str(), "n" | "no"),
         arxiv_categories,
     })
+}
+
+/// Redacts every source URL with [`crate::sanitize::redact_url`].
+fn redact_sources(sources: &mut [config::SourceConfig]) {
+    use crate::sanitize::redact_url;
+    for source in sources {
+        let url = match source {
+            config::SourceConfig::Url(s) => Some(&mut s.url),
+            config::SourceConfig::HfDaily(s) => s.base_url.as_mut(),
+            config::SourceConfig::ArxivApi(s) => s.base_url.as_mut(),
+            config::SourceConfig::ArxivRss(s) => s.base_url.as_mut(),
+            config::SourceConfig::File(_) => None,
+        };
+        if let Some(url) = url {
+            *url = redact_url(url);
+        }
+    }
 }

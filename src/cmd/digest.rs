@@ -19,7 +19,8 @@ use crate::state::RunLock;
 /// send ([`Error::Unsent`]) or another run holding the lock.
 pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
     let now = app.clock.now();
-    let today = digest::today(&app.config, now)?;
+    // Never a day before the last one delivered (see `digest_day`).
+    let today = digest::digest_day(&app.config, &Ledger::load(&app.data)?, now)?;
     let date = args.date.map_or(today, |d| d.resolve(today));
     let day = date.to_string();
     let renderer = Renderer::for_config(&app.config.digest)?;

@@ -27,6 +27,16 @@ pub fn run(app: &App, args: &ExportArgs) -> Result<Outcome> {
         return Ok(Outcome::new(exit::OK));
     };
     let held = crate::cursor::take(&app.data, name)?;
+    if let Some(until) = held.cursor.until
+        && crate::cursor::ahead_of(until, app.clock.now()).is_some()
+    {
+        app.warn(&format!(
+            "cursor {name} has reached {}, ahead of the clock ({}): the clock is behind, or \
+             was ahead when it advanced; papers ingested since are still handed out",
+            until.strftime("%Y-%m-%d %H:%M UTC"),
+            app.clock.now().strftime("%Y-%m-%d %H:%M UTC"),
+        ));
+    }
     let papers = held
         .cursor
         .new_papers(index.first_seen_since(held.cursor.until)?);

@@ -34,7 +34,7 @@ pub fn run(app: &App, args: &FetchArgs) -> Result<Outcome> {
     let _lock = RunLock::acquire(&app.data, "fetch")?;
     let index = app.open_index_for_write()?;
     let cfg = &app.config.ingest;
-    let now = crate::digest::outbox::first_seen_stamp(&app.data, app.clock.now())?;
+    let now = crate::cmd::first_seen_stamp(app)?;
     let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, now)?;
     let report = crate::fetch::fetch_into(app, &mut session, &args.sources);
     // Whatever was ingested is committed even when fetch_into failed late.

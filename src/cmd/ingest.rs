@@ -28,7 +28,7 @@ pub fn run(app: &App, args: &IngestArgs) -> Result<Outcome> {
     let _lock = crate::state::RunLock::acquire(&app.data, "ingest")?;
     let index = app.open_index_for_write()?;
     let cfg = &app.config.ingest;
-    let now = crate::digest::outbox::first_seen_stamp(&app.data, app.clock.now())?;
+    let now = crate::cmd::first_seen_stamp(app)?;
     let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, now)?;
     let mut skips = Vec::new();
     let mut failed: Vec<Error> = Vec::new();

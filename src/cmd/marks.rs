@@ -121,8 +121,9 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
             }
         }
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Through the terminal filter, as every command's output: mark titles
+    // and mute terms are feed or user text (C1 controls, DEL).
+    let mut out = crate::sanitize::stdout();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| Error::io("stdout", e))?;

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod digest;
+pub mod doctor;
 pub mod explain;
 pub mod export;
 pub mod fetch;
@@ -48,4 +49,35 @@ pub fn print_rows(app: &App, fmt: &FormatArgs, rows: &[Row<'_>]) -> Result<()> {
     let mut out = std::io::BufWriter::new(crate::sanitize::stdout());
     write_rows(&mut out, format, rows, style)?;
     out.flush().map_err(|e| Error::io("stdout", e))
+}
+
+/// The `first_seen` stamp of an ingest ([`crate::digest::outbox::first_seen_stamp`]),
+/// saying so on stderr when a recorded digest or export cursor is ahead of
+/// the clock (new papers are then stamped after it, so none is lost).
+///
+/// # Errors
+/// An unreadable ledger, outbox or cursor.
+pub fn first_seen_stamp(app: &App) -> Result<jiff::Timestamp> {
+    let now = app.clock.now();
+    let stamp = crate::digest::outbox::first_seen_stamp(&app.data, now)?;
+    if let Some(ahead) = crate::cursor::ahead_of(stamp, now) {
+        app.warn(&format!(
+            "the clock ({}) is {} behind the latest digest or export cursor ({}); \
+             new papers are stamped after it so that none is missed: check the clock",
+            now.strftime("%Y-%m-%d %H:%M UTC"),
+            human(ahead),
+            stamp.strftime("%Y-%m-%d %H:%M UTC"),
+        ));
+    }
+    Ok(stamp)
+}
+
+/// `3 h`, `12 days`.
+fn human(d: jiff::SignedDuration) -> String {
+    let h = d.as_hours();
+    if h < 48 {
+        format!("{h} h")
+    } else {
+        format!("{} days", h / 24)
+    }
 }

@@ -28,7 +28,7 @@ pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
     let mut partial = false;
     if !args.no_fetch && app.config.sources.iter().any(|s| s.enabled()) {
         let cfg = &app.config.ingest;
-        let now = crate::digest::outbox::first_seen_stamp(&app.data, app.clock.now())?;
+        let now = crate::cmd::first_seen_stamp(app)?;
         let mut session = index.session(cfg.writer_memory_mb, cfg.batch_size, now)?;
         // HTTP and file sources alike; see `crate::fetch`.
         let report = crate::fetch::fetch_into(app, &mut session, &[]);
@@ -48,7 +48,7 @@ pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
     let mut ledger = Ledger::load(&app.data)?;
     digest::flush_outbox(app, &mut ledger)?;
     let now = app.clock.now();
-    let date = digest::today(&app.config, now)?;
+    let date = digest::digest_day(&app.config, &ledger, now)?;
     let day = date.to_string();
     if ledger.sent_on(&day).is_some() && !args.force {
         // On a terminal a person is waiting for output; cron stays quiet.

@@ -128,9 +128,10 @@ fn no_match(app: &App, index: &crate::index::Index, query: &SearchQuery) -> Resu
     if app.quiet {
         return Ok(());
     }
+    // The query as typed, cut to one screen line (a query can be 94 KB).
     eprintln!(
         "papertrend: no papers match {:?}",
-        crate::sanitize::sanitize_line(&query.text)
+        crate::output::truncate(&crate::sanitize::sanitize_line(&query.text), 60)
     );
     if query.category.is_some() && !index.has_categories()? {
         eprintln!(

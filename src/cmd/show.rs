@@ -41,8 +41,7 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<Outcome> {
         return Ok(Outcome::new(exit::OK));
     }
     let card = card(&paper, app.width);
-    std::io::stdout()
-        .lock()
+    crate::sanitize::stdout()
         .write_all(card.as_bytes())
         .map_err(|e| Error::io("stdout", e))?;
     Ok(Outcome::new(exit::OK))

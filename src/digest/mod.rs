@@ -56,6 +56,25 @@ pub fn today(config: &Config, now: Timestamp) -> Result<Date> {
     Ok(now.to_zoned_datetime(time_zone(config)?).date())
 }
 
+/// The day of the digest a run builds at `now`: the reader's day, but
+/// never before the latest day a digest was delivered for. A digest day
+/// that went backwards (`digest.timezone` moved west, the clock stepped
+/// back over midnight) would build the earlier day's digest, whose pool
+/// (papers since that day's watermark, minus earlier days' digests) holds
+/// the papers just sent: they would be sent again.
+///
+/// # Errors
+/// As [`time_zone`].
+pub fn digest_day(config: &Config, ledger: &Ledger, now: Timestamp) -> Result<Date> {
+    let today = today(config, now)?;
+    let latest = ledger
+        .digests
+        .iter()
+        .filter_map(|d| d.date.parse::<Date>().ok())
+        .max();
+    Ok(latest.map_or(today, |l| l.max(today)))
+}
+
 /// The last instant of `date` in the reader's zone (the start of the next
 /// day minus one second).
 ///
@@ -65,7 +84,12 @@ pub fn end_of_day(config: &Config, date: Date) -> Result<Timestamp> {
     let tz = time_zone(config)?;
     let next = date
         .tomorrow()
-        .and_then(|d| d.to_zoned_datetime(tz))
+        .map_err(|_| {
+            Error::Usage(format!(
+                "date {date}: the last day a digest can be built for is 9999-12-30"
+            ))
+        })?
+        .to_zoned_datetime(tz)
         .map_err(|e| Error::Usage(format!("date {date}: {e}")))?;
     next.timestamp()
         .checked_sub(jiff::SignedDuration::from_secs(1))
@@ -360,6 +384,20 @@ pub fn flush_outbox(app: &App, ledger: &mut Ledger) -> Result<usize> {
         // server refused (550) is fixed in the config, not by hand in the
         // outbox. The kept bytes (and Message-ID) do not change.
         let rcpt_to = crate::mail::recipients(&app.config.mail)?;
+        // A damaged message (a truncated file, a full disk) is never sent
+        // as it is: it is built again from the digest kept beside it, with
+        // the same Message-ID, or the entry stays and the run fails.
+        let (pending, eml) = match outbox::damage(&pending, &eml) {
+            None => (pending, eml),
+            Some(why) => {
+                let rebuilt = rebuild(app, pending, &why)?;
+                app.warn(&format!(
+                    "the outbox message for {} was damaged ({why}); built again from its digest",
+                    rebuilt.0.date
+                ));
+                rebuilt
+            }
+        };
         send_pending(app, ledger, &pending, &rcpt_to, &eml)?;
         app.info(&format!(
             "sent the digest for {} from the outbox",
@@ -368,6 +406,38 @@ pub fn flush_outbox(app: &App, ledger: &mut Ledger) -> Result<usize> {
         sent += 1;
     }
     Ok(sent)
+}
+
+/// Builds the message of an outbox entry again from its digest model,
+/// with its Message-ID, and puts it back in the outbox.
+fn rebuild(app: &App, mut pending: Pending, why: &str) -> Result<(Pending, Vec<u8>)> {
+    let unsent = |reason: String| {
+        Error::Other(format!(
+            "the outbox message for {} is damaged ({why}) and cannot be built again: {reason}; \
+             it was not sent",
+            pending.date
+        ))
+    };
+    let renderer = Renderer::for_config(&app.config.digest).map_err(|e| unsent(e.to_string()))?;
+    let rendered = renderer
+        .for_mail(&pending.digest)
+        .map_err(|e| unsent(e.to_string()))?;
+    let parts = crate::mail::Parts {
+        subject: &rendered.subject,
+        text: &rendered.text,
+        html: &rendered.html,
+    };
+    let built = crate::mail::build_message(
+        &app.config.mail,
+        &parts,
+        pending.digest.generated_at,
+        &pending.message_id,
+    )
+    .map_err(|e| unsent(e.to_string()))?;
+    pending.papers = pending.digest.paper_ids();
+    pending.eml_check = Some(outbox::eml_check(&built.bytes));
+    outbox::put_pending(&app.data, &pending, &built.bytes)?;
+    Ok((pending, built.bytes))
 }
 
 fn send_pending(
@@ -416,6 +486,7 @@ pub fn mail(app: &App, ledger: &mut Ledger, renderer: &Renderer, digest: &Digest
         covered_until: digest.until,
         papers: digest.paper_ids(),
         digest: digest.clone(),
+        eml_check: Some(outbox::eml_check(&built.bytes)),
     };
     outbox::put_pending(&app.data, &pending, &built.bytes)?;
     send_pending(app, ledger, &pending, &pending.rcpt_to, &built.bytes)

@@ -247,32 +247,7 @@ fn contains_stems(segments: &[Segment], stems: &[String]) -> bool {
         .any(|s| crate::index::analyze(&s.text) == stems)
 }
 
-/// Keeps only `http`/`https` URLs and percent-encodes the characters that
-/// could end a link in Markdown or an attribute in HTML.
-pub fn safe_url(url: &str) -> Option<String> {
-    let url = url.trim();
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.len() > 2048 {
-        return None;
-    }
-    let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
-        match c {
-            ' ' => out.push_str("%20"),
-            '"' => out.push_str("%22"),
-            '\'' => out.push_str("%27"),
-            '(' => out.push_str("%28"),
-            ')' => out.push_str("%29"),
-            '<' => out.push_str("%3C"),
-            '>' => out.push_str("%3E"),
-            '\\' => out.push_str("%5C"),
-            '`' => out.push_str("%60"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    Some(out)
-}
+pub use crate::sanitize::safe_url;
 
 /// The first `max` characters of `text`, cut at a word boundary, with `…`
 /// when something was cut.

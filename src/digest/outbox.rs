@@ -42,11 +42,59 @@ pub struct Pending {
     pub papers: Vec<String>,
     /// The digest model (archived once sent).
     pub digest: Digest,
+    /// How many bytes the `.eml` has, and their [`crate::paper::stable_hash`]:
+    /// a truncated or altered message is found before it is sent. Absent in
+    /// entries written before they were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eml_check: Option<(u64, u64)>,
+}
+
+/// The length and hash [`Pending::eml_check`] records for `eml`.
+pub fn eml_check(eml: &[u8]) -> (u64, u64) {
+    (eml.len() as u64, crate::paper::stable_hash(eml))
+}
+
+/// Why the `.eml` of `pending` must not be sent as it is, if it must not:
+/// not the bytes recorded with it, headers without their end or without
+/// the entry's Message-ID, a body without the end of its MIME parts, or a
+/// list of papers that is not the digest's.
+pub fn damage(pending: &Pending, eml: &[u8]) -> Option<String> {
+    if let Some((len, hash)) = pending.eml_check
+        && eml_check(eml) != (len, hash)
+    {
+        return Some(format!(
+            "{} bytes where {len} were written, or other bytes",
+            eml.len()
+        ));
+    }
+    let Some(end) = eml.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return Some("its headers have no end".into());
+    };
+    let head = String::from_utf8_lossy(&eml[..end]);
+    let id = pending.message_id.trim_matches(['<', '>']);
+    if !head
+        .lines()
+        .any(|l| l.to_ascii_lowercase().starts_with("message-id:") && l.contains(id))
+    {
+        return Some("its headers lack its Message-ID".into());
+    }
+    let closing = format!(
+        "--papertrend-{:016x}--",
+        crate::paper::stable_hash(pending.message_id.as_bytes())
+    );
+    let body = &eml[end..];
+    if !body.windows(closing.len()).any(|w| w == closing.as_bytes()) {
+        return Some("its body ends before its last part".into());
+    }
+    if pending.papers != pending.digest.paper_ids() {
+        return Some("the papers it lists are not its digest's".into());
+    }
+    None
 }
 
 /// The instant new papers are stamped `first_seen` with: `now`, or one
 /// second after the latest watermark recorded in the ledger or waiting in
-/// the outbox when that is not earlier. Called under the data directory's
+/// the outbox, or the latest export cursor, when that is not earlier. Called under the data directory's
 /// lock, it makes every paper an ingest commits newer than every digest
 /// already built, so the next digest considers it even when the clock has
 /// not moved on (times have whole seconds) or went back.
@@ -60,6 +108,7 @@ pub fn first_seen_stamp(data: &DataDir, now: Timestamp) -> Result<Timestamp> {
         .iter()
         .map(|d| d.covered_until)
         .chain(list_pending(data)?.iter().map(|(p, _)| p.covered_until))
+        .chain(crate::cursor::latest_until(data)?)
         .max();
     Ok(match latest {
         Some(t) if t >= now => t
@@ -108,7 +157,8 @@ pub fn list_pending(data: &DataDir) -> Result<Vec<(Pending, Vec<u8>)>> {
             continue;
         };
         let eml_path = json.with_extension("eml");
-        let eml = std::fs::read(&eml_path).map_err(|e| Error::io(eml_path.display(), e))?;
+        let eml =
+            crate::state::read_file(&eml_path).map_err(|e| Error::io(eml_path.display(), e))?;
         out.push((pending, eml));
     }
     Ok(out)

@@ -86,6 +86,9 @@ impl Renderer {
             .build()
             .map_err(|e| Error::Other(format!("template syntax: {e}")))?;
         env.set_syntax(syntax);
+        // A custom template's work is bounded: a loop that never ends, or
+        // loops nested to billions of steps, stop with an error.
+        env.set_fuel(Some(TEMPLATE_FUEL));
         env.add_filter("md", md_escape);
         env.add_filter("wrap", wrap_filter);
         env.add_filter("count", |n: u64, noun: String| {
@@ -93,9 +96,7 @@ impl Renderer {
         });
         for (file, name, builtin) in BUILTIN {
             let source = match templates_dir.map(|d| d.join(file)) {
-                Some(p) if p.exists() => {
-                    std::fs::read_to_string(&p).map_err(|e| Error::io(p.display(), e))?
-                }
+                Some(p) if p.exists() => read_template(&p)?,
                 _ => builtin.to_string(),
             };
             env.add_template_owned(name, source)
@@ -184,20 +185,37 @@ impl Renderer {
     }
 }
 
-/// Escapes Markdown punctuation so feed text stays text (no links, no HTML,
-/// no emphasis it did not ask for).
-fn md_escape(s: String) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '{' | '}'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
+/// The largest custom template file read (a template linked to
+/// `/dev/zero` or a huge file is refused, not read whole).
+pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+
+/// The work one render may do, in minijinja's fuel (about one unit per
+/// instruction): the built-in templates use a few thousand per paper, so
+/// this allows digests of thousands of papers and stops a runaway custom
+/// template within seconds.
+pub const TEMPLATE_FUEL: u64 = 50_000_000;
+
+/// Reads a custom template, at most [`MAX_TEMPLATE_BYTES`].
+fn read_template(p: &Path) -> Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .and_then(|f| f.take(MAX_TEMPLATE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(p.display(), e))?;
+    if bytes.len() as u64 > MAX_TEMPLATE_BYTES {
+        return Err(Error::Usage(format!(
+            "{}: template larger than {} MiB",
+            p.display(),
+            MAX_TEMPLATE_BYTES >> 20
+        )));
     }
-    out
+    String::from_utf8(bytes)
+        .map_err(|_| Error::Usage(format!("{}: template is not UTF-8 text", p.display())))
+}
+
+/// The `md` filter: [`crate::sanitize::md_escape`].
+fn md_escape(s: String) -> String {
+    crate::sanitize::md_escape(&s)
 }
 
 /// `{{ text | wrap(72, "   ") }}`: greedy word wrap; `indent` starts every

@@ -8,7 +8,9 @@
 //! It does not know about sources, formats or the index. Invariants: at most
 //! `retries + 1` attempts per URL; no wait is ever longer than
 //! `fetch.max_backoff` (a longer `Retry-After` gives up until the next run
-//! instead of stalling cron); a 304 is a success with no body.
+//! instead of stalling cron); a 304 is a success with no body; no request
+//! carries a `Referer`, so a redirect to another host learns nothing of the
+//! source URL (reqwest also drops `Authorization` and cookies there).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -82,6 +84,9 @@ impl Http {
             .read_timeout(std_duration(cfg.read_timeout))
             .timeout(std_duration(cfg.timeout))
             .gzip(true)
+            // papertrend is not a browser: a `Referer` would carry a source
+            // URL, query tokens included, to wherever it redirects.
+            .referer(false)
             // Our own loop retries with backoff and Retry-After; reqwest's
             // built-in retry has neither (see notes/ecosystem.md §4).
             .retry(reqwest::retry::never())

@@ -78,7 +78,7 @@ impl FetchState {
     /// an error the caller may downgrade to a warning (losing it only makes
     /// the next run fetch more).
     pub(crate) fn load(path: &Path) -> Result<FetchState, String> {
-        match std::fs::read(path) {
+        match crate::state::read_file(path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map_err(|e| format!("{}: damaged fetch state: {e}", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FetchState::default()),

@@ -14,6 +14,7 @@ pub mod memo;
 mod query;
 pub mod rank;
 pub mod reader;
+pub mod repair;
 pub mod schema;
 pub mod score;
 pub mod similar;
@@ -57,6 +58,17 @@ pub enum IndexError {
         /// The version this binary writes.
         expected: u32,
     },
+    /// The index folder holds segment files but no usable `meta.json`
+    /// (deleted, unreadable, or listing segments whose files are gone): the
+    /// papers are on disk, tantivy cannot see them, and creating a new index
+    /// there would delete them.
+    #[error("{path}: the index is damaged: {reason}")]
+    Damaged {
+        /// The index folder.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// Any tantivy or I/O failure.
     #[error("{path}: {reason}")]
     Engine {
@@ -95,6 +107,11 @@ impl IndexError {
                  as its words, so they can be left out"
                     .into(),
             ),
+            IndexError::Damaged { .. } => Some(
+                "nothing was changed; `papertrend doctor` explains the damage and \
+                 `papertrend doctor --repair` rebuilds the index from the segment files"
+                    .into(),
+            ),
             IndexError::Engine { .. } => None,
         }
     }
@@ -123,6 +140,16 @@ impl Index {
             reason: e.to_string(),
         };
         let meta = dir.join(META_FILE);
+        // Before anything can create an index here: an index folder whose
+        // tantivy `meta.json` is gone or does not match its segment files
+        // is damaged, not empty (a new index would garbage-collect them).
+        repair::check(dir).map_err(|reason| IndexError::Damaged {
+            path: path.clone(),
+            reason,
+        })?;
+        if !create && !dir.join(repair::TANTIVY_META).exists() {
+            return Err(IndexError::Missing { path });
+        }
         if meta.exists() {
             let text = std::fs::read_to_string(&meta).map_err(|e| engine(&e))?;
             let found = serde_json::from_str::<serde_json::Value>(&text)

@@ -229,7 +229,7 @@ pub fn cached_trends(
         config.trends.min_count
     );
     let path = index.dir().join(TRENDS_CACHE);
-    let mut entries: Vec<CacheEntry> = std::fs::read(&path)
+    let mut entries: Vec<CacheEntry> = crate::state::read_file(&path)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default();

@@ -205,8 +205,25 @@ pub fn detect(head: &[u8], name: &str) -> Option<Format> {
     if lower.ends_with(".jsonl") {
         return Some(Format::Jsonl);
     }
-    // A stray NUL is a damaged record (hf-text skips it), many are binary.
-    if !t.is_empty() && t.matches('\0').count() * 100 <= t.len() {
+    // A run of NULs is one damaged spot, however long: a stray NUL is a
+    // damaged record (hf-text skips it), and so is a block of zeros a
+    // damaged disk left in a dump. What is left must be text with at most
+    // one damaged spot, control character or undecodable byte per 100
+    // characters: a binary file has far more.
+    let (mut chars, mut odd, mut in_nul) = (0usize, 0usize, false);
+    for c in t.chars() {
+        if c == '\0' {
+            odd += usize::from(!in_nul);
+            in_nul = true;
+            continue;
+        }
+        in_nul = false;
+        chars += 1;
+        if c == '\u{fffd}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            odd += 1;
+        }
+    }
+    if chars > 0 && odd * 100 <= chars {
         return Some(Format::HfText);
     }
     None

@@ -65,3 +65,26 @@ mod mark_words;
 mod feed;
 // `explain` for a delivered day: what the digest did, then what changed (#26).
 mod explain_delivered;
+// A damaged index folder (no `meta.json`): an error for every command, never
+// an empty index; `doctor --repair` rebuilds it from its segment files.
+mod damaged_index;
+// Lock and state files: no symbolic link followed, owner-only permissions.
+mod symlinks;
+// Damaged bytes in listings (not UTF-8, NUL, a block of zeros): one bad
+// record costs that record only.
+mod damaged_input;
+// HTTP redirects: no Referer, nothing of a source URL reaches another host.
+mod redirects;
+// Outbox integrity: a damaged `.eml` is built again or reported, never sent.
+mod outbox;
+// One escaping path: listing Markdown links, JSON on a terminal, redacted URLs.
+mod escaping;
+// The export cursor against clocks stepped back or far ahead.
+mod export_cursor;
+// Bounds on what comes from outside: password_command, template files and work.
+mod bounds;
+// Time zones: the digest day never goes backwards, nothing is sent twice.
+mod timezone;
+// Wording: long queries cut, documented ranges, empty titles, the last date,
+// dangling links.
+mod wording;

@@ -238,6 +238,20 @@ impl Session<'_> {
         Ok(self.count(Change::Added))
     }
 
+    /// Writes `paper` exactly as given (its `first_seen` and observations
+    /// kept) with its input fingerprints `fps`: how `doctor --repair` puts
+    /// the records it salvaged back into a new index. The caller makes
+    /// sure each id comes once.
+    ///
+    /// # Errors
+    /// When the index cannot be written.
+    pub fn restore(&mut self, paper: Paper, fps: Vec<u64>) -> Result<(), IndexError> {
+        let tkey = title_key(&paper.title);
+        self.write(paper, tkey, fps, Replaces::Nothing)?;
+        self.count(Change::Added);
+        Ok(())
+    }
+
     fn count(&mut self, c: Change) -> Change {
         match c {
             Change::Added => self.stats.added += 1,

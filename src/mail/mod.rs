@@ -20,7 +20,8 @@
 //! the optional `ca_file`). `mail.timeout` bounds the connect, every read
 //! and write, and every step as a whole (a reply trickling in line by line
 //! cannot stretch it); the whole conversation is bounded by
-//! [`WHOLE_SEND_STEPS`] times that. After the server's 250 the caller
+//! [`WHOLE_SEND_STEPS`] times that; what the server sends is capped in
+//! bytes by a loopback relay (`relay.rs`). After the server's 250 the caller
 //! records the delivery before the QUIT. Passwords come from an environment
 //! variable or a command and live in a [`Secret`], which never prints; a
 //! failing command is reported by its exit status only.
@@ -39,6 +40,10 @@ use lettre::transport::smtp::client::{Certificate, TlsParameters};
 use lettre::{Address, Message};
 
 use crate::config::{MailConfig, Security};
+
+pub mod password;
+pub use password::{password, password_source};
+mod relay;
 
 /// A password or token: `Debug` and `Display` print `***`.
 #[derive(Clone)]
@@ -314,61 +319,6 @@ pub fn build_message(
     })
 }
 
-/// Where the password comes from, for `config check` and messages (never the
-/// password itself).
-pub fn password_source(cfg: &MailConfig) -> String {
-    match (&cfg.password_env, &cfg.password_command) {
-        (Some(v), _) => format!("environment variable {v}"),
-        (_, Some(c)) => format!("command `{c}`"),
-        _ => "none (no login)".into(),
-    }
-}
-
-/// Obtains the password from `password_env` or `password_command`.
-///
-/// # Errors
-/// [`MailError::Password`] when the variable is unset or the command fails;
-/// the message never contains the command's output.
-pub fn password(cfg: &MailConfig) -> Result<Option<Secret>, MailError> {
-    if let Some(var) = &cfg.password_env {
-        // The one environment read outside config/app/clock: the variable's
-        // name is configuration, its value a secret that must not be kept.
-        #[allow(clippy::disallowed_methods)]
-        return match std::env::var(var) {
-            Ok(v) if !v.is_empty() => Ok(Some(Secret::new(v))),
-            _ => Err(MailError::Password(format!(
-                "environment variable {var} (mail.password_env) is not set"
-            ))),
-        };
-    }
-    if let Some(cmd) = &cfg.password_command {
-        let out = std::process::Command::new("/bin/sh")
-            .arg("-c")
-            .arg(cmd)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .output()
-            .map_err(|e| MailError::Password(format!("cannot run `{cmd}`: {e}")))?;
-        if !out.status.success() {
-            // Only the status: what the command printed may hold the secret
-            // (or part of it), and this message ends up in cron mail.
-            return Err(MailError::Password(format!(
-                "`{cmd}` (mail.password_command) failed ({}); run it by hand to see why",
-                out.status
-            )));
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
-        let first = text.lines().next().unwrap_or("").trim_end_matches('\r');
-        if first.is_empty() {
-            return Err(MailError::Password(format!(
-                "`{cmd}` (mail.password_command) printed nothing"
-            )));
-        }
-        return Ok(Some(Secret::new(first.to_string())));
-    }
-    Ok(None)
-}
-
 fn server(cfg: &MailConfig) -> String {
     format!("{}:{}", cfg.host, cfg.port())
 }
@@ -416,6 +366,10 @@ enum Progress {
     Step(Step),
     /// A step failed.
     Failed(Step, lettre::transport::smtp::Error),
+    /// The server could not be reached (the relay's own connect).
+    Unreachable(std::io::Error),
+    /// The server sent more than [`relay::MAX_SERVER_BYTES`].
+    Capped(Step),
     /// The server did not answer NOOP.
     NoNoop,
     /// The QUIT after a success is done.
@@ -525,12 +479,25 @@ fn converse(
     use lettre::transport::smtp::client::SmtpConnection;
     use lettre::transport::smtp::extension::ClientId;
     let hello = ClientId::default();
-    let fail = |step, e| {
-        let _ = tx.send(Progress::Failed(step, e));
-    };
     let _ = tx.send(Progress::Step(Step::Greeting));
+    // lettre talks to the server through a relay that caps what the
+    // server may send (see `relay`).
+    let relay = match relay::start(&plan.addrs, plan.read_timeout) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = tx.send(Progress::Unreachable(e));
+            return;
+        }
+    };
+    let fail = |step, e| {
+        let _ = tx.send(if relay.capped() {
+            Progress::Capped(step)
+        } else {
+            Progress::Failed(step, e)
+        });
+    };
     let mut conn = match SmtpConnection::connect(
-        plan.addrs.as_slice(),
+        relay.addr,
         Some(plan.read_timeout),
         &hello,
         plan.wrapper.as_ref(),
@@ -626,6 +593,32 @@ fn run_conversation<T, E>(
             }
             Ok(Progress::Closed) => {}
             Ok(Progress::Failed(s, e)) => return Err(explain(cfg, &e, s)),
+            Ok(Progress::Unreachable(e)) => {
+                return Err(match e.kind() {
+                    std::io::ErrorKind::ConnectionRefused => MailError::Refused {
+                        server: server(cfg),
+                    },
+                    std::io::ErrorKind::TimedOut => MailError::Timeout {
+                        server: server(cfg),
+                        step: step.what().to_string(),
+                        timeout: cfg.timeout.to_string(),
+                    },
+                    _ => MailError::Other {
+                        server: server(cfg),
+                        reason: format!("cannot connect: {e}"),
+                    },
+                });
+            }
+            Ok(Progress::Capped(s)) => {
+                return Err(MailError::Other {
+                    server: server(cfg),
+                    reason: format!(
+                        "the server sent more than {} KiB during {}; the connection was closed",
+                        relay::MAX_SERVER_BYTES / 1024,
+                        s.what()
+                    ),
+                });
+            }
             Ok(Progress::NoNoop) => {
                 return Err(MailError::Other {
                     server: server(cfg),
@@ -779,31 +772,4 @@ pub fn test_connection(cfg: &MailConfig) -> Result<(), MailError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_never_print() {
-        let s = Secret::new("hunter2".into());
-        assert_eq!(format!("{s} {s:?}"), "*** ***");
-    }
-
-    #[test]
-    fn a_hostile_subject_cannot_add_a_header() {
-        let cfg = MailConfig {
-            from: "Bot <bot@example.org>".into(),
-            to: vec!["a@example.org".into(), "b@example.org".into()],
-            ..MailConfig::default()
-        };
-        let parts = Parts {
-            subject: "Hi\r\nBcc: evil@example.com",
-            text: "t",
-            html: "<p>h</p>",
-        };
-        let now: jiff::Timestamp = "2026-11-27T08:00:00Z".parse().unwrap();
-        let built = build_message(&cfg, &parts, now, "<x@example.org>").unwrap();
-        let text = String::from_utf8(built.bytes).unwrap();
-        assert!(!text.contains("\r\nBcc:"), "{text}");
-        assert_eq!(built.rcpt_to, ["a@example.org", "b@example.org"]);
-    }
-}
+mod tests;
