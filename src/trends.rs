@@ -1544,7 +1544,7 @@ pub struct Learned {
 
 /// Neighbours are learned only from at least this many papers about a
 /// keyword.
-pub const NEIGHBOUR_MIN_PAPERS: usize = 20;
+pub const NEIGHBOUR_MIN_PAPERS: usize = 30;
 
 /// A neighbour must be at least this many times more common in the papers
 /// about a keyword than in the others, surely (the lower confidence bound).
@@ -1555,7 +1555,7 @@ const NEIGHBOUR_LIFT: f64 = 3.0;
 /// papers define for it (defined at least twice) and at most `limit`
 /// neighbours, by the termhood rules of rising topics and the same lower
 /// confidence bound of the rate ratio, at least [`NEIGHBOUR_LIFT`], in at
-/// least 3 papers and 5 % of those about it (none from fewer than
+/// least 3 papers and 8 % of those about it (none from fewer than
 /// [`NEIGHBOUR_MIN_PAPERS`] papers about it). A term that holds the
 /// keyword, or that the keyword holds, is neither (it matches already).
 pub fn learn(
@@ -1616,7 +1616,7 @@ pub fn learn(
     if wa < NEIGHBOUR_MIN_PAPERS {
         return learned;
     }
-    let min = u32::try_from((wa * 5).div_ceil(100).max(3)).unwrap_or(u32::MAX);
+    let min = u32::try_from((wa * 8).div_ceil(100).max(3)).unwrap_or(u32::MAX);
     let mut cands = window_candidates(&c, wa, min);
     count_background(&c, &mut cands, wa, wo);
     cands.retain(|k| c.cohesive(&k.gram, k.w + k.b));
@@ -2133,7 +2133,7 @@ mod tests {
 
     #[test]
     fn a_keyword_learns_the_acronyms_papers_define_for_it_and_its_neighbours() {
-        let about: Vec<Text> = (0..24)
+        let about: Vec<Text> = (0..32)
             .map(|i| {
                 let title = if i < 8 {
                     format!("Omni-Modal Agents {i}")

@@ -34,6 +34,16 @@ pub fn run(app: &App, args: &InterestsArgs) -> Result<Outcome> {
         Err(Error::Index(crate::index::IndexError::Missing { .. })) => Vec::new(),
         Err(e) => return Err(e),
     };
+    // A term that is one of the keywords matches as that keyword already.
+    let expansions: Vec<Expansion> = expansions
+        .into_iter()
+        .filter(|e| {
+            !interests
+                .keywords
+                .keys()
+                .any(|k| k.trim().eq_ignore_ascii_case(e.term.trim()))
+        })
+        .collect();
     let ignored = |e: &Expansion| {
         interests
             .ignore

@@ -118,11 +118,7 @@ pub fn render(
         .topics
         .iter()
         .map(|t| {
-            let papers = if t.window_count == 1 {
-                "1 paper".to_string()
-            } else {
-                format!("{} papers", t.window_count)
-            };
+            let papers = crate::words::count_len(t.window_count, "paper");
             if r.no_baseline {
                 papers
             } else {
@@ -179,11 +175,14 @@ fn header(
     };
     if !r.no_baseline {
         let mut lines = vec![format!(
-            "Rising in the {window} since {} ({} papers{sample}) against the {baseline} before \
-             ({} papers):",
+            "Rising in the {} since {} ({} papers{sample}) against the {} before ({} papers); \
+             \"usually\" is what the {} before predicts:",
+            crate::words::span(window.0.as_secs()),
             day(r.window_start),
             r.window_docs,
-            r.baseline_docs
+            crate::words::span(baseline.0.as_secs()),
+            r.baseline_docs,
+            crate::words::span(baseline.0.as_secs()),
         )];
         if r.thin_baseline {
             lines.push(format!(

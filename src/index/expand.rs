@@ -72,7 +72,7 @@ pub fn expansions(
         .unwrap_or_default();
     let key = format!(
         // The prefix names the method; a change to what is learned bumps it.
-        "expand-1|{opstamp}|{}|{}",
+        "expand-2|{opstamp}|{}|{}",
         now.as_second() / 86_400,
         keywords
             .iter()
