@@ -9,12 +9,15 @@
 //!   [`IndexError::Version`], never silently misread.
 
 pub mod feedback;
+pub mod hyphen;
 pub mod memo;
+pub mod phrase;
 mod query;
 pub mod rank;
 pub mod reader;
 pub mod schema;
 pub mod score;
+pub mod search;
 pub mod similar;
 pub mod trends;
 pub mod writer;
@@ -47,7 +50,11 @@ pub enum IndexError {
         path: String,
     },
     /// The index was written by an incompatible version.
-    #[error("{path}: index layout version {found} is not the supported version {expected}")]
+    #[error(
+        "{path}: index layout version {found} is not supported (this papertrend reads \
+         versions {oldest} to {expected})",
+        oldest = schema::OLDEST_INDEX_VERSION
+    )]
     Version {
         /// The index folder.
         path: String,
@@ -105,6 +112,8 @@ pub struct Index {
     fields: Fields,
     reader: IndexReader,
     dir: PathBuf,
+    /// The layout version on disk (`schema::INDEX_VERSION` for a new index).
+    layout: u32,
 }
 
 const META_FILE: &str = "papertrend-index.json";
@@ -122,6 +131,7 @@ impl Index {
             reason: e.to_string(),
         };
         let meta = dir.join(META_FILE);
+        let mut layout = schema::INDEX_VERSION;
         if meta.exists() {
             let text = std::fs::read_to_string(&meta).map_err(|e| engine(&e))?;
             let found = serde_json::from_str::<serde_json::Value>(&text)
@@ -129,13 +139,14 @@ impl Index {
                 .and_then(|v| v.get("index_version").and_then(serde_json::Value::as_u64))
                 .and_then(|v| u32::try_from(v).ok())
                 .unwrap_or(0);
-            if found != schema::INDEX_VERSION {
+            if !(schema::OLDEST_INDEX_VERSION..=schema::INDEX_VERSION).contains(&found) {
                 return Err(IndexError::Version {
                     path,
                     found,
                     expected: schema::INDEX_VERSION,
                 });
             }
+            layout = found;
         } else if !create {
             return Err(IndexError::Missing { path });
         } else {
@@ -164,7 +175,9 @@ impl Index {
                 .set_multithread_executor(threads)
                 .map_err(|e| engine(&e))?;
         }
-        inner.tokenizers().register(schema::EN, schema::english());
+        inner
+            .tokenizers()
+            .register(schema::EN, schema::english_index());
         inner.tokenizers().register(schema::NAMES, schema::names());
         let reader = inner
             .reader_builder()
@@ -176,7 +189,14 @@ impl Index {
             fields,
             reader,
             dir: dir.to_path_buf(),
+            layout,
         })
+    }
+
+    /// The layout version of the index on disk: [`schema::INDEX_VERSION`],
+    /// or 1 for an index without hyphen compounds.
+    pub fn layout(&self) -> u32 {
+        self.layout
     }
 
     /// The index folder.
