@@ -16,8 +16,8 @@
 //! Each `--set` is one run with those `[search]` keys changed from their
 //! defaults (`title_boost`, `k1`, `b`, `stop_words`, `feedback_docs`,
 //! `feedback_terms`, `feedback_weight`, `candidates`, `proximity…`,
-//! `phrase`, and `compounds=false`, which searches a hyphenated word as its
-//! parts); without one, the defaults run.
+//! `phrase`, and `hyphenated=parts|both`, which searches a hyphenated word as
+//! its parts, or its compound and parts); without one, the defaults run.
 //! With `--min`, the process fails (exit 1) when a run scores below it: the
 //! CI regression gate.
 
@@ -26,7 +26,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use papertrend::config::SearchConfig;
-use papertrend::index::{Index, Scoring, SearchQuery, SortBy};
+use papertrend::index::{Hyphenated, Index, Scoring, SearchQuery, SortBy};
 use papertrend::paper::Paper;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -38,15 +38,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|p| p.join("shared/corpora/ir-testcollections/beir-scifact"))
         .find(|p| p.is_dir())
         .unwrap_or_else(|| PathBuf::from("../shared/corpora/ir-testcollections/beir-scifact"));
-    let mut runs: Vec<(String, SearchConfig, bool)> = Vec::new();
+    let mut runs: Vec<(String, SearchConfig, Hyphenated)> = Vec::new();
     let mut split = "train".to_string();
     let mut min: Option<f64> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--set" => {
                 let spec = args.next().ok_or("--set needs key=value[,key=value]")?;
-                let (config, compounds) = settings(&spec)?;
-                runs.push((spec.clone(), config, compounds));
+                let (config, hyphenated) = settings(&spec)?;
+                runs.push((spec.clone(), config, hyphenated));
             }
             "--split" => split = args.next().ok_or("--split needs a value")?,
             "--min" => min = Some(args.next().ok_or("--min needs a value")?.parse()?),
@@ -54,7 +54,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if runs.is_empty() {
-        runs.push(("defaults".into(), SearchConfig::default(), true));
+        runs.push((
+            "defaults".into(),
+            SearchConfig::default(),
+            Hyphenated::Compound,
+        ));
     }
     if !dir.join("corpus.jsonl").is_file() {
         return Err(format!(
@@ -103,7 +107,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let mut failed = false;
-    for (name, config, compounds) in runs {
+    for (name, config, hyphenated) in runs {
         let mut total = 0.0;
         let mut n = 0usize;
         let t = std::time::Instant::now();
@@ -120,7 +124,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 sort: SortBy::Relevance,
                 title_boost: config.title_boost,
                 scoring: Scoring {
-                    compounds,
+                    hyphenated,
                     ..config.scoring()
                 },
                 ..SearchQuery::default()
@@ -156,12 +160,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// `[search]` defaults with `key=value,…` applied, and whether a
-/// hyphenated word is searched as its compound (`compounds=false`: as its
-/// parts).
-fn settings(spec: &str) -> Result<(SearchConfig, bool), Box<dyn std::error::Error>> {
+/// `[search]` defaults with `key=value,…` applied, and how a hyphenated
+/// word is searched.
+fn settings(spec: &str) -> Result<(SearchConfig, Hyphenated), Box<dyn std::error::Error>> {
     let mut c = SearchConfig::default();
-    let mut compounds = true;
+    let mut hyphenated = c.hyphenated;
     for kv in spec.split(',').filter(|s| !s.is_empty()) {
         let (k, v) = kv.split_once('=').ok_or("expected key=value")?;
         match k.trim() {
@@ -177,9 +180,18 @@ fn settings(spec: &str) -> Result<(SearchConfig, bool), Box<dyn std::error::Erro
             "proximity_window" => c.proximity_window = v.parse()?,
             "proximity_depth" => c.proximity_depth = v.parse()?,
             "phrase" => c.phrase = v.parse()?,
-            "compounds" => compounds = v.parse()?,
+            "hyphenated" => {
+                hyphenated = match v {
+                    "compound" => Hyphenated::Compound,
+                    "parts" => Hyphenated::Parts,
+                    "both" => Hyphenated::Both,
+                    other => {
+                        return Err(format!("hyphenated={other}: compound, parts or both").into());
+                    }
+                }
+            }
             other => return Err(format!("unknown key {other:?}").into()),
         }
     }
-    Ok((c, compounds))
+    Ok((c, hyphenated))
 }

@@ -216,6 +216,10 @@ pub struct SearchConfig {
     /// as words) in a row rank above every paper that does not. Default
     /// true.
     pub phrase: bool,
+    /// How a hyphenated query word ("in-context") is searched: `parts`
+    /// (its words, stop words included), `compound` (the word joined, as
+    /// the index also holds it) or `both`. Default `parts`.
+    pub hyphenated: crate::index::Hyphenated,
 }
 
 /// The largest `--limit` (and `search.limit`) any command accepts.
@@ -237,6 +241,7 @@ impl Default for SearchConfig {
             proximity_depth: 50,
             candidates: 30,
             phrase: true,
+            hyphenated: crate::index::Hyphenated::Parts,
         }
     }
 }
@@ -256,7 +261,7 @@ impl SearchConfig {
             proximity_depth: self.proximity_depth,
             candidates: self.candidates,
             phrase: self.phrase,
-            compounds: true,
+            hyphenated: self.hyphenated,
         }
     }
 

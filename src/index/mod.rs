@@ -30,7 +30,7 @@ use tantivy::tokenizer::TokenStream;
 use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::paper::Paper;
-pub use reader::{Hit, Scoring, SearchQuery, SortBy};
+pub use reader::{Hit, Hyphenated, Scoring, SearchQuery, SortBy};
 pub use schema::Fields;
 pub use writer::{Change, IngestStats, Session};
 
@@ -351,6 +351,13 @@ pub fn query_terms(text: &str, stop_words: bool) -> Vec<String> {
         out = analyze(text);
     }
     out
+}
+
+/// Whether the analysed word `term` is an English stop word.
+pub(crate) fn is_stop_word(term: &str) -> bool {
+    let mut analyzer = schema::english_query();
+    let mut stream = analyzer.token_stream(term);
+    !stream.advance()
 }
 
 fn to_datetime(t: jiff::Timestamp) -> tantivy::DateTime {

@@ -156,10 +156,26 @@ pub struct Scoring {
     /// Whether papers holding the query's words as a phrase rank first
     /// ([`super::phrase`]).
     pub phrase: bool,
-    /// Whether a hyphenated query word is searched as its compound (true),
-    /// or as its parts (an index of layout 1 always does that). Not a
-    /// config key: a lever for the evaluations.
-    pub compounds: bool,
+    /// How a hyphenated query word is searched (an index of layout 1 has
+    /// no compounds and always searches the parts).
+    pub hyphenated: Hyphenated,
+}
+
+/// How a hyphenated query word ("in-context") is searched: the
+/// `search.hyphenated` key. Whichever it is, papers holding the word's
+/// parts in a row (and the query's other words with them) come first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hyphenated {
+    /// As its parts, stop words included (`in`, `context`): the default,
+    /// best on SciFact train and on the title queries (docs/search.md).
+    #[default]
+    Parts,
+    /// As its compound only (`incontext`).
+    Compound,
+    /// As its compound (which also finds the word written without
+    /// hyphens, "finetuning") and its parts that are not stop words.
+    Both,
 }
 
 impl Default for Scoring {
@@ -327,13 +343,18 @@ impl Index {
 
     /// The BM25F query of `text`'s words, each distinct term of weight 1,
     /// with the words as its phrase ([`super::phrase`]). A hyphenated word
-    /// is one term, its compound (on an index of layout 1, which has no
-    /// compounds, its parts, stop words included: "in-context" is never
-    /// "context"); English stop words standing alone are dropped when
-    /// `scoring.stop_words` is set, unless nothing else is left.
+    /// is searched as `scoring.hyphenated` says (its parts, stop words
+    /// included: "in-context" is never "context"; on an index of layout 1,
+    /// which has no compounds, always so); English stop words standing
+    /// alone are dropped when `scoring.stop_words` is set, unless nothing
+    /// else is left.
     pub fn words_query(&self, text: &str, title_boost: f32, scoring: &Scoring) -> Bm25fQuery {
         let words = super::hyphen::query_words(text);
-        let compounds = scoring.compounds && self.layout() >= 2;
+        let hyphenated = if self.layout() >= 2 {
+            scoring.hyphenated
+        } else {
+            Hyphenated::Parts
+        };
         let drop_stop = scoring.stop_words && words.iter().any(|w| !w.stop);
         let mut counts: Vec<QueryTerm> = Vec::new();
         let mut pairs = Vec::new();
@@ -344,8 +365,11 @@ impl Index {
             if drop_stop && w.stop {
                 continue;
             }
-            let terms: Vec<&String> = match &w.compound {
-                Some(c) if compounds => vec![c],
+            let terms: Vec<&String> = match (&w.compound, hyphenated) {
+                (Some(c), Hyphenated::Compound) => vec![c],
+                (Some(c), Hyphenated::Both) => std::iter::once(c)
+                    .chain(w.parts.iter().filter(|p| !super::is_stop_word(p)))
+                    .collect(),
                 _ => w.parts.iter().collect(),
             };
             for t in terms {
