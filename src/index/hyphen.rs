@@ -11,10 +11,12 @@
 //!   part (tokens never go back, as tantivy's snippets need). The
 //!   parts keep their own consecutive positions, so phrases of parts
 //!   ("in context learning", interests, mutes, topics) match as before.
-//! - **Query side**, [`query_words`]: a hyphenated query word is one word
-//!   with its parts and its compound; the search scores the compound (or,
-//!   on an index of layout 1, which has none, the parts, stop words
-//!   included) and prefers papers holding the query's parts as a phrase.
+//! - **Query side** ([`super::reader::query_words`]): a hyphenated query
+//!   word is one word with its parts and its compound; the search scores
+//!   it as `search.hyphenated` says (its parts by default, stop words
+//!   included: "in-context" is never "context"; always so on an index of
+//!   layout 1, which has no compounds) and prefers papers holding the
+//!   query's words as a phrase ([`super::phrase`]).
 //!
 //! A hyphen joins two words only when nothing else stands between them:
 //! `-` (U+002D), `‐` (U+2010) or `‑` (U+2011). An en dash (`2020–2024`) or
@@ -25,12 +27,12 @@ use tantivy::tokenizer::{
 };
 
 /// Whether `gap`, the text between two words, joins them into one word.
-fn is_hyphen(gap: &str) -> bool {
+pub(super) fn is_hyphen(gap: &str) -> bool {
     matches!(gap, "-" | "\u{2010}" | "\u{2011}")
 }
 
 /// `text` with its hyphens removed (the compound's raw form).
-fn joined(text: &str) -> String {
+pub(super) fn joined(text: &str) -> String {
     text.chars()
         .filter(|c| !matches!(c, '-' | '\u{2010}' | '\u{2011}'))
         .collect()
@@ -218,59 +220,6 @@ impl<S: TokenStream> TokenStream for CompoundsStream<'_, S> {
     }
 }
 
-/// One word of a query as typed: a plain word or a hyphenated one.
-#[derive(Clone, Debug, PartialEq)]
-pub struct QueryWord {
-    /// Its analysed parts (one for a plain word), stop words included.
-    pub parts: Vec<String>,
-    /// For a hyphenated word, the compound the index holds beside the parts.
-    pub compound: Option<String>,
-    /// Whether it is a plain English stop word (`the`, `of`, `in`, …).
-    pub stop: bool,
-}
-
-/// The words of query `text` (module documentation): analysed like titles
-/// and abstracts, hyphenated words kept together with their compound.
-pub fn query_words(text: &str) -> Vec<QueryWord> {
-    let mut words = super::schema::english();
-    let mut kept = super::schema::english_query();
-    let mut tokens = Vec::new();
-    let mut stream = words.token_stream(text);
-    while stream.advance() {
-        let t = stream.token();
-        tokens.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
-    }
-    let mut not_stop = Vec::new();
-    let mut stream = kept.token_stream(text);
-    while stream.advance() {
-        not_stop.push(stream.token().position);
-    }
-    let mut normalize = super::schema::english();
-    let mut out: Vec<QueryWord> = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        let mut j = i + 1;
-        while j < tokens.len() && is_hyphen(text.get(tokens[j - 1].2..tokens[j].1).unwrap_or("")) {
-            j += 1;
-        }
-        let parts: Vec<String> = tokens[i..j].iter().map(|t| t.0.clone()).collect();
-        let compound = (j - i > 1)
-            .then(|| {
-                let raw = joined(&text[tokens[i].1..tokens[j - 1].2]);
-                let mut s = normalize.token_stream(&raw);
-                s.advance().then(|| s.token().text.clone())
-            })
-            .flatten();
-        out.push(QueryWord {
-            stop: j - i == 1 && !not_stop.contains(&tokens[i].3),
-            parts,
-            compound,
-        });
-        i = j;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,31 +307,5 @@ mod tests {
     fn a_compound_too_long_to_index_is_left_out() {
         let long = format!("{}-{}", "a".repeat(20), "b".repeat(20));
         assert_eq!(texts(&long), ["a".repeat(20), "b".repeat(20)]);
-    }
-
-    #[test]
-    fn query_words_keep_hyphenated_words_and_mark_stop_words() {
-        let w = query_words("The in-context learning of vision-language models");
-        let summary: Vec<(Vec<&str>, Option<&str>, bool)> = w
-            .iter()
-            .map(|w| {
-                (
-                    w.parts.iter().map(String::as_str).collect(),
-                    w.compound.as_deref(),
-                    w.stop,
-                )
-            })
-            .collect();
-        assert_eq!(
-            summary,
-            [
-                (vec!["the"], None, true),
-                (vec!["in", "context"], Some("incontext"), false),
-                (vec!["learn"], None, false),
-                (vec!["of"], None, true),
-                (vec!["vision", "languag"], Some("visionlanguag"), false),
-                (vec!["model"], None, false),
-            ]
-        );
     }
 }

@@ -349,7 +349,7 @@ impl Index {
     /// alone are dropped when `scoring.stop_words` is set, unless nothing
     /// else is left.
     pub fn words_query(&self, text: &str, title_boost: f32, scoring: &Scoring) -> Bm25fQuery {
-        let words = super::hyphen::query_words(text);
+        let words = query_words(text);
         let hyphenated = if self.layout() >= 2 {
             scoring.hyphenated
         } else {
@@ -576,9 +576,64 @@ impl Index {
     }
 }
 
+/// One word of a query as typed: a plain word or a hyphenated one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryWord {
+    /// Its analysed parts (one for a plain word), stop words included.
+    pub parts: Vec<String>,
+    /// For a hyphenated word, the compound the index holds beside the parts.
+    pub compound: Option<String>,
+    /// Whether it is a plain English stop word (`the`, `of`, `in`, …).
+    pub stop: bool,
+}
+
+/// The words of query `text` (module documentation): analysed like titles
+/// and abstracts, hyphenated words kept together with their compound.
+pub fn query_words(text: &str) -> Vec<QueryWord> {
+    let mut words = super::schema::english();
+    let mut kept = super::schema::english_query();
+    let mut tokens = Vec::new();
+    let mut stream = words.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        tokens.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+    }
+    let mut not_stop = Vec::new();
+    let mut stream = kept.token_stream(text);
+    while stream.advance() {
+        not_stop.push(stream.token().position);
+    }
+    let mut normalize = super::schema::english();
+    let mut out: Vec<QueryWord> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut j = i + 1;
+        while j < tokens.len()
+            && super::hyphen::is_hyphen(text.get(tokens[j - 1].2..tokens[j].1).unwrap_or(""))
+        {
+            j += 1;
+        }
+        let parts: Vec<String> = tokens[i..j].iter().map(|t| t.0.clone()).collect();
+        let compound = (j - i > 1)
+            .then(|| {
+                let raw = super::hyphen::joined(&text[tokens[i].1..tokens[j - 1].2]);
+                let mut s = normalize.token_stream(&raw);
+                s.advance().then(|| s.token().text.clone())
+            })
+            .flatten();
+        out.push(QueryWord {
+            stop: j - i == 1 && !not_stop.contains(&tokens[i].3),
+            parts,
+            compound,
+        });
+        i = j;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{depth, has_syntax, plain_outside_quotes};
+    use super::{depth, has_syntax, plain_outside_quotes, query_words};
 
     #[test]
     fn only_unmistakable_syntax_is_syntax() {
@@ -623,5 +678,31 @@ mod tests {
             "title:x note  \"a:b's\" Crohn s"
         );
         assert_eq!(plain_outside_quotes("+abstract:(x)"), "+abstract:(x)");
+    }
+
+    #[test]
+    fn query_words_keep_hyphenated_words_and_mark_stop_words() {
+        let w = query_words("The in-context learning of vision-language models");
+        let summary: Vec<(Vec<&str>, Option<&str>, bool)> = w
+            .iter()
+            .map(|w| {
+                (
+                    w.parts.iter().map(String::as_str).collect(),
+                    w.compound.as_deref(),
+                    w.stop,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (vec!["the"], None, true),
+                (vec!["in", "context"], Some("incontext"), false),
+                (vec!["learn"], None, false),
+                (vec!["of"], None, true),
+                (vec!["vision", "languag"], Some("visionlanguag"), false),
+                (vec!["model"], None, false),
+            ]
+        );
     }
 }
