@@ -57,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         runs.push((
             "defaults".into(),
             SearchConfig::default(),
-            Hyphenated::Compound,
+            SearchConfig::default().hyphenated,
         ));
     }
     if !dir.join("corpus.jsonl").is_file() {

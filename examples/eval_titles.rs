@@ -69,7 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         runs.push((
             "defaults".into(),
             SearchConfig::default(),
-            Hyphenated::Compound,
+            SearchConfig::default().hyphenated,
         ));
     }
     let mut files = Vec::new();
