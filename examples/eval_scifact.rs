@@ -15,7 +15,9 @@
 //!
 //! Each `--set` is one run with those `[search]` keys changed from their
 //! defaults (`title_boost`, `k1`, `b`, `stop_words`, `feedback_docs`,
-//! `feedback_terms`, `feedback_weight`); without one, the defaults run.
+//! `feedback_terms`, `feedback_weight`, `candidates`, `proximity…`,
+//! `phrase`, and `hyphenated=parts|both`, which searches a hyphenated word as
+//! its parts, or its compound and parts); without one, the defaults run.
 //! With `--min`, the process fails (exit 1) when a run scores below it: the
 //! CI regression gate.
 
@@ -24,7 +26,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use papertrend::config::SearchConfig;
-use papertrend::index::{Index, SearchQuery, SortBy};
+use papertrend::index::{Hyphenated, Index, Scoring, SearchQuery, SortBy};
 use papertrend::paper::Paper;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -36,14 +38,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|p| p.join("shared/corpora/ir-testcollections/beir-scifact"))
         .find(|p| p.is_dir())
         .unwrap_or_else(|| PathBuf::from("../shared/corpora/ir-testcollections/beir-scifact"));
-    let mut runs: Vec<(String, SearchConfig)> = Vec::new();
+    let mut runs: Vec<(String, SearchConfig, Hyphenated)> = Vec::new();
     let mut split = "train".to_string();
     let mut min: Option<f64> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--set" => {
                 let spec = args.next().ok_or("--set needs key=value[,key=value]")?;
-                runs.push((spec.clone(), settings(&spec)?));
+                let (config, hyphenated) = settings(&spec)?;
+                runs.push((spec.clone(), config, hyphenated));
             }
             "--split" => split = args.next().ok_or("--split needs a value")?,
             "--min" => min = Some(args.next().ok_or("--min needs a value")?.parse()?),
@@ -51,7 +54,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if runs.is_empty() {
-        runs.push(("defaults".into(), SearchConfig::default()));
+        runs.push((
+            "defaults".into(),
+            SearchConfig::default(),
+            SearchConfig::default().hyphenated,
+        ));
     }
     if !dir.join("corpus.jsonl").is_file() {
         return Err(format!(
@@ -100,7 +107,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let mut failed = false;
-    for (name, config) in runs {
+    for (name, config, hyphenated) in runs {
         let mut total = 0.0;
         let mut n = 0usize;
         let t = std::time::Instant::now();
@@ -116,7 +123,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 limit: 10,
                 sort: SortBy::Relevance,
                 title_boost: config.title_boost,
-                scoring: config.scoring(),
+                scoring: Scoring {
+                    hyphenated,
+                    ..config.scoring()
+                },
                 ..SearchQuery::default()
             };
             let hits = index.search(&q)?;
@@ -150,9 +160,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// `[search]` defaults with `key=value,…` applied.
-fn settings(spec: &str) -> Result<SearchConfig, Box<dyn std::error::Error>> {
+/// `[search]` defaults with `key=value,…` applied, and how a hyphenated
+/// word is searched.
+fn settings(spec: &str) -> Result<(SearchConfig, Hyphenated), Box<dyn std::error::Error>> {
     let mut c = SearchConfig::default();
+    let mut hyphenated = c.hyphenated;
     for kv in spec.split(',').filter(|s| !s.is_empty()) {
         let (k, v) = kv.split_once('=').ok_or("expected key=value")?;
         match k.trim() {
@@ -167,8 +179,19 @@ fn settings(spec: &str) -> Result<SearchConfig, Box<dyn std::error::Error>> {
             "proximity" => c.proximity = v.parse()?,
             "proximity_window" => c.proximity_window = v.parse()?,
             "proximity_depth" => c.proximity_depth = v.parse()?,
+            "phrase" => c.phrase = v.parse()?,
+            "hyphenated" => {
+                hyphenated = match v {
+                    "compound" => Hyphenated::Compound,
+                    "parts" => Hyphenated::Parts,
+                    "both" => Hyphenated::Both,
+                    other => {
+                        return Err(format!("hyphenated={other}: compound, parts or both").into());
+                    }
+                }
+            }
             other => return Err(format!("unknown key {other:?}").into()),
         }
     }
-    Ok(c)
+    Ok((c, hyphenated))
 }

@@ -197,6 +197,14 @@ pub struct SearchConfig {
     /// a BM25 per field, summed (tantivy's block-max WAND, fast on large
     /// indexes). 0: BM25F ranks every match (exact, slower). Default 30.
     pub candidates: usize,
+    /// Whether papers holding the words of a query (two or more, searched
+    /// as words) in a row rank above every paper that does not. Default
+    /// true.
+    pub phrase: bool,
+    /// How a hyphenated query word ("in-context") is searched: `parts`
+    /// (its words, stop words included), `compound` (the word joined, as
+    /// the index also holds it) or `both`. Default `parts`.
+    pub hyphenated: crate::index::Hyphenated,
 }
 
 /// The largest `--limit` (and `search.limit`) any command accepts.
@@ -217,6 +225,8 @@ impl Default for SearchConfig {
             proximity_window: 3,
             proximity_depth: 50,
             candidates: 30,
+            phrase: true,
+            hyphenated: crate::index::Hyphenated::Parts,
         }
     }
 }
@@ -235,6 +245,8 @@ impl SearchConfig {
             proximity_window: self.proximity_window,
             proximity_depth: self.proximity_depth,
             candidates: self.candidates,
+            phrase: self.phrase,
+            hyphenated: self.hyphenated,
         }
     }
 

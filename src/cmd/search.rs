@@ -63,6 +63,12 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
                     "papertrend: searched as words: {}",
                     crate::sanitize::sanitize_line(&terms.join(" "))
                 );
+                if !w.phrase().is_empty() {
+                    eprintln!(
+                        "papertrend: papers with the phrase first: {}",
+                        crate::sanitize::sanitize_line(&w.phrase().join(" "))
+                    );
+                }
             }
             None => eprintln!("papertrend: searched as query syntax"),
         }
@@ -101,15 +107,7 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
                 row.score = Some(h.score);
             }
             if args.explain {
-                row.explain = Some(if h.matches.is_empty() {
-                    serde_json::json!({ "bm25": h.score })
-                } else {
-                    serde_json::json!({
-                        "bm25f": h.score,
-                        "matches": h.matches,
-                        "parts": parts(&h.matches),
-                    })
-                });
+                row.explain = Some(explain(h));
             }
             row
         })
@@ -140,6 +138,59 @@ fn no_match(app: &App, index: &crate::index::Index, query: &SearchQuery) -> Resu
         );
     }
     Ok(())
+}
+
+/// The `explain` of one hit: with a query searched as words, its BM25F
+/// term parts, the phrase part and the proximity bonus, which add up to
+/// its score; for query syntax, tantivy's BM25.
+fn explain(h: &crate::index::Hit) -> serde_json::Value {
+    if h.matches.is_empty() && h.phrase.is_none() {
+        return serde_json::json!({ "bm25": h.score });
+    }
+    let bm25f: f32 = h.matches.iter().map(|m| m.score).sum();
+    let phrase = h
+        .phrase
+        .as_ref()
+        .map_or(0.0, crate::index::phrase::PhraseMatch::score);
+    // The proximity bonus (`search.proximity`) is what is left.
+    let rest = h.score - bm25f - phrase;
+    let proximity = if rest.abs() > 5e-4 * h.score.abs().max(1.0) {
+        rest
+    } else {
+        0.0
+    };
+    let mut parts = parts(&h.matches);
+    if let Some(p) = &h.phrase {
+        let held: Vec<String> = p
+            .fields
+            .iter()
+            .map(|(field, n)| format!("{field} ×{n}"))
+            .collect();
+        parts.push(serde_json::json!({
+            "name": "phrase",
+            "points": phrase,
+            "detail": [
+                format!("\"{}\" in {}", p.phrase, held.join(", ")),
+                format!("whole phrase {:+.3} (above any paper without it)", p.whole),
+                format!("as a term {:+.3}", p.term),
+            ],
+        }));
+    }
+    if proximity != 0.0 {
+        parts.push(serde_json::json!({
+            "name": "proximity",
+            "points": proximity,
+            "detail": [format!("query words near each other {proximity:+.3}")],
+        }));
+    }
+    serde_json::json!({
+        "score": h.score,
+        "bm25f": bm25f,
+        "matches": h.matches,
+        "phrase": h.phrase,
+        "proximity": proximity,
+        "parts": parts,
+    })
 }
 
 /// The matches of one hit as `parts` (one per query term, its fields as the

@@ -10,13 +10,16 @@
 
 pub mod expand;
 pub mod feedback;
+pub mod hyphen;
 pub mod memo;
+pub mod phrase;
 mod query;
 pub mod rank;
 pub mod reader;
 pub mod repair;
 pub mod schema;
 pub mod score;
+pub mod search;
 pub mod similar;
 pub mod trends;
 pub mod writer;
@@ -29,7 +32,7 @@ use tantivy::tokenizer::TokenStream;
 use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::paper::Paper;
-pub use reader::{Hit, Scoring, SearchQuery, SortBy};
+pub use reader::{Hit, Hyphenated, Scoring, SearchQuery, SortBy};
 pub use schema::Fields;
 pub use writer::{Change, IngestStats, Session};
 
@@ -49,7 +52,11 @@ pub enum IndexError {
         path: String,
     },
     /// The index was written by an incompatible version.
-    #[error("{path}: index layout version {found} is not the supported version {expected}")]
+    #[error(
+        "{path}: index layout version {found} is not supported (this papertrend reads \
+         versions {oldest} to {expected})",
+        oldest = schema::OLDEST_INDEX_VERSION
+    )]
     Version {
         /// The index folder.
         path: String,
@@ -123,6 +130,8 @@ pub struct Index {
     fields: Fields,
     reader: IndexReader,
     dir: PathBuf,
+    /// The layout version on disk (`schema::INDEX_VERSION` for a new index).
+    layout: u32,
 }
 
 const META_FILE: &str = "papertrend-index.json";
@@ -150,6 +159,7 @@ impl Index {
         if !create && !dir.join(repair::TANTIVY_META).exists() {
             return Err(IndexError::Missing { path });
         }
+        let mut layout = schema::INDEX_VERSION;
         if meta.exists() {
             let text = std::fs::read_to_string(&meta).map_err(|e| engine(&e))?;
             let found = serde_json::from_str::<serde_json::Value>(&text)
@@ -157,13 +167,14 @@ impl Index {
                 .and_then(|v| v.get("index_version").and_then(serde_json::Value::as_u64))
                 .and_then(|v| u32::try_from(v).ok())
                 .unwrap_or(0);
-            if found != schema::INDEX_VERSION {
+            if !(schema::OLDEST_INDEX_VERSION..=schema::INDEX_VERSION).contains(&found) {
                 return Err(IndexError::Version {
                     path,
                     found,
                     expected: schema::INDEX_VERSION,
                 });
             }
+            layout = found;
         } else if !create {
             return Err(IndexError::Missing { path });
         } else {
@@ -192,7 +203,9 @@ impl Index {
                 .set_multithread_executor(threads)
                 .map_err(|e| engine(&e))?;
         }
-        inner.tokenizers().register(schema::EN, schema::english());
+        inner
+            .tokenizers()
+            .register(schema::EN, schema::english_index());
         inner.tokenizers().register(schema::NAMES, schema::names());
         let reader = inner
             .reader_builder()
@@ -204,7 +217,14 @@ impl Index {
             fields,
             reader,
             dir: dir.to_path_buf(),
+            layout,
         })
+    }
+
+    /// The layout version of the index on disk: [`schema::INDEX_VERSION`],
+    /// or 1 for an index without hyphen compounds.
+    pub fn layout(&self) -> u32 {
+        self.layout
     }
 
     /// The index folder.
@@ -359,6 +379,13 @@ pub fn query_terms(text: &str, stop_words: bool) -> Vec<String> {
         out = analyze(text);
     }
     out
+}
+
+/// Whether the analysed word `term` is an English stop word.
+pub(crate) fn is_stop_word(term: &str) -> bool {
+    let mut analyzer = schema::english_query();
+    let mut stream = analyzer.token_stream(term);
+    !stream.advance()
 }
 
 fn to_datetime(t: jiff::Timestamp) -> tantivy::DateTime {

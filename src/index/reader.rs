@@ -3,26 +3,28 @@
 //!
 //! What a user types is read in one of two ways ([`Index::parse`]):
 //! - **words** (anything without unmistakable syntax, and anything that does
-//!   not parse as a query): the text's words, analysed like the index and
-//!   without stop words, scored with BM25F ([`super::score`]), optionally
-//!   expanded with RM3 pseudo-relevance feedback;
+//!   not parse as a query): the text's words, analysed like the index,
+//!   hyphenated words whole ([`super::hyphen`]), without stop words that
+//!   stand alone, scored with BM25F ([`super::score`]), the papers holding
+//!   the words as a phrase first ([`super::phrase`]), optionally expanded
+//!   with RM3 pseudo-relevance feedback; ranking is in [`super::search`];
 //! - **syntax** (a `"quoted phrase"`, a leading `+` or `-`, `field:` for a field
 //!   that exists, `AND`/`OR`): tantivy's query parser, a BM25 per field summed.
 //!
 //! Parentheses nest at most [`MAX_DEPTH`] deep (deeper input is refused
 //! before any parser sees it: tantivy's grammar recurses per level).
 //!
-//! Why one long file: search, lookups by id and export share the reading of
-//! queries and the decoding of stored records.
+//! Why one long file: the search request, lookups by id and export share
+//! the reading of queries and the decoding of stored records.
 
 use std::ops::Bound;
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Searcher, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
+use super::phrase::PhraseMatch;
 use super::score::{Bm25fParams, Bm25fQuery, QueryTerm, TermMatch};
 use super::{Index, IndexError, to_datetime};
 use crate::paper::{Paper, parse_arxiv_id};
@@ -117,6 +119,10 @@ pub struct Hit {
     /// With [`SearchQuery::explain`] and a query searched as words: the
     /// terms that matched, per field, with their parts of the score.
     pub matches: Vec<TermMatch>,
+    /// For a query searched as words whose phrase this paper holds: the
+    /// phrase part of the score (the rest is `matches`, and the proximity
+    /// bonus when it is on).
+    pub phrase: Option<PhraseMatch>,
 }
 
 /// How free text is scored: the `[search]` keys of the config.
@@ -145,6 +151,29 @@ pub struct Scoring {
     /// (block-max WAND, fast), are reranked by BM25F. 0: BM25F ranks every
     /// match (MaxScore; exact, slower on large indexes).
     pub candidates: usize,
+    /// Whether papers holding the query's words as a phrase rank first
+    /// ([`super::phrase`]).
+    pub phrase: bool,
+    /// How a hyphenated query word is searched (an index of layout 1 has
+    /// no compounds and always searches the parts).
+    pub hyphenated: Hyphenated,
+}
+
+/// How a hyphenated query word ("in-context") is searched: the
+/// `search.hyphenated` key. Whichever it is, papers holding the word's
+/// parts in a row (and the query's other words with them) come first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hyphenated {
+    /// As its parts, stop words included (`in`, `context`): the default,
+    /// best on SciFact train and on the title queries (docs/search.md).
+    #[default]
+    Parts,
+    /// As its compound only (`incontext`).
+    Compound,
+    /// As its compound (which also finds the word written without
+    /// hyphens, "finetuning") and its parts that are not stop words.
+    Both,
 }
 
 impl Default for Scoring {
@@ -310,39 +339,62 @@ impl Index {
         })
     }
 
-    /// The BM25F query of `text`'s words, each distinct term of weight 1.
+    /// The BM25F query of `text`'s words, each distinct term of weight 1,
+    /// with the words as its phrase ([`super::phrase`]). A hyphenated word
+    /// is searched as `scoring.hyphenated` says (its parts, stop words
+    /// included: "in-context" is never "context"; on an index of layout 1,
+    /// which has no compounds, always so); English stop words standing
+    /// alone are dropped when `scoring.stop_words` is set, unless nothing
+    /// else is left.
     pub fn words_query(&self, text: &str, title_boost: f32, scoring: &Scoring) -> Bm25fQuery {
+        let words = query_words(text);
+        let hyphenated = if self.layout() >= 2 {
+            scoring.hyphenated
+        } else {
+            Hyphenated::Parts
+        };
+        let drop_stop = scoring.stop_words && words.iter().any(|w| !w.stop);
         let mut counts: Vec<QueryTerm> = Vec::new();
         let mut pairs = Vec::new();
         let mut last: Option<usize> = None;
-        // A query of nothing but stop words ("the who") keeps them.
-        let mut words = super::query_terms(text, scoring.stop_words);
-        if words.is_empty() && scoring.stop_words {
-            words = super::query_terms(text, false);
-        }
-        for t in words {
-            // A word repeated in the query counts once (better than a
-            // weight per occurrence on the SciFact train split).
-            let i = match counts.iter().position(|q| q.text == t) {
-                Some(i) => i,
-                None => {
-                    counts.push(QueryTerm {
-                        text: t,
-                        weight: 1.0,
-                    });
-                    counts.len() - 1
-                }
-            };
-            if let Some(l) = last
-                && l != i
-                && !pairs.contains(&(l, i))
-            {
-                pairs.push((l, i));
+        let mut phrase = Vec::new();
+        for w in &words {
+            phrase.extend(w.parts.iter().cloned());
+            if drop_stop && w.stop {
+                continue;
             }
-            last = Some(i);
+            let terms: Vec<&String> = match (&w.compound, hyphenated) {
+                (Some(c), Hyphenated::Compound) => vec![c],
+                (Some(c), Hyphenated::Both) => std::iter::once(c)
+                    .chain(w.parts.iter().filter(|p| !super::is_stop_word(p)))
+                    .collect(),
+                _ => w.parts.iter().collect(),
+            };
+            for t in terms {
+                // A word repeated in the query counts once (better than a
+                // weight per occurrence on the SciFact train split).
+                let i = match counts.iter().position(|q| q.text == *t) {
+                    Some(i) => i,
+                    None => {
+                        counts.push(QueryTerm {
+                            text: t.clone(),
+                            weight: 1.0,
+                        });
+                        counts.len() - 1
+                    }
+                };
+                if let Some(l) = last
+                    && l != i
+                    && !pairs.contains(&(l, i))
+                {
+                    pairs.push((l, i));
+                }
+                last = Some(i);
+            }
         }
         self.bm25f_query(counts, title_boost, scoring)
             .with_pairs(pairs)
+            .with_phrase(if scoring.phrase { phrase } else { Vec::new() })
     }
 
     /// A BM25F query for `terms` over title, abstract and keywords.
@@ -365,6 +417,24 @@ impl Index {
                 b: scoring.b,
             },
         )
+    }
+
+    /// Papers holding `words` (analysed, at least two) as a phrase in the
+    /// title or the abstract.
+    pub(super) fn phrase_query(&self, words: &[String]) -> Box<dyn Query> {
+        let f = self.fields;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = [f.title, f.abstract_text]
+            .into_iter()
+            .map(|field| {
+                let terms = words
+                    .iter()
+                    .map(|w| Term::from_field_text(field, w))
+                    .collect();
+                let q: Box<dyn Query> = Box::new(PhraseQuery::new(terms));
+                (Occur::Should, q)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// The filter part of a search (dates, category, author) as clauses.
@@ -403,231 +473,8 @@ impl Index {
         clauses
     }
 
-    /// Runs a search and loads the matching records.
-    ///
-    /// # Errors
-    /// On a query syntax error or an index failure.
-    pub fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>, IndexError> {
-        let searcher = self.searcher();
-        let parsed = if q.text.trim().is_empty() {
-            None
-        } else {
-            Some(self.parse(&q.text, q.title_boost, &q.scoring)?)
-        };
-        let mut words = parsed.as_ref().and_then(|p| p.words.clone());
-        if let Some(w) = &words
-            && q.sort == SortBy::Relevance
-            && q.scoring.feedback_docs > 0
-            && q.scoring.feedback_weight < 1.0
-        {
-            let expanded = self.feedback(&searcher, q, w)?;
-            words = Some(expanded.with_pairs(w.pairs().to_vec()));
-        }
-        let text_query: Option<Box<dyn Query>> = match (&words, parsed) {
-            (Some(w), _) => Some(Box::new(w.clone())),
-            (None, Some(p)) => Some(p.query),
-            (None, None) => None,
-        };
-        let mut clauses = self.filter_clauses(q);
-        let query: Box<dyn Query> = match (&text_query, clauses.is_empty()) {
-            (Some(t), true) => t.box_clone(),
-            (Some(t), false) => {
-                clauses.push((Occur::Must, t.box_clone()));
-                Box::new(BooleanQuery::new(clauses))
-            }
-            (None, true) => Box::new(tantivy::query::AllQuery),
-            (None, false) => Box::new(BooleanQuery::new(clauses)),
-        };
-        let limit = super::top_limit(&searcher, q.limit);
-        // The proximity bonus reorders the top `proximity_depth`.
-        let rerank = q.sort == SortBy::Relevance
-            && q.scoring.proximity > 0.0
-            && words.as_ref().is_some_and(|w| !w.pairs().is_empty());
-        let rescore = q.sort == SortBy::Relevance && q.scoring.candidates > 0 && words.is_some();
-        let mut depth = limit;
-        if rerank {
-            depth = depth.max(q.scoring.proximity_depth);
-        }
-        if rescore {
-            depth = depth.max(q.scoring.candidates);
-        }
-        // With candidates, the first pass runs the cheap stand-in.
-        let query: Box<dyn Query> = match &words {
-            Some(w) if rescore => {
-                let mut clauses = self.filter_clauses(q);
-                if clauses.is_empty() {
-                    Box::new(w.candidates())
-                } else {
-                    clauses.push((Occur::Must, Box::new(w.candidates())));
-                    Box::new(BooleanQuery::new(clauses))
-                }
-            }
-            _ => query,
-        };
-        let engine = |e: tantivy::TantivyError| self.engine_err(&e);
-        let addresses: Vec<(f32, DocAddress)> = match q.sort {
-            SortBy::Date => searcher
-                .search(
-                    &query,
-                    &TopDocs::with_limit(limit)
-                        .order_by_fast_field::<tantivy::DateTime>(super::schema::DATE, Order::Desc),
-                )
-                .map_err(engine)?
-                .into_iter()
-                .map(|(d, a)| (d.map_or(0.0, |d| d.into_timestamp_secs() as f32), a))
-                .collect(),
-            _ => searcher
-                .search(&query, &TopDocs::with_limit(depth).order_by_score())
-                .map_err(engine)?,
-        };
-        let addresses = match &words {
-            Some(w) if rescore => {
-                let docs: Vec<DocAddress> = addresses.iter().map(|(_, a)| *a).collect();
-                let scores = super::score::rescore(w, &searcher, &docs).map_err(engine)?;
-                let mut scored: Vec<(f32, DocAddress)> = scores.into_iter().zip(docs).collect();
-                sort_hits(&mut scored);
-                if !rerank {
-                    scored.truncate(limit);
-                }
-                scored
-            }
-            _ => addresses,
-        };
-        let addresses = match &words {
-            Some(w) if rerank => {
-                let docs: Vec<DocAddress> = addresses.iter().map(|(_, a)| *a).collect();
-                let bonus = super::score::proximity(
-                    w,
-                    &searcher,
-                    &docs,
-                    q.scoring.proximity_window,
-                    q.scoring.proximity,
-                )
-                .map_err(engine)?;
-                let mut scored: Vec<(f32, DocAddress)> = addresses
-                    .iter()
-                    .zip(bonus)
-                    .map(|((s, a), b)| (s + b, *a))
-                    .collect();
-                sort_hits(&mut scored);
-                scored.truncate(limit);
-                scored
-            }
-            _ => addresses,
-        };
-        let generator = match &text_query {
-            Some(t) if q.snippets => {
-                // A BM25F query highlights its own terms in the abstract.
-                let highlight: Box<dyn Query> = match &words {
-                    Some(w) => Box::new(BooleanQuery::new_multiterms_query(
-                        w.field_terms(self.fields.abstract_text),
-                    )),
-                    None => t.box_clone(),
-                };
-                let mut g =
-                    SnippetGenerator::create(&searcher, &*highlight, self.fields.abstract_text)
-                        .map_err(engine)?;
-                g.set_max_num_chars(240);
-                Some(g)
-            }
-            _ => None,
-        };
-        let mut hits = Vec::with_capacity(addresses.len());
-        for (score, address) in addresses {
-            let paper = self.load(&searcher, address)?;
-            let snippet = generator.as_ref().and_then(|g| {
-                let s = g.snippet(&paper.abstract_text);
-                let text = s.fragment().to_string();
-                (!text.is_empty()).then(|| Snippet {
-                    highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect(),
-                    text,
-                })
-            });
-            let matches = match &words {
-                Some(w) if q.explain => {
-                    let name = |field| self.field_name(field);
-                    super::score::explain(w, &searcher, address, name).map_err(engine)?
-                }
-                _ => Vec::new(),
-            };
-            hits.push(Hit {
-                paper,
-                score,
-                snippet,
-                address,
-                matches,
-            });
-        }
-        Ok(hits)
-    }
-
-    /// RM3: `words` expanded with the most likely terms of its top
-    /// `feedback_docs` results (each result's terms weighted by its share of
-    /// the results' scores), mixed with the original terms by
-    /// `feedback_weight`.
-    fn feedback(
-        &self,
-        searcher: &Searcher,
-        q: &SearchQuery,
-        words: &Bm25fQuery,
-    ) -> Result<Bm25fQuery, IndexError> {
-        let engine = |e: tantivy::TantivyError| self.engine_err(&e);
-        let mut clauses = self.filter_clauses(q);
-        clauses.push((Occur::Must, Box::new(words.clone())));
-        let top = searcher
-            .search(
-                &BooleanQuery::new(clauses),
-                &TopDocs::with_limit(q.scoring.feedback_docs).order_by_score(),
-            )
-            .map_err(engine)?;
-        let total: f32 = top.iter().map(|(s, _)| s.max(0.0)).sum();
-        if top.is_empty() || total <= 0.0 {
-            return Ok(words.clone());
-        }
-        let mut model: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
-        for (score, address) in &top {
-            let paper = self.load(searcher, *address)?;
-            let terms =
-                super::query_terms(&format!("{}\n{}", paper.title, paper.abstract_text), true);
-            let len = terms.len().max(1) as f32;
-            let share = score.max(0.0) / total;
-            for t in terms {
-                if t.len() < 2 || t.chars().all(|c| c.is_ascii_digit()) {
-                    continue;
-                }
-                *model.entry(t).or_insert(0.0) += share / len;
-            }
-        }
-        let mut expansion: Vec<(String, f32)> = model.into_iter().collect();
-        expansion.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        expansion.truncate(q.scoring.feedback_terms);
-        let exp_total: f32 = expansion.iter().map(|(_, w)| w).sum();
-        let orig_total: f32 = words.terms().iter().map(|t| t.weight).sum();
-        if exp_total <= 0.0 || orig_total <= 0.0 {
-            return Ok(words.clone());
-        }
-        let alpha = q.scoring.feedback_weight.clamp(0.0, 1.0);
-        // Weights stay on the scale of the original query (its total).
-        let mut terms: Vec<QueryTerm> = words
-            .terms()
-            .iter()
-            .map(|t| QueryTerm {
-                text: t.text.clone(),
-                weight: alpha * t.weight,
-            })
-            .collect();
-        for (text, w) in expansion {
-            let add = (1.0 - alpha) * orig_total * w / exp_total;
-            match terms.iter_mut().find(|t| t.text == text) {
-                Some(t) => t.weight += add,
-                None => terms.push(QueryTerm { text, weight: add }),
-            }
-        }
-        Ok(self.bm25f_query(terms, q.title_boost, &q.scoring))
-    }
-
     /// The schema name of `field` (`title`, `abstract`, …).
-    fn field_name(&self, field: tantivy::schema::Field) -> String {
+    pub(super) fn field_name(&self, field: tantivy::schema::Field) -> String {
         self.inner.schema().get_field_name(field).to_string()
     }
 
@@ -697,14 +544,6 @@ impl Index {
     }
 }
 
-/// Best score first; ties in index order.
-fn sort_hits(hits: &mut [(f32, DocAddress)]) {
-    hits.sort_by(|x, y| {
-        y.0.total_cmp(&x.0)
-            .then_with(|| (x.1.segment_ord, x.1.doc_id).cmp(&(y.1.segment_ord, y.1.doc_id)))
-    });
-}
-
 fn tokens(mut analyzer: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
     use tantivy::tokenizer::TokenStream;
     let mut stream = analyzer.token_stream(text);
@@ -735,9 +574,64 @@ impl Index {
     }
 }
 
+/// One word of a query as typed: a plain word or a hyphenated one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryWord {
+    /// Its analysed parts (one for a plain word), stop words included.
+    pub parts: Vec<String>,
+    /// For a hyphenated word, the compound the index holds beside the parts.
+    pub compound: Option<String>,
+    /// Whether it is a plain English stop word (`the`, `of`, `in`, …).
+    pub stop: bool,
+}
+
+/// The words of query `text` (module documentation): analysed like titles
+/// and abstracts, hyphenated words kept together with their compound.
+pub fn query_words(text: &str) -> Vec<QueryWord> {
+    let mut words = super::schema::english();
+    let mut kept = super::schema::english_query();
+    let mut tokens = Vec::new();
+    let mut stream = words.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        tokens.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+    }
+    let mut not_stop = Vec::new();
+    let mut stream = kept.token_stream(text);
+    while stream.advance() {
+        not_stop.push(stream.token().position);
+    }
+    let mut normalize = super::schema::english();
+    let mut out: Vec<QueryWord> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut j = i + 1;
+        while j < tokens.len()
+            && super::hyphen::is_hyphen(text.get(tokens[j - 1].2..tokens[j].1).unwrap_or(""))
+        {
+            j += 1;
+        }
+        let parts: Vec<String> = tokens[i..j].iter().map(|t| t.0.clone()).collect();
+        let compound = (j - i > 1)
+            .then(|| {
+                let raw = super::hyphen::joined(&text[tokens[i].1..tokens[j - 1].2]);
+                let mut s = normalize.token_stream(&raw);
+                s.advance().then(|| s.token().text.clone())
+            })
+            .flatten();
+        out.push(QueryWord {
+            stop: j - i == 1 && !not_stop.contains(&tokens[i].3),
+            parts,
+            compound,
+        });
+        i = j;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{depth, has_syntax, plain_outside_quotes};
+    use super::{depth, has_syntax, plain_outside_quotes, query_words};
 
     #[test]
     fn only_unmistakable_syntax_is_syntax() {
@@ -782,5 +676,31 @@ mod tests {
             "title:x note  \"a:b's\" Crohn s"
         );
         assert_eq!(plain_outside_quotes("+abstract:(x)"), "+abstract:(x)");
+    }
+
+    #[test]
+    fn query_words_keep_hyphenated_words_and_mark_stop_words() {
+        let w = query_words("The in-context learning of vision-language models");
+        let summary: Vec<(Vec<&str>, Option<&str>, bool)> = w
+            .iter()
+            .map(|w| {
+                (
+                    w.parts.iter().map(String::as_str).collect(),
+                    w.compound.as_deref(),
+                    w.stop,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (vec!["the"], None, true),
+                (vec!["in", "context"], Some("incontext"), false),
+                (vec!["learn"], None, false),
+                (vec!["of"], None, true),
+                (vec!["vision", "languag"], Some("visionlanguag"), false),
+                (vec!["model"], None, false),
+            ]
+        );
     }
 }

@@ -13,10 +13,19 @@ use tantivy::tokenizer::{
     StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer,
 };
 
+use super::hyphen::Compounds;
 use super::memo::{self, MemoWords};
 
-/// Version of the index layout; an index written with another one is refused.
-pub const INDEX_VERSION: u32 = 1;
+/// Version of the index layout this build writes. 2: titles, abstracts and
+/// keywords also hold the compound of each hyphenated word
+/// ([`super::hyphen`]). An index of another version is refused, except
+/// layout 1 ([`OLDEST_INDEX_VERSION`]).
+pub const INDEX_VERSION: u32 = 2;
+
+/// The oldest layout still opened. Layout 1 lacks compounds: search then
+/// asks for a hyphenated word's parts instead (its phrase still ranks
+/// first), and papers ingested into it get compounds too.
+pub const OLDEST_INDEX_VERSION: u32 = 1;
 
 /// Stable identity (`arxiv:…`, `title:…`, any source id). Raw, the upsert key.
 pub const ID: &str = "id";
@@ -135,11 +144,21 @@ pub fn build() -> (Schema, Fields) {
 /// Words of this many bytes or more are not indexed (nor searched).
 const MAX_WORD: usize = 40;
 
-/// The English analyzer used for titles, abstracts, keywords and interests:
+/// The English analyzer of interests, mutes, topics and query words (the
+/// index adds compounds, [`english_index`]):
 /// words of under 40 bytes, lowercased, ASCII-folded and stemmed,
 /// with each distinct word normalised once per analyzer ([`MemoWords`]).
 pub fn english() -> TextAnalyzer {
     TextAnalyzer::from(MemoWords::new(english_word, MAX_WORD, memo::CAPACITY))
+}
+
+/// The analyzer of titles, abstracts and keywords in the index ([`EN`]):
+/// [`english`], plus the compound of each hyphenated word after its parts
+/// (`in-context` → `in`, `context`, `incontext`; see [`super::hyphen`]).
+pub fn english_index() -> TextAnalyzer {
+    TextAnalyzer::builder(MemoWords::new(english_word, MAX_WORD, memo::CAPACITY))
+        .filter(Compounds::new(english_word, MAX_WORD))
+        .build()
 }
 
 /// The English analyzer without English stop words, for query text: the

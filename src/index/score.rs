@@ -63,6 +63,10 @@ pub struct Bm25fQuery {
     params: Bm25fParams,
     /// Pairs of terms adjacent in the query text (indices into `terms`).
     pairs: Vec<(usize, usize)>,
+    /// The query's words in order, hyphenated words as their parts and
+    /// stop words kept: the phrase papers holding it whole rank first
+    /// ([`super::phrase`]); empty for fewer than two words.
+    phrase: Vec<String>,
 }
 
 impl Bm25fQuery {
@@ -74,7 +78,21 @@ impl Bm25fQuery {
             fields: fields.iter().copied().filter(|(_, w)| *w > 0.0).collect(),
             params,
             pairs: Vec::new(),
+            phrase: Vec::new(),
         }
+    }
+
+    /// The same query preferring papers that hold `words` as a phrase
+    /// (ignored for fewer than two words).
+    #[must_use]
+    pub fn with_phrase(mut self, words: Vec<String>) -> Self {
+        self.phrase = if words.len() > 1 { words } else { Vec::new() };
+        self
+    }
+
+    /// The phrase papers holding it whole rank first (empty: none).
+    pub fn phrase(&self) -> &[String] {
+        &self.phrase
     }
 
     /// The same query with `pairs` of adjacent terms for [`proximity`].
@@ -99,7 +117,7 @@ impl Bm25fQuery {
 }
 
 /// `ln(1 + (N − df + 0.5) / (df + 0.5))`, never negative.
-fn idf(df: u64, n: u64) -> f32 {
+pub(crate) fn idf(df: u64, n: u64) -> f32 {
     let (df, n) = (df as f64, n.max(df) as f64);
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln() as f32
 }
@@ -111,7 +129,7 @@ impl Query for Bm25fQuery {
 }
 
 impl Bm25fQuery {
-    fn bm25f_weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Bm25fWeight> {
+    pub(crate) fn bm25f_weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Bm25fWeight> {
         let k1 = self.params.k1.max(0.0);
         let b = self.params.b.clamp(0.0, 1.0);
         let mut fields = Vec::with_capacity(self.fields.len());
@@ -167,13 +185,13 @@ impl Bm25fQuery {
     }
 }
 
-struct Bm25fWeight {
+pub(crate) struct Bm25fWeight {
     terms: Vec<String>,
     /// `idf · qw · (k1 + 1)` per term: also the term's highest score.
-    weights: Vec<f32>,
+    pub(crate) weights: Vec<f32>,
     /// Per field: `w_f / (1 − b + b · len / avglen)` by field norm id.
-    fields: Vec<(Field, Arc<[f32; 256]>)>,
-    k1: f32,
+    pub(crate) fields: Vec<(Field, Arc<[f32; 256]>)>,
+    pub(crate) k1: f32,
 }
 
 struct Posting {

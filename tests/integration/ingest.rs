@@ -328,6 +328,19 @@ fn an_index_written_by_layout_version_1_still_opens() {
     let out = env.cmd(["search", "language", "--json"]).run();
     out.success();
     assert!(!out.json().as_array().unwrap().is_empty());
+    // Layout 1 has no hyphen compounds (layout 2 does): a hyphenated word
+    // is searched as its parts there, and its phrase still comes first.
+    let out = env.cmd(["-v", "search", "vision-language", "--json"]).run();
+    out.code(0)
+        .stderr_has("searched as words: vision languag\n");
+    let first = &out.json()[0];
+    assert!(
+        first["abstract"]
+            .as_str()
+            .unwrap()
+            .contains("vision-language"),
+        "{first}"
+    );
 }
 
 #[test]
@@ -342,8 +355,10 @@ fn an_index_of_another_layout_version_is_refused_with_a_hint() {
     .unwrap();
     let out = env.cmd(["search", "language"]).run();
     out.code(1);
-    out.stderr_has("index layout version 99 is not the supported version 1")
-        .stderr_has("hint: export");
+    out.stderr_has(
+        "index layout version 99 is not supported (this papertrend reads versions 1 to 2)",
+    )
+    .stderr_has("hint: export");
     let out = env
         .cmd(["ingest"])
         .arg(fixture("arxiv-rss/arxiv_cs_lg.xml"))

@@ -10,6 +10,8 @@ mod support;
 mod ingest;
 // Search, show, stats, export and output formats.
 mod search;
+// The typed phrase first and hyphenated words kept whole, on real 2025-Q4 lists (#30).
+mod phrase;
 // Config loading, `config` subcommands, CLI surface.
 mod config;
 // Crash safety and locking.

@@ -340,8 +340,17 @@ fn similar_finds_related_papers_even_with_unmerged_deletes() {
     env.ingest(&["arxiv-atom/deep_dream-0.atom.xml"]);
     env.ingest(&["arxiv-atom/deep_dream-1.atom.xml"]);
     env.ingest(&["hf-text/seed.txt"]);
+    // m2mKD: its neighbours are distillation papers (a review of
+    // efficient transformers, also about knowledge distillation, has
+    // efficient transformers as neighbours instead).
     let out = env
-        .cmd(["search", "knowledge distillation", "--json", "-n", "1"])
+        .cmd([
+            "search",
+            "module-to-module knowledge distillation",
+            "--json",
+            "-n",
+            "1",
+        ])
         .run();
     out.success();
     let id = out.json()[0]["id"].as_str().unwrap().to_string();
