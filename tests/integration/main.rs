@@ -48,3 +48,5 @@ mod feedback;
 mod r19;
 // Feedback in the ranking: velocity, mutes, the profile in top and the digest.
 mod feedback_rank;
+// Issue #25: code links are valid URLs or absent, on every day of 2025-Q4 and 2026-Q1.
+mod links;
