@@ -36,6 +36,9 @@ pub struct Explanation {
     pub verdict: Verdict,
     /// Whether that day's digest was already delivered (its archive decided).
     pub delivered: bool,
+    /// Its importance for the reader, the order of the digest's main list
+    /// ([`crate::rank::select::importance`]).
+    pub importance: Option<f32>,
 }
 
 /// Explains one paper and prints the answer.
@@ -77,7 +80,10 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
     {
         verdict = as_delivered(d, &scored.ranked.paper.id, verdict);
     }
+    let importance =
+        crate::rank::select::importance(&scored.ranked, &crate::digest::select::rules(&app.config));
     let e = Explanation {
+        importance: Some(importance),
         score: scored.ranked.score,
         why: scored.ranked.why,
         paper: scored.ranked.paper,
@@ -128,8 +134,8 @@ fn as_delivered(d: &crate::digest::model::Digest, id: &str, rebuilt: Verdict) ->
     match rebuilt {
         // Counts moved since it was sent: it was below the cut-off then.
         Verdict::Included { .. } => Verdict::BelowCutoff {
-            score: 0.0,
-            cutoff: d.papers.last().map_or(0.0, |p| p.score),
+            importance: 0.0,
+            cutoff: 0.0,
             places: d.papers.len(),
             moved_for: None,
         },
@@ -223,33 +229,58 @@ pub fn render(e: &Explanation) -> String {
         Verdict::NotAMatch {
             relevance,
             min_relevance,
+            upvotes,
+            min_upvotes,
+        } => {
+            let popular = if *min_upvotes == 0 {
+                "\"Also popular\" is off".to_string()
+            } else {
+                format!(
+                    "too few upvotes for \"Also popular\" ({upvotes} < \
+                     digest.also_popular_min_upvotes {min_upvotes})"
+                )
+            };
+            format!(
+                "not in the digest for {date}: does not match your interests enough (relevance \
+                 {relevance:.2} < digest.min_relevance {min_relevance:.2}), and {popular}"
+            )
+        }
+        Verdict::AlsoPopularFull {
+            relevance,
+            min_relevance,
+            upvotes,
+            places,
+            cutoff,
         } => format!(
             "not in the digest for {date}: does not match your interests enough (relevance \
-             {relevance:.2} < digest.min_relevance {min_relevance:.2}) and is not popular enough \
-             for \"Also popular\""
+             {relevance:.2} < digest.min_relevance {min_relevance:.2}); it had enough upvotes for \
+             \"Also popular\" ({upvotes}), but the section holds {places} and {places} {} had \
+             more (the fewest: {cutoff})",
+            if *places == 1 { "paper" } else { "papers" }
         ),
         Verdict::BelowCutoff {
-            score,
+            importance,
             cutoff,
             places,
             moved_for,
         } => {
-            if e.delivered && *score == 0.0 {
+            if e.delivered && *importance == 0.0 {
                 format!(
-                    "not in the digest for {date}: below the cut-off when it was sent (lowest \
-                     score taken {cutoff:.3}, {places} places)"
+                    "not in the digest for {date}: below the cut-off when it was sent ({places} \
+                     places)"
                 )
             } else if let Some(i) = moved_for {
                 format!(
                     "not in the digest for {date}: spread gave its place to another interest \
-                     (score {score:.3} beats the lowest taken, {cutoff:.3}, but more papers on \
-                     {:?} were already in; {places} places)",
+                     (importance {importance:.2} beats the lowest taken, {cutoff:.2}, but more \
+                     papers on {:?} were already in; {places} places)",
                     sanitize_line(i)
                 )
             } else {
                 format!(
-                    "not in the digest for {date}: below the cut-off (score {score:.3} < \
-                     {cutoff:.3}, the lowest taken; {places} places)"
+                    "not in the digest for {date}: its day's {places} places went to papers more \
+                     important for you (importance {importance:.2} < {cutoff:.2}, the lowest taken; \
+                     importance = (ln(1 + relevance) + popularity + velocity) x freshness)"
                 )
             }
         }
@@ -272,6 +303,15 @@ pub fn render(e: &Explanation) -> String {
         sum.join(" + "),
         value(PartName::Freshness)
     ));
+    if let Some(imp) = e.importance {
+        let relevance = crate::rank::select::relevance(&e.score);
+        s.push_str(&format!(
+            "importance {imp:.3} = (ln(1 + relevance {relevance:.2}) + upvotes and comments + \
+             velocity {:.2}) x freshness {:.3}: the order of the digest's main list\n",
+            value(PartName::Velocity),
+            value(PartName::Freshness)
+        ));
+    }
     for p in &e.score.parts {
         for d in &p.detail {
             s.push_str(&format!("  {:<10}  {}\n", p.name, sanitize_line(d)));
