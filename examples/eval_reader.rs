@@ -32,7 +32,8 @@
 //!   position 1–3 of that day's mail.
 //!
 //! Prints a per-day table and the totals; `--show DAY` (repeatable) also
-//! prints that day's main list with labels, upvotes and why lines. Tune on
+//! prints that day's main list with labels, upvotes and why lines; `--keep
+//! DIR` keeps the data dir and config there (for `explain`). Tune on
 //! 2025-12 only; the months after it are for measuring.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -59,10 +60,12 @@ fn main() -> Result<(), Error> {
     let mut month = "2025-12".to_string();
     let mut labels_path: Option<PathBuf> = None;
     let mut show: Vec<Date> = Vec::new();
+    let mut keep: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--labels" => labels_path = args.next().map(PathBuf::from),
+            "--keep" => keep = args.next().map(PathBuf::from),
             "--show" => show.extend(args.next().and_then(|d| d.parse::<Date>().ok())),
             m => month = m.to_string(),
         }
@@ -97,8 +100,16 @@ fn main() -> Result<(), Error> {
     let first: Date = format!("{month}-01").parse()?;
     let files = day_files(&hf_dir)?;
     let tmp = tempfile::tempdir()?;
-    let out = tmp.path().join("digest.json");
-    let config = tmp.path().join("config.toml");
+    // `--keep DIR`: the data dir and config stay there, for `explain`.
+    let work = match &keep {
+        Some(k) => {
+            std::fs::create_dir_all(k)?;
+            k.clone()
+        }
+        None => tmp.path().to_path_buf(),
+    };
+    let out = work.join("digest.json");
+    let config = work.join("config.toml");
     std::fs::write(
         &config,
         format!(
@@ -116,7 +127,7 @@ fn main() -> Result<(), Error> {
             .arg("--config")
             .arg(&config)
             .arg("--data-dir")
-            .arg(tmp.path().join("data"))
+            .arg(work.join("data"))
             .args(args)
             .env("PAPERTREND_NOW", &now)
             .env_remove("PAPERTREND_CONFIG")

@@ -134,7 +134,7 @@ fn as_delivered(d: &crate::digest::model::Digest, id: &str, rebuilt: Verdict) ->
     match rebuilt {
         // Counts moved since it was sent: it was below the cut-off then.
         Verdict::Included { .. } => Verdict::BelowCutoff {
-            importance: 0.0,
+            score: 0.0,
             cutoff: 0.0,
             places: d.papers.len(),
             moved_for: None,
@@ -259,12 +259,12 @@ pub fn render(e: &Explanation) -> String {
             if *places == 1 { "paper" } else { "papers" }
         ),
         Verdict::BelowCutoff {
-            importance,
+            score,
             cutoff,
             places,
             moved_for,
         } => {
-            if e.delivered && *importance == 0.0 {
+            if e.delivered && *score == 0.0 {
                 format!(
                     "not in the digest for {date}: below the cut-off when it was sent ({places} \
                      places)"
@@ -272,15 +272,14 @@ pub fn render(e: &Explanation) -> String {
             } else if let Some(i) = moved_for {
                 format!(
                     "not in the digest for {date}: spread gave its place to another interest \
-                     (importance {importance:.2} beats the lowest taken, {cutoff:.2}, but more \
-                     papers on {:?} were already in; {places} places)",
+                     (score {score:.3} beats the lowest taken, {cutoff:.3}, but more papers on \
+                     {:?} were already in; {places} places)",
                     sanitize_line(i)
                 )
             } else {
                 format!(
-                    "not in the digest for {date}: its day's {places} places went to papers more \
-                     important for you (importance {importance:.2} < {cutoff:.2}, the lowest taken; \
-                     importance = (ln(1 + relevance) + popularity + velocity) x freshness)"
+                    "not in the digest for {date}: its day's {places} places went to papers that \
+                     match you more (score {score:.3} < {cutoff:.3}, the lowest taken)"
                 )
             }
         }

@@ -50,7 +50,7 @@ pub struct Digest {
     /// When no paper is new since the last digest and the digest lists
     /// papers still fresh from earlier days: the weekday the newest of them
     /// became visible (`Friday`), so the digest can say what it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub leftover_from: Option<String>,
     /// Rising topics in the corpus.
     pub rising: Vec<RisingTopic>,

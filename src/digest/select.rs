@@ -340,12 +340,12 @@ pub enum Verdict {
         /// The fewest upvotes of a paper in the section.
         cutoff: u64,
     },
-    /// Its day's list was full with papers more important for the reader
-    /// (or spread gave its place to another interest).
+    /// Its day's list was full with papers that match the reader more (or
+    /// spread gave its place to another interest).
     BelowCutoff {
-        /// Its importance ([`crate::rank::select::importance`]).
-        importance: f32,
-        /// The lowest importance taken that day.
+        /// Its score.
+        score: f32,
+        /// The lowest score taken that day.
         cutoff: f32,
         /// The places its day had.
         places: usize,
@@ -424,12 +424,12 @@ pub fn verdict(
                 cutoff: *cutoff,
             },
             Err(LeftOut::BelowCutoff {
-                importance,
+                score,
                 cutoff,
                 places,
                 moved_for,
             }) => Verdict::BelowCutoff {
-                importance: *importance,
+                score: *score,
                 cutoff: *cutoff,
                 places: *places,
                 moved_for: moved_for.clone(),

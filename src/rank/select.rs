@@ -6,25 +6,21 @@
 //! The rules, in order:
 //! 1. **Relevance** is what the reader's own signals add up to before
 //!    freshness: interests + negatives + follows + profile. A paper enters
-//!    the main list only when it reaches `min_relevance`: relevance decides
-//!    who is in.
-//! 2. **Importance** decides who is on top among relevant papers:
-//!    `(ln(1 + relevance) + popularity + velocity) × freshness` (see
-//!    [`importance`]). Popularity (upvotes, comments, stars of the paper's
-//!    own repository) and growth weigh about as much as a strong match, so
-//!    the day's biggest relevant paper leads and a one-upvote paper does not
-//!    overtake it for matching in its title.
-//! 3. **Days**: a catch-up selection covers several days; each day gets its
+//!    the main list only when it reaches `min_relevance`.
+//! 2. **Days**: a catch-up selection covers several days; each day gets its
 //!    share of the total (at least [`MIN_PER_DAY`]), so no missed day is
 //!    crowded out by another.
-//! 4. **Spread**: within a day, the most upvoted relevant paper is taken
-//!    first; then papers are taken greedily by importance, each
-//!    paper already taken for the same primary interest (the one that adds
-//!    most to its relevance) costing `ln(1 / spread)` (0.36 at 0.7): about
-//!    what `spread` times the upvotes would cost. So spread only reorders
-//!    papers of similar importance, and never moves the day's most upvoted
-//!    relevant paper. A paper that a less important paper overtook this way
-//!    is marked as moved.
+//! 3. **Who is in**: the day's most upvoted relevant paper, then papers
+//!    taken greedily by score (where relevance weighs most), each score
+//!    multiplied by `spread` once for every paper already taken for the
+//!    same primary interest (the one that adds most to its relevance).
+//! 4. **Who is on top**: the papers in are ordered by importance,
+//!    `(ln(1 + relevance) + upvotes + comments + velocity) × freshness`
+//!    (see [`importance`]), the most upvoted one first. Here spread costs
+//!    `ln(1 / spread)` of importance per paper already placed for the same
+//!    interest (0.36 at 0.7: as if it had `spread` times the upvotes), so it
+//!    only reorders papers of similar popularity. A paper that a less
+//!    important one overtook this way is marked as moved.
 //! 5. **Also popular**: papers below `min_relevance` with at least
 //!    `also_popular_min_upvotes`, most upvoted first, at most `also_popular`,
 //!    in a section of their own, never in the main list.
@@ -130,11 +126,12 @@ pub enum LeftOut {
         /// The fewest upvotes of a paper in the section.
         cutoff: u64,
     },
-    /// Its day's list was full with papers more important for the reader.
+    /// Its day's list was full with papers that match the reader more
+    /// (a higher score).
     BelowCutoff {
-        /// Its importance ([`importance`]).
-        importance: f32,
-        /// The lowest importance taken that day.
+        /// Its score.
+        score: f32,
+        /// The lowest score taken that day.
         cutoff: f32,
         /// How many places its day had.
         places: usize,
@@ -281,34 +278,36 @@ pub fn select(mut candidates: Vec<Candidate>, days: &[Date], rules: &Rules) -> S
     out.matched = matching.len();
     for day in &days {
         let pool: Vec<&Candidate> = matching.iter().filter(|c| c.day == *day).collect();
-        let taken = spread_pick(&pool, places, rules);
-        // The lowest importance taken: with spread, not always the last one.
-        let cutoff = taken
+        // Who is in: relevance (the score), spread across interests.
+        let members = member_pick(&pool, places, rules.spread);
+        // The lowest score taken: with spread, not always the last one.
+        let cutoff = members
             .iter()
-            .map(|(i, _)| importance(&pool[*i].ranked, rules))
+            .map(|i| pool[*i].ranked.score.total)
             .reduce(f32::min)
             .unwrap_or(0.0);
-        let mut is_taken = vec![false; pool.len()];
-        for (i, moved_for) in &taken {
-            is_taken[*i] = true;
+        // Who is on top: importance (members keep the importance order of
+        // `pool`).
+        let mut sorted = members.clone();
+        sorted.sort_unstable();
+        let in_list: Vec<&Candidate> = sorted.iter().map(|i| pool[*i]).collect();
+        for (k, moved_for) in spread_pick(&in_list, in_list.len(), rules) {
             out.main.push(Pick {
-                ranked: pool[*i].ranked.clone(),
+                ranked: in_list[k].ranked.clone(),
                 day: *day,
                 section: Section::Main,
                 position: out.main.len() + 1,
-                moved_for: moved_for.clone(),
+                moved_for,
             });
         }
-        for c in pool
-            .iter()
-            .zip(&is_taken)
-            .filter(|(_, t)| !**t)
-            .map(|(c, _)| c)
-        {
-            // More important than a paper that was taken: spread cost it
-            // its place.
-            let imp = importance(&c.ranked, rules);
-            let moved_for = if imp > cutoff && taken.len() == places {
+        for (i, c) in pool.iter().enumerate() {
+            if members.contains(&i) {
+                continue;
+            }
+            // It scores above a paper that was taken: spread cost it its
+            // place.
+            let score = c.ranked.score.total;
+            let moved_for = if score > cutoff && members.len() == places {
                 primary_interest(&c.ranked.score)
             } else {
                 None
@@ -316,7 +315,7 @@ pub fn select(mut candidates: Vec<Candidate>, days: &[Date], rules: &Rules) -> S
             out.left_out.insert(
                 c.ranked.paper.id.clone(),
                 LeftOut::BelowCutoff {
-                    importance: imp,
+                    score,
                     cutoff,
                     places,
                     moved_for,
@@ -379,7 +378,53 @@ pub fn select(mut candidates: Vec<Candidate>, days: &[Date], rules: &Rules) -> S
     out
 }
 
-/// Takes up to `places` of `pool` (sorted most important first): its most
+/// Who is in the main list of a day: the indices of up to `places` papers
+/// of `pool`: its most upvoted paper, then greedily by score, each score
+/// multiplied by `spread` once for every paper already taken for the same
+/// primary interest.
+fn member_pick(pool: &[&Candidate], places: usize, spread: f32) -> Vec<usize> {
+    let primary: Vec<Option<String>> = pool
+        .iter()
+        .map(|c| primary_interest(&c.ranked.score))
+        .collect();
+    let mut taken_per: HashMap<&str, i32> = HashMap::new();
+    let mut taken: Vec<usize> = Vec::new();
+    let mut used = vec![false; pool.len()];
+    let most_upvoted = (0..pool.len()).max_by(|a, b| {
+        let up = |i: usize| pool[i].ranked.paper.upvotes.unwrap_or(0);
+        up(*a).cmp(&up(*b)).then_with(|| b.cmp(a))
+    });
+    let mut next = most_upvoted.filter(|_| places > 0);
+    while taken.len() < places {
+        let i = match next.take() {
+            Some(i) => i,
+            None => {
+                let mut best: Option<(usize, f32)> = None;
+                for (i, c) in pool.iter().enumerate().filter(|(i, _)| !used[*i]) {
+                    let n = primary[i]
+                        .as_deref()
+                        .and_then(|p| taken_per.get(p))
+                        .copied()
+                        .unwrap_or(0);
+                    let adjusted = c.ranked.score.total * spread.powi(n);
+                    if best.is_none_or(|(_, s)| adjusted > s) {
+                        best = Some((i, adjusted));
+                    }
+                }
+                let Some((i, _)) = best else { break };
+                i
+            }
+        };
+        used[i] = true;
+        if let Some(p) = &primary[i] {
+            *taken_per.entry(p.as_str()).or_insert(0) += 1;
+        }
+        taken.push(i);
+    }
+    taken
+}
+
+/// Orders `pool` (sorted most important first): its most
 /// upvoted paper first, then greedily, each importance lowered by
 /// `ln(1 / spread)` per paper already taken for the same primary interest. Returns the indices taken, in order, each
 /// with the interest spread moved it down for (when a less important paper
