@@ -8,8 +8,8 @@
 //! (columns `arxiv_id label interests upvotes day title`, label `Y`/`B`/`N`;
 //! see `fixtures/judged/README.md`). The lists are the Hugging Face daily
 //! files of `../shared/corpora/hf-daily-json/2404589803-hf-daily-paper-newsletter-chinese/`
-//! (`PAPERTREND_HF_DIR` overrides). It drives the real binary beside this
-//! example (`target/<profile>/papertrend`; `PAPERTREND_BIN` overrides) in a
+//! (`--hf-dir DIR` overrides). It drives the real binary beside this
+//! example (`target/<profile>/papertrend`; `--bin PATH` overrides) in a
 //! fresh data dir, with the reader's config: interests `video generation,
 //! robotics, multimodal, world models`, the defaults otherwise, e-mail off,
 //! the digest written as JSON.
@@ -61,11 +61,15 @@ fn main() -> Result<(), Error> {
     let mut labels_path: Option<PathBuf> = None;
     let mut show: Vec<Date> = Vec::new();
     let mut keep: Option<PathBuf> = None;
+    let mut hf_dir: Option<PathBuf> = None;
+    let mut bin: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--labels" => labels_path = args.next().map(PathBuf::from),
             "--keep" => keep = args.next().map(PathBuf::from),
+            "--hf-dir" => hf_dir = args.next().map(PathBuf::from),
+            "--bin" => bin = args.next().map(PathBuf::from),
             "--show" => show.extend(args.next().and_then(|d| d.parse::<Date>().ok())),
             m => month = m.to_string(),
         }
@@ -74,16 +78,11 @@ fn main() -> Result<(), Error> {
     let labels_path =
         labels_path.unwrap_or_else(|| root.join(format!("fixtures/judged/hf-{month}.tsv")));
     let labels = read_labels(&labels_path)?;
-    let hf_dir = std::env::var_os("PAPERTREND_HF_DIR").map_or_else(
-        || {
-            root.join(
-                "../shared/corpora/hf-daily-json/2404589803-hf-daily-paper-newsletter-chinese",
-            )
-        },
-        PathBuf::from,
-    );
-    let bin = match std::env::var_os("PAPERTREND_BIN") {
-        Some(b) => PathBuf::from(b),
+    let hf_dir = hf_dir.unwrap_or_else(|| {
+        root.join("../shared/corpora/hf-daily-json/2404589803-hf-daily-paper-newsletter-chinese")
+    });
+    let bin = match bin {
+        Some(b) => b,
         None => std::env::current_exe()?
             .parent()
             .and_then(Path::parent)
