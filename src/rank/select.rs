@@ -378,6 +378,18 @@ pub fn select(mut candidates: Vec<Candidate>, days: &[Date], rules: &Rules) -> S
     out
 }
 
+/// The index of the most popular paper of `pool` now: the most upvotes,
+/// discounted by freshness like everything else (an old paper with more
+/// upvotes in a first digest does not lead); ties go to the earlier index.
+fn most_popular(pool: &[&Candidate]) -> Option<usize> {
+    let key = |i: usize| {
+        let r = &pool[i].ranked;
+        let fresh = r.score.part(PartName::Freshness).map_or(1.0, |p| p.value);
+        (r.paper.upvotes.unwrap_or(0) as f32).ln_1p() * fresh
+    };
+    (0..pool.len()).max_by(|a, b| key(*a).total_cmp(&key(*b)).then_with(|| b.cmp(a)))
+}
+
 /// Who is in the main list of a day: the indices of up to `places` papers
 /// of `pool`: its most upvoted paper, then greedily by score, each score
 /// multiplied by `spread` once for every paper already taken for the same
@@ -390,10 +402,7 @@ fn member_pick(pool: &[&Candidate], places: usize, spread: f32) -> Vec<usize> {
     let mut taken_per: HashMap<&str, i32> = HashMap::new();
     let mut taken: Vec<usize> = Vec::new();
     let mut used = vec![false; pool.len()];
-    let most_upvoted = (0..pool.len()).max_by(|a, b| {
-        let up = |i: usize| pool[i].ranked.paper.upvotes.unwrap_or(0);
-        up(*a).cmp(&up(*b)).then_with(|| b.cmp(a))
-    });
+    let most_upvoted = most_popular(pool);
     let mut next = most_upvoted.filter(|_| places > 0);
     while taken.len() < places {
         let i = match next.take() {
@@ -442,10 +451,7 @@ fn spread_pick(pool: &[&Candidate], places: usize, rules: &Rules) -> Vec<(usize,
     let mut used = vec![false; pool.len()];
     // The day's most upvoted relevant paper leads whatever else it has
     // (ties: the more important); then the greedy order.
-    let most_upvoted = (0..pool.len()).max_by(|a, b| {
-        let up = |i: usize| pool[i].ranked.paper.upvotes.unwrap_or(0);
-        up(*a).cmp(&up(*b)).then_with(|| b.cmp(a))
-    });
+    let most_upvoted = most_popular(pool);
     if let Some(i) = most_upvoted.filter(|_| places > 0) {
         used[i] = true;
         if let Some(p) = &primary[i] {

@@ -50,3 +50,6 @@ mod r19;
 mod feedback_rank;
 // Issue #25: code links are valid URLs or absent, on every day of 2025-Q4 and 2026-Q1.
 mod links;
+// Issue #25: "Also popular" by upvotes, the main list led by its most popular
+// paper, and explain's reasons in words.
+mod digest_select;
