@@ -560,10 +560,12 @@ pub struct DigestConfig {
     /// missed days (each day gets its share, at least 3). Default 30.
     pub catch_up_limit: usize,
     /// Spread across interests: each paper already picked for the same
-    /// interest multiplies a paper's score by this factor while the list is
-    /// filled. 1.0 turns spread off. Default 0.7.
+    /// interest lowers a paper's importance by ln(1 / spread) while the list
+    /// is filled, as if it had `spread` times its upvotes. 1.0 turns spread
+    /// off. Default 0.7.
     pub spread: f32,
-    /// Whether a day with nothing new still sends (or prints) a digest.
+    /// Whether a day with nothing picked for the reader (an empty main list,
+    /// even with "Also popular") still sends (or prints) a digest.
     /// Default false.
     pub send_empty: bool,
 }

@@ -49,6 +49,14 @@ pub fn run(app: &App, args: &DigestArgs) -> Result<Outcome> {
         let index = app.open_index()?;
         request.feedback = Feedback::load(&index, &app.data)?;
         let d = digest::build(&index, &app.config, &ledger, &request)?;
+        if d.papers.is_empty() && !app.config.digest.send_empty {
+            // As `run`: nothing picked for the reader is not news.
+            app.info(&format!(
+                "nothing picked for you on {day}: no digest sent (digest.send_empty = true sends \
+                 one anyway)"
+            ));
+            return Ok(Outcome::new(exit::OK));
+        }
         digest::mail(app, &mut ledger, &renderer, &d)?;
         digest::write_feed(app, &ledger)?;
         return Ok(Outcome::new(exit::OK));

@@ -40,6 +40,9 @@ pub struct Explanation {
     /// since (a mute, marks), which today's selection would act on.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub since_delivery: Vec<String>,
+    /// Its importance for the reader, the order of the digest's main list
+    /// ([`crate::rank::select::importance`]).
+    pub importance: Option<f32>,
 }
 
 /// What changed for a paper after its digest was built at `built`: a mute
@@ -104,7 +107,10 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
             verdict = as_delivered(d, id, verdict);
         }
     }
+    let importance =
+        crate::rank::select::importance(&scored.ranked, &crate::digest::select::rules(&app.config));
     let e = Explanation {
+        importance: Some(importance),
         score: scored.ranked.score,
         why: scored.ranked.why,
         paper: scored.ranked.paper,
@@ -157,7 +163,7 @@ fn as_delivered(d: &crate::digest::model::Digest, id: &str, rebuilt: Verdict) ->
         // Counts moved since it was sent: it was below the cut-off then.
         Verdict::Included { .. } => Verdict::BelowCutoff {
             score: 0.0,
-            cutoff: d.papers.last().map_or(0.0, |p| p.score),
+            cutoff: 0.0,
             places: d.papers.len(),
             moved_for: None,
         },
@@ -251,10 +257,34 @@ pub fn render(e: &Explanation) -> String {
         Verdict::NotAMatch {
             relevance,
             min_relevance,
+            upvotes,
+            min_upvotes,
+        } => {
+            let popular = if *min_upvotes == 0 {
+                "\"Also popular\" is off".to_string()
+            } else {
+                format!(
+                    "too few upvotes for \"Also popular\" ({upvotes} < \
+                     digest.also_popular_min_upvotes {min_upvotes})"
+                )
+            };
+            format!(
+                "not in the digest for {date}: does not match your interests enough (relevance \
+                 {relevance:.2} < digest.min_relevance {min_relevance:.2}), and {popular}"
+            )
+        }
+        Verdict::AlsoPopularFull {
+            relevance,
+            min_relevance,
+            upvotes,
+            places,
+            cutoff,
         } => format!(
             "not in the digest for {date}: does not match your interests enough (relevance \
-             {relevance:.2} < digest.min_relevance {min_relevance:.2}) and is not popular enough \
-             for \"Also popular\""
+             {relevance:.2} < digest.min_relevance {min_relevance:.2}); it had enough upvotes for \
+             \"Also popular\" ({upvotes}), but the section holds {places} and {places} {} had \
+             more (the fewest: {cutoff})",
+            if *places == 1 { "paper" } else { "papers" }
         ),
         Verdict::BelowCutoff {
             score,
@@ -264,8 +294,8 @@ pub fn render(e: &Explanation) -> String {
         } => {
             if e.delivered && *score == 0.0 {
                 format!(
-                    "not in the digest for {date}: below the cut-off when it was sent (lowest \
-                     score taken {cutoff:.3}, {places} places)"
+                    "not in the digest for {date}: below the cut-off when it was sent ({places} \
+                     places)"
                 )
             } else if let Some(i) = moved_for {
                 format!(
@@ -276,8 +306,8 @@ pub fn render(e: &Explanation) -> String {
                 )
             } else {
                 format!(
-                    "not in the digest for {date}: below the cut-off (score {score:.3} < \
-                     {cutoff:.3}, the lowest taken; {places} places)"
+                    "not in the digest for {date}: its day's {places} places went to papers that \
+                     match you more (score {score:.3} < {cutoff:.3}, the lowest taken)"
                 )
             }
         }
@@ -303,6 +333,15 @@ pub fn render(e: &Explanation) -> String {
         sum.join(" + "),
         value(PartName::Freshness)
     ));
+    if let Some(imp) = e.importance {
+        let relevance = crate::rank::select::relevance(&e.score);
+        s.push_str(&format!(
+            "importance {imp:.3} = (ln(1 + relevance {relevance:.2}) + upvotes and comments + \
+             velocity {:.2}) x freshness {:.3}: the order of the digest's main list\n",
+            value(PartName::Velocity),
+            value(PartName::Freshness)
+        ));
+    }
     for p in &e.score.parts {
         for d in &p.detail {
             s.push_str(&format!("  {:<10}  {}\n", p.name, sanitize_line(d)));

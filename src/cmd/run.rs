@@ -66,11 +66,17 @@ pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
         feedback: crate::index::feedback::Feedback::load(&index, &app.data)?,
     };
     let d = digest::build(&index, &app.config, &ledger, &request)?;
-    if d.is_empty() && !app.config.digest.send_empty {
-        // Nothing to read: no mail, and the watermark stays, so the next
-        // digest covers this day too.
+    if d.papers.is_empty() && !app.config.digest.send_empty {
+        // Nothing picked for the reader (a mail of "Also popular" only is
+        // not news): no mail, and the watermark stays, so the next digest
+        // covers this day too.
         app.info(&format!(
-            "nothing new for {day}: no digest sent (digest.send_empty = true sends one anyway)"
+            "{} for {day}: no digest sent (digest.send_empty = true sends one anyway)",
+            if d.also_popular.is_empty() {
+                "nothing new"
+            } else {
+                "nothing picked for you"
+            }
         ));
         return Ok(outcome);
     }

@@ -131,16 +131,11 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
         fallback_terms: config.interests.keywords.keys().cloned().collect(),
     };
     let several = sel.selection.days.len() > 1;
+    // Spread and the score's arithmetic are for `explain`, not the mail.
     let entry = |p: &crate::rank::select::Pick| {
         let mut e = DigestPaper::from_ranked(p.position, &p.ranked, &opts);
         if several {
             e.day = Some(p.day.to_string());
-        }
-        if let Some(i) = &p.moved_for {
-            e.why = format!(
-                "{} · moved down for spread ({i:?} already has papers above)",
-                e.why
-            );
         }
         e
     };
@@ -157,7 +152,18 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
         already_sent: sel.already_sent,
         shown: papers.len(),
     };
-    let notices = notices(&counts, &req.source_failures, sel.since.is_none());
+    // A day with nothing new (a weekend, a holiday) lists what is still
+    // fresh from an earlier day: say so, and from when.
+    let leftover_from = sel
+        .leftover_day
+        .filter(|_| sel.new_since == 0 && sel.since.is_some() && counts.new > 0)
+        .map(|d| weekday(d).to_string());
+    let notices = notices(
+        &counts,
+        &req.source_failures,
+        sel.since.is_none(),
+        leftover_from.as_deref(),
+    );
     Ok(Digest {
         schema_version: model::DIGEST_SCHEMA_VERSION,
         date: req.date.to_string(),
@@ -186,11 +192,25 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
         rising_baseline: crate::words::span(config.trends.baseline.seconds()),
         counts,
         notices,
+        leftover_from,
     })
 }
 
+/// The English name of `date`'s weekday.
+fn weekday(date: Date) -> &'static str {
+    match date.weekday() {
+        jiff::civil::Weekday::Monday => "Monday",
+        jiff::civil::Weekday::Tuesday => "Tuesday",
+        jiff::civil::Weekday::Wednesday => "Wednesday",
+        jiff::civil::Weekday::Thursday => "Thursday",
+        jiff::civil::Weekday::Friday => "Friday",
+        jiff::civil::Weekday::Saturday => "Saturday",
+        jiff::civil::Weekday::Sunday => "Sunday",
+    }
+}
+
 /// The plain sentences at the top of a digest.
-fn notices(c: &Counts, failures: &[String], first: bool) -> Vec<String> {
+fn notices(c: &Counts, failures: &[String], first: bool, leftover: Option<&str>) -> Vec<String> {
     let mut out: Vec<String> = failures.to_vec();
     if c.new == 0 {
         out.push(if !failures.is_empty() {
@@ -203,10 +223,14 @@ fn notices(c: &Counts, failures: &[String], first: bool) -> Vec<String> {
     } else if c.passed == 0 && c.already_sent == 0 {
         out.push(format!("0 of {} papers passed your filters", c.new));
     } else if c.shown == 0 && c.passed > 0 && c.matched == 0 {
-        out.push(format!(
-            "none of the {} new papers matches your interests",
-            c.passed
-        ));
+        out.push(match leftover {
+            Some(day) => format!(
+                "nothing new since the last digest, and none of the {} papers still fresh from \
+                 {day} matches your interests",
+                c.passed
+            ),
+            None => format!("none of the {} new papers matches your interests", c.passed),
+        });
     } else if c.shown == 0 && c.already_sent > 0 {
         out.push(format!(
             "all {} new papers that passed your filters were in earlier digests",

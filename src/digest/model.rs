@@ -47,6 +47,11 @@ pub struct Digest {
     /// missed days).
     #[serde(default)]
     pub days: Vec<String>,
+    /// When no paper is new since the last digest and the digest lists
+    /// papers still fresh from earlier days: the weekday the newest of them
+    /// became visible (`Friday`), so the digest can say what it is.
+    #[serde(default)]
+    pub leftover_from: Option<String>,
     /// Rising topics in the corpus.
     pub rising: Vec<RisingTopic>,
     /// The recent window the rising topics count in, in words ("7 days");

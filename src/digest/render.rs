@@ -231,14 +231,26 @@ fn wrap_filter(s: String, width: Option<usize>, indent: Option<String>) -> Strin
 /// Wraps `text` into lines of at most `width` characters (a single word
 /// longer than that, such as a URL, gets a line of its own). The first line
 /// keeps `text`'s leading spaces; later lines start with `indent`. Both count
-/// toward the width.
+/// toward the width. A separator (`·`, `|`) stays with the word after it, so
+/// no line ends in one and no item is left alone after it.
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     let lead = &text[..text.len() - text.trim_start().len()];
     let mut out = lead.to_string();
     let mut line_len = lead.chars().count();
     let mut first_on_line = true;
     let indent_len = indent.chars().count();
-    for word in text.split_whitespace() {
+    let mut units: Vec<String> = Vec::new();
+    let mut words = text.split_whitespace();
+    while let Some(word) = words.next() {
+        match (word, words.clone().next()) {
+            ("·" | "|", Some(_)) => {
+                let next = words.next().unwrap_or_default();
+                units.push(format!("{word} {next}"));
+            }
+            _ => units.push(word.to_string()),
+        }
+    }
+    for word in &units {
         let wl = word.chars().count();
         if !first_on_line && line_len + 1 + wl > width {
             out.push('\n');
@@ -267,6 +279,9 @@ mod tests {
         assert_eq!(w, "aaa bbb\n  ccc\n  ddd");
         let w = wrap("  aaa bbb ccc", 9, "  ");
         assert_eq!(w, "  aaa bbb\n  ccc");
+        // `· code` is one unit: the separator starts the next line.
+        let w = wrap("Why: 18 upvotes · 15 stars · code", 29, "   ");
+        assert_eq!(w, "Why: 18 upvotes · 15 stars\n   · code");
     }
 
     #[test]

@@ -67,6 +67,12 @@ pub struct DaySelection {
     pub excluded: usize,
     /// Papers left out because an earlier digest listed them.
     pub already_sent: usize,
+    /// Papers of the pool first seen after the last digest's watermark
+    /// (the others are still fresh from earlier days).
+    pub new_since: usize,
+    /// The reader's day the newest of the still-fresh papers became
+    /// visible (`None` when there are none).
+    pub leftover_day: Option<Date>,
     /// Rising topics.
     pub rising: Vec<RisingTopic>,
     /// Ids of papers listed by earlier digests.
@@ -124,6 +130,8 @@ pub fn rules(config: &Config) -> Rules {
         spread: d.spread,
         also_popular: if follows_nothing { 0 } else { d.also_popular },
         also_popular_min_upvotes: d.also_popular_min_upvotes,
+        upvotes_weight: config.rank.upvotes_weight * config.rank.popularity_weight,
+        comments_weight: config.rank.comments_weight * config.rank.popularity_weight,
     }
 }
 
@@ -196,6 +204,19 @@ pub fn select(
             ranked,
         })
         .collect();
+    let is_new = |p: &Paper| match (since, p.first_seen) {
+        (Some(w), Some(f)) => f > w,
+        _ => true,
+    };
+    let new_since = candidates
+        .iter()
+        .filter(|c| is_new(&c.ranked.paper))
+        .count();
+    let leftover_day = candidates
+        .iter()
+        .filter(|c| !is_new(&c.ranked.paper))
+        .map(|c| c.day)
+        .max();
     let mut selection = pick::select(candidates, &days, &rules(config));
     fb.name_neighbours(
         selection
@@ -212,6 +233,8 @@ pub fn select(
         considered: outcome.considered,
         excluded: outcome.excluded,
         already_sent: already_sent.get(),
+        new_since,
+        leftover_day,
         rising: outcome
             .rising
             .into_iter()
@@ -290,16 +313,35 @@ pub enum Verdict {
         /// The start of the freshness window.
         fresh_from: Timestamp,
     },
-    /// It does not match the reader enough for the main list, and is not
-    /// popular enough for "also popular".
+    /// It does not match the reader enough for the main list, and has fewer
+    /// upvotes than "also popular" asks for (or the section is off).
     NotAMatch {
-        /// Its relevance (interests + negatives + follows).
+        /// Its relevance (interests + negatives + follows + profile).
         relevance: f32,
         /// `[digest] min_relevance`.
         min_relevance: f32,
+        /// Its upvotes.
+        upvotes: u64,
+        /// `[digest] also_popular_min_upvotes` (0: the section is off).
+        min_upvotes: u64,
     },
-    /// Its day's list was full with papers that scored higher (or spread
-    /// gave its place to another interest).
+    /// It does not match the reader enough for the main list; it had the
+    /// upvotes for "also popular", but the section was full with papers
+    /// that had more.
+    AlsoPopularFull {
+        /// Its relevance.
+        relevance: f32,
+        /// `[digest] min_relevance`.
+        min_relevance: f32,
+        /// Its upvotes.
+        upvotes: u64,
+        /// `[digest] also_popular`.
+        places: usize,
+        /// The fewest upvotes of a paper in the section.
+        cutoff: u64,
+    },
+    /// Its day's list was full with papers that match the reader more (or
+    /// spread gave its place to another interest).
     BelowCutoff {
         /// Its score.
         score: f32,
@@ -360,9 +402,26 @@ pub fn verdict(
             Err(LeftOut::NotAMatch {
                 relevance,
                 min_relevance,
+                upvotes,
+                min_upvotes,
             }) => Verdict::NotAMatch {
                 relevance: *relevance,
                 min_relevance: *min_relevance,
+                upvotes: *upvotes,
+                min_upvotes: *min_upvotes,
+            },
+            Err(LeftOut::AlsoPopularFull {
+                relevance,
+                min_relevance,
+                upvotes,
+                places,
+                cutoff,
+            }) => Verdict::AlsoPopularFull {
+                relevance: *relevance,
+                min_relevance: *min_relevance,
+                upvotes: *upvotes,
+                places: *places,
+                cutoff: *cutoff,
             },
             Err(LeftOut::BelowCutoff {
                 score,

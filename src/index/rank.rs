@@ -236,6 +236,7 @@ impl Index {
                         comments: get(&comments),
                         stars: get(&stars),
                         has_code: get(&code) > 0,
+                        stars_not_own: 0,
                     };
                     let fresh = date.as_ref().map_or(0.0, |d| {
                         let secs = d.get_val(doc).into_timestamp_secs();
@@ -428,7 +429,7 @@ fn ranked_paper(
             d.strftime("%Y-%m-%d %H:%M UTC")
         ));
     }
-    let mut why = rank::why_line(&score, counts);
+    let mut why = rank::why_line_for(&score, &paper);
     if let Some(badge) = velocity.as_ref().and_then(crate::velocity::Velocity::badge) {
         why.push_str(&format!(" · {badge}"));
     }

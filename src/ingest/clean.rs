@@ -203,49 +203,98 @@ impl Collapsed {
     }
 }
 
+/// The code hosts a link is looked for on, each with the path segments a
+/// link must name after the host (at least an owner; for a Space, the
+/// owner after `spaces/`).
+const CODE_HOSTS: [(&str, usize); 4] = [
+    ("github.com/", 1),
+    ("gitlab.com/", 1),
+    ("bitbucket.org/", 1),
+    ("huggingface.co/spaces/", 1),
+];
+
 /// Finds the first code repository link (GitHub, GitLab, Bitbucket, Hugging
-/// Face Spaces) in `text`, trimmed of trailing punctuation.
+/// Face Spaces) in `text`: a valid `http(s)` URL naming at least an owner,
+/// or `None`.
+///
+/// Abstracts write links the LaTeX way and lose the markup on the way to the
+/// listing, so the link is cut where the text around it begins:
+/// - at `{`, `}`, `\` and whitespace (`…/LightForcing{https://…}`,
+///   `\url{…}`, `…/theorem-search{this link}`). Give it the text *before*
+///   [`clean_latex`] when there is one: cleaning drops the braces and glues
+///   the next word on (`theorem-searchthis link`);
+/// - at a second scheme or a second copy of the host glued on
+///   (`…/LightForcinghttps://github.com/…`, `…/PairUnigithub.com/…`);
+/// - before the last scheme when a label is glued in front (`page:https://`,
+///   `https://page:https://…`, `~https://`);
+/// - and of trailing sentence punctuation.
+///
+/// What is left is parsed with [`url::Url`]; a link that does not parse, is
+/// not `http(s)`, or names no owner is dropped rather than shown broken.
 pub fn find_code_url(text: &str) -> Option<String> {
-    const HOSTS: [&str; 4] = [
-        "github.com/",
-        "gitlab.com/",
-        "bitbucket.org/",
-        "huggingface.co/spaces/",
-    ];
     // Every host ends in `/`; most abstracts have none (one fast scan).
     if !text.contains('/') {
         return None;
     }
-    let mut best: Option<usize> = None;
-    for host in HOSTS {
-        if let Some(i) = text.find(host) {
-            best = Some(best.map_or(i, |b: usize| b.min(i)));
+    let (at, host, segments) = CODE_HOSTS
+        .iter()
+        .filter_map(|(h, n)| text.find(h).map(|i| (i, *h, *n)))
+        .min_by_key(|(i, _, _)| *i)?;
+    let stop = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '(' | ')' | '[' | ']' | '<' | '>' | '"' | '{' | '}' | '\\'
+            )
+    };
+    // Back to the start of the token, then to its last scheme: a label glued
+    // in front (`page:`) is not part of the link.
+    let token_start = text[..at].rfind(stop).map_or(0, |i| i + 1);
+    let lead = &text[token_start..at];
+    let lower = lead.to_ascii_lowercase();
+    let start = match lower.rfind("https://").max(lower.rfind("http://")) {
+        Some(i) => token_start + i,
+        // No scheme: the host itself (`www.` kept), whatever is glued before.
+        None if lead.ends_with("www.") => at - 4,
+        None => at,
+    };
+    let rest = &text[start..];
+    let mut end = rest.find(stop).unwrap_or(rest.len());
+    // A second scheme or host glued on (`…/repohttps://github.com/…`).
+    let after_host = (at - start) + host.len();
+    if after_host <= end {
+        let tail = rest[after_host..end].to_ascii_lowercase();
+        let glued = ["http://", "https://", host]
+            .iter()
+            .filter_map(|m| tail.find(m))
+            .min();
+        if let Some(i) = glued {
+            end = after_host + i;
         }
     }
-    let at = best?;
-    // Walk back to the scheme, if any.
-    let start = text[..at]
-        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '[' | '<' | '"' | '{'))
-        .map_or(0, |i| i + 1);
-    let rest = &text[start..];
-    let end = rest
-        .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '>' | '"' | '}' | '\\'))
-        .unwrap_or(rest.len());
-    let mut url = rest[..end]
-        .trim_end_matches(['.', ',', ';', ':', '!', '?', '\''])
-        .to_string();
-    // A link must name at least an owner after the host.
-    let path = url
-        .split_once(".com/")
-        .or_else(|| url.split_once(".org/"))
-        .or_else(|| url.split_once(".co/"));
-    if path.is_none_or(|(_, p)| p.trim_matches('/').is_empty() || p == "spaces") {
+    let raw = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '*', '~']);
+    let with_scheme = if raw.len() >= 7 && raw[..7].eq_ignore_ascii_case("http://")
+        || raw.len() >= 8 && raw[..8].eq_ignore_ascii_case("https://")
+    {
+        raw.to_string()
+    } else {
+        format!("https://{raw}")
+    };
+    let url = url::Url::parse(&with_scheme).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
         return None;
     }
-    if !url.starts_with("http://") && !url.starts_with("https://") {
-        url.insert_str(0, "https://");
+    let host_name = host.split('/').next().unwrap_or(host);
+    let found_host = url.host_str()?;
+    if found_host != host_name && found_host != format!("www.{host_name}") {
+        return None;
     }
-    Some(url)
+    // `spaces/owner/name` for a Space; `owner/repo` elsewhere.
+    let skip = host.matches('/').count() - 1;
+    let named = url
+        .path_segments()
+        .map_or(0, |s| s.skip(skip).filter(|p| !p.is_empty()).count());
+    (named >= segments).then(|| url.to_string())
 }
 
 #[cfg(test)]
@@ -443,6 +492,43 @@ mod tests {
             ),
             ("see https://github.com/ for hosting", None),
             ("no link here", None),
+            // Real abstracts of the Hugging Face lists (2026-02-06, 2026-02-03).
+            (
+                "at https://github.com/chengtao-lv/LightForcing{https://github.com/chengtao-lv/LightForcing}.",
+                Some("https://github.com/chengtao-lv/LightForcing"),
+            ),
+            (
+                "at https://github.com/chengtao-lv/LightForcinghttps://github.com/chengtao-lv/LightForcing.",
+                Some("https://github.com/chengtao-lv/LightForcing"),
+            ),
+            (
+                "project page:https://github.com/BstWPY/WildGraphBench.",
+                Some("https://github.com/BstWPY/WildGraphBench"),
+            ),
+            (
+                "https://page:https://github.com/BstWPY/WildGraphBench",
+                Some("https://github.com/BstWPY/WildGraphBench"),
+            ),
+            (
+                "available at https://huggingface.co/spaces/uw-math-ai/theorem-search{this link}, and",
+                Some("https://huggingface.co/spaces/uw-math-ai/theorem-search"),
+            ),
+            (
+                "code at~https://github.com/Kairong-Han/C-2-DLM{here}.",
+                Some("https://github.com/Kairong-Han/C-2-DLM"),
+            ),
+            (
+                "\\url{https://github.com/a/b} and",
+                Some("https://github.com/a/b"),
+            ),
+            (
+                "https://github.com/hao-ai-lab/VideoSciencegithub.com/hao-ai-lab/VideoScience",
+                Some("https://github.com/hao-ai-lab/VideoScience"),
+            ),
+            // Not a URL (a `%` in the host), or another host.
+            ("https://exa%mple.github.com/a/b", None),
+            ("https://notgithub.com/a/b", None),
+            ("https://huggingface.co/spaces/", None),
         ];
         for (input, want) in cases {
             assert_eq!(find_code_url(input).as_deref(), want, "input {input:?}");

@@ -316,16 +316,15 @@ fn convert(entry: &Value) -> Result<Paper, String> {
     if nested.is_some() {
         checked_time(&[item], "publishedAt")?;
     }
-    let abstract_text = text(&both, "summary")
-        .or_else(|| text(&both, "abstract"))
-        .map(clean_latex)
-        .unwrap_or_default();
+    let raw_abstract = text(&both, "summary").or_else(|| text(&both, "abstract"));
+    let abstract_text = raw_abstract.map(clean_latex).unwrap_or_default();
     let arxiv_id = hf_id.and_then(parse_arxiv_id);
 
     let code_url = text(&only_paper, "githubRepo")
         .or_else(|| text(&[item], "githubRepo"))
-        .map(repo_url)
-        .or_else(|| find_code_url(&abstract_text));
+        .and_then(repo_url)
+        // Before cleaning: the braces of `…/repo{https://…}` end the link.
+        .or_else(|| raw_abstract.and_then(find_code_url));
     // When the paper was put on the daily list: `paper.submittedOnDailyAt`
     // (2025+), else the item-level `publishedAt` of the 2024 layout (which
     // has no `submittedOnDailyAt`; in the 2025+ layout that field is a
@@ -404,14 +403,19 @@ fn keywords(v: Option<&Value>) -> Vec<String> {
     out
 }
 
-/// A repository link as given, with a scheme and without trailing slashes.
-fn repo_url(s: &str) -> String {
-    let s = s.trim_end_matches('/');
-    if s.starts_with("http://") || s.starts_with("https://") {
+/// A repository link as given, with a scheme and without trailing slashes;
+/// `None` when it does not parse as an http(s) URL with a host.
+fn repo_url(s: &str) -> Option<String> {
+    let s = s.trim().trim_end_matches('/');
+    let s = if s.starts_with("http://") || s.starts_with("https://") {
         s.to_string()
     } else {
         format!("https://{s}")
-    }
+    };
+    // Shown as a link: a valid http(s) URL with a host, or nothing.
+    let url = url::Url::parse(&s).ok()?;
+    (matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()))
+        .then_some(s)
 }
 
 /// Whether an id can be put into a URL path as is.

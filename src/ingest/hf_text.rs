@@ -218,7 +218,8 @@ fn record(line: u64, raw_title: &str, raw_abstract: &str) -> Event {
         };
     }
     let abstract_text = clean_latex(raw_abstract);
-    let code_url = find_code_url(&abstract_text);
+    // Before cleaning: the braces of `…/repo{https://…}` end the link.
+    let code_url = find_code_url(raw_abstract);
     let mut paper = Paper {
         schema_version: SCHEMA_VERSION,
         title,

@@ -278,17 +278,48 @@ pub struct Counts {
     pub stars: u64,
     /// Whether the paper ships code.
     pub has_code: bool,
+    /// GitHub stars the source reported that are not counted, because they
+    /// belong to a repository that is not the paper's own (see
+    /// [`own_repository`]); 0 otherwise.
+    pub stars_not_own: u64,
 }
 
 impl Counts {
-    /// The counts of a stored record.
+    /// The counts of a stored record. Stars count only for the paper's own
+    /// repository ([`own_repository`]).
     pub fn of(p: &Paper) -> Counts {
+        let stars = p.github_stars.unwrap_or(0);
+        let own = p.code_url.as_deref().is_none_or(own_repository);
         Counts {
             upvotes: p.upvotes.unwrap_or(0),
             comments: p.comments.unwrap_or(0),
-            stars: p.github_stars.unwrap_or(0),
+            stars: if own { stars } else { 0 },
             has_code: p.code_url.is_some(),
+            stars_not_own: if own { 0 } else { stars },
         }
+    }
+}
+
+/// Whether `code_url` names a repository itself (`github.com/owner/repo`),
+/// not a folder or file inside one (`…/repo/tree/main/QuantWM`,
+/// `…/repo/blob/…`): the stars Hugging Face reports are the repository's,
+/// and a monorepo's stars say nothing about one paper in a sub-folder.
+pub fn own_repository(code_url: &str) -> bool {
+    let rest = code_url
+        .split_once("://")
+        .map_or(code_url, |(_, r)| r)
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("");
+    let mut parts = rest.split('/').filter(|s| !s.is_empty());
+    let host = parts.next().unwrap_or("").to_ascii_lowercase();
+    let path: Vec<&str> = parts.collect();
+    match host.trim_start_matches("www.") {
+        // `owner/repo` (or just an owner); anything deeper is inside it.
+        "github.com" | "bitbucket.org" => path.len() <= 2,
+        // GitLab groups nest, but folders and files sit behind `/-/`.
+        "gitlab.com" => !path.contains(&"-"),
+        _ => true,
     }
 }
 
@@ -431,6 +462,13 @@ pub fn score(
             let n_what = crate::words::count(n, what);
             pop_detail.push(format!("{n_what} ({w} x ln(1+{n}))"));
         }
+    }
+    if counts.stars_not_own > 0 {
+        pop_detail.push(format!(
+            "{} GitHub stars not counted: the code link points into a repository, not to the \
+             paper's own",
+            counts.stars_not_own
+        ));
     }
     if counts.has_code && cfg.code_bonus != 0.0 {
         pop_detail.push(format!("ships code (+{})", cfg.code_bonus));
@@ -589,6 +627,44 @@ pub fn why_line(score: &Score, counts: Counts) -> String {
     } else {
         pieces.join(" · ")
     }
+}
+
+/// The why line of `paper` ([`why_line`]), naming a rising topic only when
+/// the paper is about it ([`is_about`]): a topic mentioned once in passing
+/// still counts in momentum (and `--explain` shows it), but is not a reason
+/// to read the paper.
+pub fn why_line_for(score: &Score, paper: &Paper) -> String {
+    let mut quiet = score.clone();
+    quiet
+        .matches
+        .retain(|m| m.part != PartName::Momentum || is_about(paper, &m.term));
+    why_line(&quiet, Counts::of(paper))
+}
+
+/// Whether `paper` is about `phrase`: the phrase is in its title, or more
+/// than once in its abstract. Case-insensitive, whole words at the start,
+/// a plural `s` optional (`world model` finds `World Models`).
+pub fn is_about(paper: &Paper, phrase: &str) -> bool {
+    let phrase = phrase.trim().to_lowercase();
+    let stem = phrase
+        .strip_suffix('s')
+        .filter(|s| s.len() >= 3)
+        .unwrap_or(&phrase);
+    if stem.is_empty() {
+        return false;
+    }
+    let count = |text: &str| {
+        let text = text.to_lowercase();
+        text.match_indices(stem)
+            .filter(|(i, _)| {
+                let before = text[..*i].chars().next_back();
+                let after = text[i + stem.len()..].chars().next();
+                before.is_none_or(|c| !c.is_alphanumeric())
+                    && after.is_none_or(|c| !c.is_alphanumeric() || c == 's')
+            })
+            .count()
+    };
+    count(&paper.title) > 0 || count(&paper.abstract_text) > 1
 }
 
 /// The distinct interest and follow terms that matched, for highlighting.

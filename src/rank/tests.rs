@@ -49,6 +49,7 @@ fn popularity_is_log_scaled_with_a_code_lift() {
             comments: 3,
             stars: 99,
             has_code: true,
+            ..Counts::default()
         },
         &c,
     );
@@ -126,6 +127,7 @@ fn parts_sum_to_the_total() {
         comments: 2,
         stars: 0,
         has_code: true,
+        ..Counts::default()
     };
     let velocity = crate::velocity::Velocity {
         per_day: 10.0,
@@ -237,4 +239,69 @@ fn why_line_names_matches_counts_and_rising_topics() {
         why_line(&none, Counts::default()),
         "no interest match; ranked by freshness"
     );
+}
+
+#[test]
+fn stars_count_only_for_the_papers_own_repository() {
+    // The 1-upvote paper of #25 ranked on a monorepo's 929 stars.
+    let paper = |url: &str| Paper {
+        github_stars: Some(929),
+        code_url: Some(url.into()),
+        ..Paper::default()
+    };
+    let sub = Counts::of(&paper(
+        "https://github.com/huawei-noah/noah-research/tree/master/QuantWM",
+    ));
+    assert_eq!((sub.stars, sub.stars_not_own, sub.has_code), (0, 929, true));
+    let own = Counts::of(&paper("https://github.com/QwenLM/Qwen-Image-Layered"));
+    assert_eq!((own.stars, own.stars_not_own), (929, 0));
+    assert!(!own_repository(
+        "https://github.com/a/b/blob/main/README.md"
+    ));
+    assert!(!own_repository("https://gitlab.com/g/sub/p/-/tree/main/x"));
+    assert!(own_repository("https://gitlab.com/g/sub/p"));
+    let s = score(&Plan::default(), &[], sub, 1.0, None, &cfg());
+    let detail = &s.part(PartName::Popularity).expect("popularity").detail;
+    assert!(
+        detail
+            .iter()
+            .any(|d| d.starts_with("929 GitHub stars not counted")),
+        "{detail:?}"
+    );
+    assert_eq!(why_line(&s, sub), "code");
+}
+
+#[test]
+fn a_rising_topic_is_a_reason_only_when_the_paper_is_about_it() {
+    let paper = |title: &str, abstract_text: &str| Paper {
+        title: title.into(),
+        abstract_text: abstract_text.into(),
+        ..Paper::default()
+    };
+    let passing = paper("A Benchmark", "Unlike LLMs, our agent plans.");
+    assert!(!is_about(&passing, "LLMs"));
+    assert!(is_about(
+        &paper("World Models for Robots", ""),
+        "world models"
+    ));
+    assert!(is_about(&paper("A World Model", ""), "world models"));
+    assert!(is_about(&paper("X", "LLMs fail. We fix LLMs."), "LLMs"));
+    // Not inside another word: "MLLMs" is not "LLMs".
+    assert!(!is_about(
+        &paper("MLLMs at scale", "MLLMs and MLLMs"),
+        "LLMs"
+    ));
+    let mut s = Score::default();
+    s.matches.push(Match {
+        part: PartName::Momentum,
+        term: "LLMs".into(),
+        via: None,
+        field: "text".into(),
+        weight: 0.5,
+    });
+    assert_eq!(
+        why_line_for(&s, &passing),
+        "no interest match; ranked by freshness"
+    );
+    assert_eq!(why_line_for(&s, &paper("LLMs", "")), "rising: \"LLMs\"");
 }

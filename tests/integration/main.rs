@@ -90,3 +90,8 @@ mod timezone;
 // Wording: long queries cut, documented ranges, empty titles, the last date,
 // dangling links.
 mod wording;
+// Issue #25: code links are valid URLs or absent, on every day of 2025-Q4 and 2026-Q1.
+mod links;
+// Issue #25: "Also popular" by upvotes, the main list led by its most popular
+// paper, and explain's reasons in words.
+mod digest_select;
