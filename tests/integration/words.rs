@@ -27,13 +27,13 @@ fn rising_topics_say_their_windows_and_counts_say_no_filters_when_none_are_set()
     out.success();
     let text = &out.stdout;
     assert!(
-        text.contains("- video generation: 8 papers in the last week, 15 in the 8 weeks before"),
+        text.contains("- image generation: 7 papers in the last week, 5 in the 8 weeks before"),
         "{text}"
     );
     assert!(!text.contains(" now, "), "{text}");
     assert!(!text.contains("passed your filters"), "{text}");
     assert!(
-        text.contains("240 considered, 63 matched your interests, 10 shown."),
+        text.contains("240 considered, 57 matched your interests, 10 shown."),
         "{text}"
     );
     // With a filter that removes papers, the count says so.
