@@ -115,12 +115,12 @@ fn r15_rising_topics_are_named_things_and_a_thin_baseline_is_said() {
     out.success();
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(
-        lines[0].starts_with("Rising in the 1w since 2026-01-14 (16 papers)"),
+        lines[0].starts_with("Rising in the week since 2026-01-14 (16 papers)"),
         "{}",
         out.stdout
     );
     assert!(
-        lines[1].starts_with("Thin baseline: 31 papers"),
+        lines[2].starts_with("Thin baseline: 31 papers"),
         "{}",
         out.stdout
     );
