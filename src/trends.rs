@@ -1001,7 +1001,7 @@ struct Seen {
     in_title: Vec<Vec<u32>>,
     /// Its mentions in window papers, and of those, how many run on into
     /// the most frequent next word and follow the most frequent previous
-    /// one (see [`Seen::fragment`]).
+    /// one (see [`Runs::fragment`]).
     runs: Vec<Runs>,
 }
 
@@ -1548,7 +1548,7 @@ pub const NEIGHBOUR_MIN_PAPERS: usize = 30;
 
 /// A neighbour must be at least this many times more common in the papers
 /// about a keyword than in the others, surely (the lower confidence bound).
-const NEIGHBOUR_LIFT: f64 = 3.0;
+pub const NEIGHBOUR_LIFT: f64 = 3.0;
 
 /// Learns what `keyword` also goes by, from the papers `about` it (those
 /// naming it in the title) and a sample of the `others`: the acronyms the

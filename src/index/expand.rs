@@ -65,11 +65,7 @@ pub fn expansions(
     if !interests.expand || keywords.is_empty() {
         return Ok(out);
     }
-    let opstamp = index
-        .inner
-        .load_metas()
-        .map(|m| m.opstamp)
-        .unwrap_or_default();
+    let opstamp = index.opstamp();
     let key = format!(
         // The prefix names the method; a change to what is learned bumps it.
         "expand-2|{opstamp}|{}|{}",

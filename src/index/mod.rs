@@ -232,6 +232,15 @@ impl Index {
         &self.dir
     }
 
+    /// The opstamp of the last commit (0 when unreadable): what cached
+    /// results derived from the papers are keyed by.
+    pub fn opstamp(&self) -> u64 {
+        self.inner
+            .load_metas()
+            .map(|m| m.opstamp)
+            .unwrap_or_default()
+    }
+
     /// Field handles.
     pub fn fields(&self) -> Fields {
         self.fields

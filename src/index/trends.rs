@@ -216,15 +216,11 @@ pub fn cached_trends(
     baseline: crate::clock::Span,
     limit: usize,
 ) -> Result<TrendReport, Error> {
-    let opstamp = index
-        .inner
-        .load_metas()
-        .map(|m| m.opstamp)
-        .unwrap_or_default();
+    let opstamp = index.opstamp();
     let key = format!(
         // The prefix names the method: a change to what `trends` finds
         // bumps it, so reports of the old method are not reused.
-        "trends-2|{opstamp}|{}|{window}|{baseline}|{limit}|{}",
+        "trends-3|{opstamp}|{}|{window}|{baseline}|{limit}|{}",
         now.as_second() / 3600,
         config.trends.min_count
     );
