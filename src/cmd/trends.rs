@@ -193,6 +193,10 @@ fn header(
         }
         return lines;
     }
+    let (window, baseline) = (
+        crate::words::span(window.0.as_secs()),
+        crate::words::span(baseline.0.as_secs()),
+    );
     let first = format!(
         "No baseline: no papers are dated in the {baseline} before {}, so nothing can be \
          called rising.",
