@@ -10,6 +10,7 @@ use crate::cli::InterestsArgs;
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::output::wrap;
+use crate::rank::meaning::Meaning;
 use crate::rank::{Expansion, Via};
 use crate::sanitize::sanitize_line;
 
@@ -21,6 +22,10 @@ struct Entry<'a> {
     aliases: Vec<&'a Expansion>,
     neighbours: Vec<&'a Expansion>,
     ignored: Vec<&'a Expansion>,
+    /// What the keyword means: papers this close to those about it match
+    /// it without naming it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meaning: Option<&'a Meaning>,
 }
 
 /// Prints each keyword with its weight, aliases and neighbours.
@@ -29,11 +34,13 @@ struct Entry<'a> {
 /// An index failure, or an I/O error on stdout.
 pub fn run(app: &App, args: &InterestsArgs) -> Result<Outcome> {
     let interests = &app.config.interests;
-    let expansions = match app.open_index() {
-        Ok(index) => crate::index::expand::expansions(&index, interests, app.clock.now())?,
-        Err(Error::Index(crate::index::IndexError::Missing { .. })) => Vec::new(),
+    let learned = match app.open_index() {
+        Ok(index) => crate::index::expand::learned(&index, interests, app.clock.now())?,
+        Err(Error::Index(crate::index::IndexError::Missing { .. })) => Default::default(),
         Err(e) => return Err(e),
     };
+    let meanings = learned.meanings;
+    let expansions = learned.expansions;
     // A term that is one of the keywords matches as that keyword already.
     let expansions: Vec<Expansion> = expansions
         .into_iter()
@@ -69,6 +76,7 @@ pub fn run(app: &App, args: &InterestsArgs) -> Result<Outcome> {
                     .iter()
                     .filter(|e| &e.keyword == k && ignored(e))
                     .collect(),
+                meaning: meanings.iter().find(|m| &m.keyword == k),
             }
         })
         .collect();
@@ -120,7 +128,18 @@ fn render(entries: &[Entry<'_>], expand: bool, neighbour: f32, width: usize) -> 
         if !e.ignored.is_empty() {
             lines.push(format!("  ignored: {}", list(&e.ignored)));
         }
-        if e.aliases.is_empty() && e.neighbours.is_empty() {
+        if let Some(m) = e.meaning {
+            lines.push(format!(
+                "  by meaning: papers close to the {} about it ({}, …)",
+                m.papers,
+                m.words
+                    .iter()
+                    .map(|w| sanitize_line(w))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if e.aliases.is_empty() && e.neighbours.is_empty() && e.meaning.is_none() {
             lines.push("  (matched by its own words only)".into());
         }
         for line in lines {
@@ -138,10 +157,12 @@ fn render(entries: &[Entry<'_>], expand: bool, neighbour: f32, width: usize) -> 
     }
     let footer = if expand {
         "Aliases are acronyms your papers define; neighbours are phrases far more common in \
-         papers about the keyword. Add your own with [interests] aliases, drop one with \
-         [interests] ignore, turn learning off with expand = false."
+         papers about the keyword; by meaning, a paper whose words are as close to those \
+         papers as most of them are matches without naming the keyword. Add your own \
+         aliases with [interests] aliases, drop one with [interests] ignore, turn learning \
+         off with expand = false."
     } else {
-        "Learning aliases and neighbours is off ([interests] expand = false)."
+        "Learning aliases, neighbours and meanings is off ([interests] expand = false)."
     };
     s.push('\n');
     for l in wrap(footer, width.max(20)) {

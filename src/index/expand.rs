@@ -10,6 +10,7 @@ use super::query::BoxQuery;
 use super::{Index, schema};
 use crate::config::Interests;
 use crate::error::Error;
+use crate::rank::meaning::{self, Meaning};
 use crate::rank::{Expansion, Via};
 use crate::trends;
 
@@ -31,6 +32,17 @@ pub const EXPAND_CACHE: &str = "papertrend-expand-cache.json";
 struct CacheEntry {
     key: String,
     expansions: Vec<Expansion>,
+    #[serde(default)]
+    meanings: Vec<Meaning>,
+}
+
+/// What the index taught about the reader's keywords.
+#[derive(Clone, Debug, Default)]
+pub struct Learned {
+    /// Aliases and neighbours (the reader's own aliases first).
+    pub expansions: Vec<Expansion>,
+    /// What each keyword means, for papers that never name it.
+    pub meanings: Vec<Meaning>,
 }
 
 /// The terms that stand for the reader's keywords: the reader's own
@@ -45,6 +57,16 @@ pub fn expansions(
     interests: &Interests,
     now: Timestamp,
 ) -> Result<Vec<Expansion>, Error> {
+    Ok(learned(index, interests, now)?.expansions)
+}
+
+/// [`expansions`] and, with `[interests] expand`, what each keyword means
+/// ([`crate::rank::meaning`]), learned from the same papers and cached
+/// with them.
+///
+/// # Errors
+/// An index failure.
+pub fn learned(index: &Index, interests: &Interests, now: Timestamp) -> Result<Learned, Error> {
     let mut out: Vec<Expansion> = Vec::new();
     for (keyword, terms) in &interests.aliases {
         for t in terms {
@@ -63,12 +85,15 @@ pub fn expansions(
         .map(|(k, _)| k)
         .collect();
     if !interests.expand || keywords.is_empty() {
-        return Ok(out);
+        return Ok(Learned {
+            expansions: out,
+            meanings: Vec::new(),
+        });
     }
     let opstamp = index.opstamp();
     let key = format!(
         // The prefix names the method; a change to what is learned bumps it.
-        "expand-2|{opstamp}|{}|{}",
+        "expand-3|{opstamp}|{}|{}",
         now.as_second() / 86_400,
         keywords
             .iter()
@@ -80,23 +105,111 @@ pub fn expansions(
     let cached: Option<Vec<CacheEntry>> = std::fs::read(&path)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-    if let Some(hit) = cached.iter().flatten().find(|e| e.key == key) {
-        out.extend(hit.expansions.iter().cloned());
-        return Ok(out);
+    if let Some(hit) = cached.into_iter().flatten().find(|e| e.key == key) {
+        out.extend(hit.expansions);
+        return Ok(Learned {
+            expansions: out,
+            meanings: hit.meanings,
+        });
     }
-    let learned = learn_all(index, &keywords, now)?;
+    let (learned, meanings) = learn_all(index, &keywords, now)?;
     let entry = CacheEntry {
         key,
         expansions: learned.clone(),
+        meanings: meanings.clone(),
     };
     if let Ok(json) = serde_json::to_vec(&[entry]) {
         let _ = crate::state::write_atomic(&path, &json);
     }
     out.extend(learned);
-    Ok(out)
+    Ok(Learned {
+        expansions: out,
+        meanings,
+    })
 }
 
-fn learn_all(index: &Index, keywords: &[&String], now: Timestamp) -> Result<Vec<Expansion>, Error> {
+/// The stems of a paper's text as the meaning model reads them: the title
+/// twice (a title word says more), then the abstract.
+fn stems_of(analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &trends::Text) -> Vec<String> {
+    use tantivy::tokenizer::TokenStream;
+    let mut out = Vec::new();
+    for t in [&text.title, &text.title, &text.body] {
+        let mut stream = analyzer.token_stream(t);
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+    }
+    out
+}
+
+/// What `keyword` means, learned from the papers about it and the others.
+fn learn_meaning(
+    index: &Index,
+    keyword: &str,
+    about: &[trends::Text],
+    others: &[trends::Text],
+) -> Option<Meaning> {
+    let mut analyzer = schema::english();
+    let about_texts = about;
+    let about: Vec<Vec<String>> = about.iter().map(|t| stems_of(&mut analyzer, t)).collect();
+    let others: Vec<Vec<String>> = others.iter().map(|t| stems_of(&mut analyzer, t)).collect();
+    let df = index.doc_freqs(about.iter().chain(&others).flatten().map(String::as_str));
+    let n = index.count();
+    let idf = |s: &str| meaning::idf(df.get(s).copied().unwrap_or(0), n);
+    let mut learned = Meaning::learn(keyword, &super::analyze(keyword), &about, &others, &idf)?;
+    // The words a reader recognises: each stem's most frequent spelling in
+    // the papers about the keyword.
+    let mut spellings: std::collections::HashMap<String, std::collections::HashMap<String, u32>> =
+        std::collections::HashMap::new();
+    let wanted: Vec<&str> = learned
+        .stems
+        .iter()
+        .take(meaning::WORDS)
+        .map(|(s, _)| s.as_str())
+        .collect();
+    for t in about_texts {
+        for text in [&t.title, &t.body] {
+            use tantivy::tokenizer::TokenStream;
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                let tok = stream.token();
+                if wanted.contains(&tok.text.as_str())
+                    && let Some(surface) = text.get(tok.offset_from..tok.offset_to)
+                {
+                    *spellings
+                        .entry(tok.text.clone())
+                        .or_default()
+                        .entry(surface.to_lowercase())
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+    learned.words = wanted
+        .iter()
+        .map(|stem| {
+            spellings
+                .get(*stem)
+                .and_then(|s| {
+                    s.iter()
+                        .max_by(|a, b| {
+                            a.1.cmp(b.1)
+                                .then_with(|| b.0.len().cmp(&a.0.len()))
+                                .then_with(|| b.0.cmp(a.0))
+                        })
+                        .map(|(w, _)| w.clone())
+                })
+                .unwrap_or_else(|| (*stem).to_string())
+        })
+        .collect();
+    Some(learned)
+}
+
+fn learn_all(
+    index: &Index,
+    keywords: &[&String],
+    now: Timestamp,
+) -> Result<(Vec<Expansion>, Vec<Meaning>), Error> {
     let searcher = index.searcher();
     let end = now
         .checked_add(jiff::SignedDuration::from_secs(1))
@@ -110,6 +223,7 @@ fn learn_all(index: &Index, keywords: &[&String], now: Timestamp) -> Result<Vec<
     };
     let f = index.fields;
     let mut out = Vec::new();
+    let mut meanings = Vec::new();
     for keyword in keywords {
         let in_title = Index::phrase_of(f.title, &super::analyze(keyword));
         let Some(in_title) = in_title else { continue };
@@ -140,6 +254,7 @@ fn learn_all(index: &Index, keywords: &[&String], now: Timestamp) -> Result<Vec<
             &(Box::new(BooleanQuery::new(others_q)) as BoxQuery),
             OTHERS_SAMPLE,
         )?;
+        meanings.extend(learn_meaning(index, keyword, &about, &others));
         let learned = trends::learn(keyword, &about, &others, NEIGHBOURS, &mut stem);
         for (term, papers) in learned.aliases {
             out.push(Expansion {
@@ -158,5 +273,5 @@ fn learn_all(index: &Index, keywords: &[&String], now: Timestamp) -> Result<Vec<
             });
         }
     }
-    Ok(out)
+    Ok((out, meanings))
 }

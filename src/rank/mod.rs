@@ -23,6 +23,7 @@
 //!
 //! This module does no I/O and does not know tantivy.
 
+pub mod meaning;
 mod plan;
 pub mod select;
 

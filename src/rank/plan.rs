@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use super::Topic;
+use super::meaning::Meaning;
 use crate::config::{Interests, RankConfig};
 
 /// Where a clause looks.
@@ -24,6 +25,10 @@ pub enum Target {
     Category,
     /// The author names (words in order, case- and accent-insensitive).
     Author,
+    /// Title and abstract, by closeness to the papers about a keyword
+    /// ([`super::meaning`]): never compiled into a query, scored on the
+    /// loaded candidates.
+    Meaning,
 }
 
 impl Target {
@@ -35,6 +40,7 @@ impl Target {
             Target::Text => "text",
             Target::Category => "category",
             Target::Author => "author",
+            Target::Meaning => "by meaning",
         }
     }
 }
@@ -82,6 +88,9 @@ impl Clause {
             Some(of) => format!("\"{}\" (as \"{}\")", of, self.label),
             None => format!("\"{}\"", self.label),
         };
+        if self.target == Target::Meaning {
+            return format!("{label} by meaning: {:+.2} ({})", self.weight, self.how);
+        }
         format!(
             "{label} in {}: {:+.2} ({})",
             self.target.name(),
@@ -138,6 +147,10 @@ pub struct Plan {
     pub clauses: Vec<Clause>,
     /// Phrases whose presence in the title or abstract removes a paper.
     pub excludes: Vec<String>,
+    /// What each keyword means (with the keyword's weight), for matching
+    /// papers that never name it ([`super::meaning`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub meanings: Vec<(Meaning, f32)>,
 }
 
 /// Strips the quotes readers put around phrases (`"\"in-context learning\""`).
@@ -250,7 +263,27 @@ impl Plan {
             .map(|e| clean(e))
             .filter(|e| !e.is_empty())
             .collect();
-        Plan { clauses, excludes }
+        Plan {
+            clauses,
+            excludes,
+            meanings: Vec::new(),
+        }
+    }
+
+    /// Adds what the reader's keywords mean (learned from the papers), at
+    /// each keyword's weight; a keyword the reader no longer follows, or
+    /// with a weight of 0 or less, is left out.
+    #[must_use]
+    pub fn with_meanings(mut self, meanings: &[Meaning], interests: &Interests) -> Plan {
+        for m in meanings {
+            if let Some(&w) = interests.keywords.get(&m.keyword)
+                && w > 0.0
+                && w.is_finite()
+            {
+                self.meanings.push((m.clone(), w));
+            }
+        }
+        self
     }
 
     /// Adds, after each keyword's own clauses, clauses for the terms that

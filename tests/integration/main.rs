@@ -95,3 +95,5 @@ mod links;
 // Issue #25: "Also popular" by upvotes, the main list led by its most popular
 // paper, and explain's reasons in words.
 mod digest_select;
+// Interests matched by meaning.
+mod interests;
