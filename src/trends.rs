@@ -1031,6 +1031,16 @@ impl Runs {
     }
 }
 
+/// Candidates read per topic wanted: most of the best-scored are dropped
+/// as descriptions, fragments or aliases of a topic above them.
+const POOL_PER_TOPIC: usize = 8;
+
+/// A phrase is a name when at least this many papers read have it in the
+/// title (or the papers give it an acronym): one title can coin a
+/// description (*high-quality videos*), two papers naming their subject so
+/// make it a name.
+const MIN_TITLES: u32 = 2;
+
 /// See [`Runs::fragment`].
 const FRAGMENT_SHARE: f64 = 0.7;
 /// See [`Runs::fragment`]: a phrase after some other word of a name this
@@ -1169,7 +1179,7 @@ fn select(
             .then_with(|| b.w.cmp(&a.w))
             .then_with(|| a.gram.cmp(&b.gram))
     });
-    pool.truncate(limit.saturating_mul(8).max(limit));
+    pool.truncate(limit.saturating_mul(POOL_PER_TOPIC).max(limit));
     let Seen {
         mut sets,
         spellings,
@@ -1222,8 +1232,9 @@ fn select(
         // A name is what papers are titled by or abbreviate: a phrase
         // never in any title read and never given an acronym is a
         // description (*sequence length*, *real-world evaluations*).
-        let named =
-            gram_len(&cand.gram) == 1 || in_titles > 0 || defined_form(c, &names[i]).is_some();
+        let named = gram_len(&cand.gram) == 1
+            || in_titles >= MIN_TITLES
+            || defined_form(c, &names[i]).is_some();
         if !named || in_titles > in_abstracts || runs[i].fragment() {
             continue;
         }
@@ -1976,14 +1987,14 @@ mod tests {
                 };
                 text(&format!("Model{i} Technical Report"), body)
             })
-            .chain(std::iter::once(text(
-                "World Models Are Planners",
-                "World models plan.",
-            )))
+            .chain([
+                text("World Models Are Planners", "World models plan."),
+                text("Driving with World Models", "World models drive."),
+            ])
             .collect();
         let sample = Sample {
             window: &window,
-            window_docs: 13,
+            window_docs: 14,
             baseline: &baseline,
             baseline_docs: 40,
             history: &[],
@@ -1993,6 +2004,50 @@ mod tests {
         let names: Vec<&str> = found.topics.iter().map(|t| t.phrase.as_str()).collect();
         assert!(names.contains(&"world models"), "{names:?}");
         assert!(!names.contains(&"technical report"), "{names:?}");
+    }
+
+    #[test]
+    fn a_phrase_one_title_coined_is_a_description_two_titles_make_a_name() {
+        let baseline: Vec<Text> = (0..40)
+            .map(|_| text("Image classification", "We study image classification."))
+            .collect();
+        let mut window: Vec<Text> = (0..8)
+            .map(|_| {
+                text(
+                    "A study of video models",
+                    "High-quality videos need sparse attention; sparse attention helps.",
+                )
+            })
+            .collect();
+        window.push(text(
+            "Sparse Attention for High-Quality Videos",
+            "High-quality videos, sparse attention.",
+        ));
+        let names = |w: &[Text]| -> Vec<String> {
+            let sample = Sample {
+                window: w,
+                window_docs: w.len(),
+                baseline: &baseline,
+                baseline_docs: 40,
+                history: &[],
+                history_docs: 0,
+            };
+            rising(sample, 3, 10, &mut stem)
+                .topics
+                .into_iter()
+                .map(|t| t.phrase)
+                .collect()
+        };
+        let one = names(&window);
+        assert!(!one.iter().any(|n| n == "sparse attention"), "{one:?}");
+        assert!(!one.iter().any(|n| n == "high-quality videos"), "{one:?}");
+        window.push(text(
+            "Sparse Attention at Scale",
+            "Sparse attention scales.",
+        ));
+        let two = names(&window);
+        assert!(two.iter().any(|n| n == "sparse attention"), "{two:?}");
+        assert!(!two.iter().any(|n| n == "high-quality videos"), "{two:?}");
     }
 
     #[test]

@@ -411,8 +411,9 @@ fn ranked_paper(
     });
     let velocity = crate::velocity::velocity(&paper.observations, now);
     let scaled = passing_mentions(&paper, plan, matched);
+    let unscaled = plan;
     let plan = scaled.as_ref().unwrap_or(plan);
-    let meant = closeness.and_then(|c| by_meaning(&paper, plan, matched, &c));
+    let meant = closeness.and_then(|c| by_meaning(&paper, unscaled, plan, matched, &c));
     let (plan, matched) = match &meant {
         Some((p, m)) => (p, m.as_slice()),
         None => (plan, matched),
@@ -576,17 +577,35 @@ fn spelling(stem: &str, spellings: Option<&HashMap<String, u32>>) -> String {
 /// How many shared words an explain line names.
 const SHARED_WORDS: usize = 4;
 
-/// The plan and matches for one paper with each keyword it is close to
-/// by meaning ([`rank::meaning`]) counted as a [`Target::Meaning`]
-/// clause at `weight × strength`, in place of the keyword's own matches
-/// when those add less (a passing mention, an abstract match); `None`
-/// when no meaning adds anything.
+/// The plan and matches for one paper that names none of the reader's
+/// keywords (at most in passing), with each keyword it is close to by
+/// meaning ([`rank::meaning`]) counted as a [`Target::Meaning`] clause at
+/// the keyword's weight, in place of the keyword's passing mention; `None`
+/// when no meaning adds anything. Meaning is a way in for papers the words
+/// miss, not a bonus: a paper that names one keyword is not also counted
+/// close to another (related keywords would lift each other's papers).
 fn by_meaning(
     paper: &Paper,
+    unscaled: &Plan,
     plan: &Plan,
     matched: &[bool],
     c: &PaperCloseness<'_>,
 ) -> Option<(Plan, Vec<bool>)> {
+    // `plan` is `unscaled` with passing mentions cut ([`passing_mentions`]):
+    // a clause that kept its weight is a real mention.
+    let names_one =
+        plan.clauses
+            .iter()
+            .zip(&unscaled.clauses)
+            .zip(matched)
+            .any(|((cl, orig), h)| {
+                *h && cl.kind == rank::ClauseKind::Interest
+                    && cl.weight > 0.0
+                    && cl.weight >= orig.weight
+            });
+    if names_one {
+        return None;
+    }
     let idf = |s: &str| rank::meaning::idf(c.df.get(s).copied().unwrap_or(0), c.n);
     let mut out: Option<(Plan, Vec<bool>)> = None;
     for (m, w) in &plan.meanings {
@@ -640,11 +659,10 @@ fn by_meaning(
             target: Target::Meaning,
             weight: points,
             how: format!(
-                "close to papers about it, sharing {}: closeness {closeness:.3} from {:.3}, \
-                 {w} x {:.2}{instead}",
+                "{w}: close to papers about it, sharing {}; closeness {closeness:.3}, matches \
+                 from {:.3}{instead}",
                 words.join(", "),
                 m.threshold,
-                points / w
             ),
             of: None,
         });

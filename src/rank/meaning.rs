@@ -37,10 +37,6 @@ pub const MIN_ABOUT: usize = 10;
 /// the sample (a few lucky papers do not set it).
 const MIN_RANKS: usize = 10;
 
-/// How much more than the threshold still adds: a paper at twice the
-/// threshold counts `CAP` times the keyword's weight, no more.
-pub const CAP: f32 = 1.5;
-
 /// Weight of a paper that never mentions the keyword in its vector
 /// (Rocchio's γ / β).
 const OTHERS_WEIGHT: f32 = 0.5;
@@ -187,12 +183,14 @@ impl Meaning {
     }
 
     /// What a paper at `closeness` adds, as a multiple of the keyword's
-    /// weight: 0 below the threshold, then 1 growing to [`CAP`].
+    /// weight: 0 below the threshold, 1 from it (as much as one mention in
+    /// the abstract: closeness is evidence that a paper is about the
+    /// subject, not a stronger match than naming it).
     pub fn strength(&self, closeness: f32) -> f32 {
         if closeness < self.threshold || self.threshold <= 0.0 {
             0.0
         } else {
-            (closeness / self.threshold).min(CAP)
+            1.0
         }
     }
 
@@ -270,7 +268,7 @@ mod tests {
         let proofs = m.closeness(&terms("proof token math reason"), &flat);
         assert!(m.strength(editing) >= 1.0, "{editing} vs {}", m.threshold);
         assert_eq!(m.strength(proofs), 0.0, "{proofs} vs {}", m.threshold);
-        assert!(m.strength(1.0) <= CAP);
+        assert_eq!(m.strength(1.0), 1.0);
         assert_eq!(
             m.shared(&terms("edit motion frame diffus"), &flat, 2),
             vec!["diffus".to_string(), "motion".to_string()]
