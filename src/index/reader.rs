@@ -7,7 +7,7 @@
 //!   hyphenated words whole ([`super::hyphen`]), without stop words that
 //!   stand alone, scored with BM25F ([`super::score`]), the papers holding
 //!   the words as a phrase first ([`super::phrase`]), optionally expanded
-//!   with RM3 pseudo-relevance feedback; ranking is in [`super::search`];
+//!   with RM3 pseudo-relevance feedback; ranking is in `search.rs`;
 //! - **syntax** (a `"quoted phrase"`, a leading `+` or `-`, `field:` for a field
 //!   that exists, `AND`/`OR`): tantivy's query parser, a BM25 per field summed.
 //!
