@@ -210,23 +210,25 @@ pub struct SearchConfig {
 /// The largest `--limit` (and `search.limit`) any command accepts.
 pub const MAX_LIMIT: usize = 10_000;
 
+/// The scoring keys' defaults are [`crate::index::Scoring`]'s.
 impl Default for SearchConfig {
     fn default() -> Self {
+        let s = crate::index::Scoring::default();
         SearchConfig {
             limit: 10,
             title_boost: 2.5,
-            k1: 1.2,
-            b: 0.75,
-            stop_words: true,
-            feedback_docs: 0,
-            feedback_terms: 10,
-            feedback_weight: 0.5,
-            proximity: 0.0,
-            proximity_window: 3,
-            proximity_depth: 50,
-            candidates: 30,
-            phrase: true,
-            hyphenated: crate::index::Hyphenated::Parts,
+            k1: s.k1,
+            b: s.b,
+            stop_words: s.stop_words,
+            feedback_docs: s.feedback_docs,
+            feedback_terms: s.feedback_terms,
+            feedback_weight: s.feedback_weight,
+            proximity: s.proximity,
+            proximity_window: s.proximity_window,
+            proximity_depth: s.proximity_depth,
+            candidates: s.candidates,
+            phrase: s.phrase,
+            hyphenated: s.hyphenated,
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod schema;
 pub mod score;
 pub mod search;
 pub mod similar;
+pub mod terms;
 pub mod trends;
 pub mod writer;
 

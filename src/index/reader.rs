@@ -176,10 +176,23 @@ pub enum Hyphenated {
     Both,
 }
 
+/// The defaults of the `[search]` keys (config.example.toml documents them).
 impl Default for Scoring {
     fn default() -> Self {
-        let c = crate::config::SearchConfig::default();
-        c.scoring()
+        Scoring {
+            k1: 1.2,
+            b: 0.75,
+            stop_words: true,
+            feedback_docs: 0,
+            feedback_terms: 10,
+            feedback_weight: 0.5,
+            proximity: 0.0,
+            proximity_window: 3,
+            proximity_depth: 50,
+            candidates: 30,
+            phrase: true,
+            hyphenated: Hyphenated::Parts,
+        }
     }
 }
 

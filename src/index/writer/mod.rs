@@ -335,7 +335,7 @@ impl Session<'_> {
         doc.add_u64(f.upvotes, paper.upvotes.unwrap_or(0));
         doc.add_u64(f.comments, paper.comments.unwrap_or(0));
         // The stars the ranking counts: none for a link into a repository.
-        doc.add_u64(f.stars, crate::rank::Counts::of(&paper).stars);
+        doc.add_u64(f.stars, crate::paper::Counts::of(&paper).stars);
         doc.add_u64(f.has_code, u64::from(paper.code_url.is_some()));
         for fp in &fps {
             doc.add_u64(f.input_fp, *fp);
