@@ -30,7 +30,7 @@ struct Entry<'a> {
 pub fn run(app: &App, args: &InterestsArgs) -> Result<Outcome> {
     let interests = &app.config.interests;
     let expansions = match app.open_index() {
-        Ok(index) => crate::index::expand::expansions(&index, interests, app.clock.now())?,
+        Ok(index) => crate::engine::expand::expansions(&index, interests, app.clock.now())?,
         Err(Error::Index(crate::index::IndexError::Missing { .. })) => Vec::new(),
         Err(e) => return Err(e),
     };

@@ -27,7 +27,7 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
         let index = app.open_index()?;
         let started = std::time::Instant::now();
         let (liked, disliked) = marks.opinion_ids();
-        let profile = crate::index::feedback::train_profile(&index, &liked, &disliked)?;
+        let profile = crate::engine::feedback::train_profile(&index, &liked, &disliked)?;
         let took = started.elapsed();
         // Readers know words, not stems: "multilingual", not "multilingu".
         spellings = index.spellings(liked.iter().chain(&disliked).copied())?;

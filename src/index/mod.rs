@@ -8,13 +8,10 @@
 //! - an index written by another layout version is refused with
 //!   [`IndexError::Version`], never silently misread.
 
-pub mod expand;
-pub mod feedback;
 pub mod hyphen;
 pub mod memo;
 pub mod phrase;
-mod query;
-pub mod rank;
+pub(crate) mod query;
 pub mod reader;
 pub mod repair;
 pub mod schema;
@@ -22,7 +19,6 @@ pub mod score;
 pub mod search;
 pub mod similar;
 pub mod terms;
-pub mod trends;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -128,7 +124,7 @@ impl IndexError {
 /// The index facade: schema, reader and analyzers.
 pub struct Index {
     inner: tantivy::Index,
-    fields: Fields,
+    pub(crate) fields: Fields,
     reader: IndexReader,
     dir: PathBuf,
     /// The layout version on disk (`schema::INDEX_VERSION` for a new index).
@@ -398,7 +394,7 @@ pub(crate) fn is_stop_word(term: &str) -> bool {
     !stream.advance()
 }
 
-fn to_datetime(t: jiff::Timestamp) -> tantivy::DateTime {
+pub(crate) fn to_datetime(t: jiff::Timestamp) -> tantivy::DateTime {
     // tantivy stores nanoseconds in an i64 and overflows (panics in debug)
     // past ±292 years from 1970; clamp so `Timestamp::MIN/MAX` are safe.
     const LIMIT: i64 = 9_000_000_000;

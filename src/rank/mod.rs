@@ -1,5 +1,5 @@
 //! Ranking: what is trending for this reader, and why. Pure functions and
-//! types; `index::rank` compiles a [`Plan`] into one tantivy query and calls
+//! types; `engine::rank` compiles a [`Plan`] into one tantivy query and calls
 //! back into [`score`] for the parts, so the formula lives here only.
 //!
 //! The formula (documented for users in `docs/ranking.md`):

@@ -551,5 +551,5 @@ fn train(
     marks: &papertrend::marks::Marks,
 ) -> papertrend::profile::Profile {
     let (liked, disliked) = marks.opinion_ids();
-    papertrend::index::feedback::train_profile(index, &liked, &disliked).unwrap()
+    papertrend::engine::feedback::train_profile(index, &liked, &disliked).unwrap()
 }

@@ -2,8 +2,8 @@
 //! the profile learned from their likes and dislikes, trained on the
 //! index's terms (`index/terms.rs`).
 
-use super::terms::Terms;
-use super::{Index, IndexError};
+use crate::index::terms::Terms;
+use crate::index::{Index, IndexError};
 use crate::marks::{Marks, Mute};
 use crate::paper::Paper;
 use crate::profile::{Example, Profile};

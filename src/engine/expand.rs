@@ -6,10 +6,10 @@
 use jiff::Timestamp;
 use tantivy::query::{AllQuery, BooleanQuery, Occur};
 
-use super::query::BoxQuery;
-use super::{Index, schema};
 use crate::config::Interests;
 use crate::error::Error;
+use crate::index::query::BoxQuery;
+use crate::index::{Index, schema};
 use crate::rank::{Expansion, Via};
 use crate::trends;
 
@@ -111,7 +111,7 @@ fn learn_all(index: &Index, keywords: &[&String], now: Timestamp) -> Result<Vec<
     let f = index.fields;
     let mut out = Vec::new();
     for keyword in keywords {
-        let in_title = Index::phrase_of(f.title, &super::analyze(keyword));
+        let in_title = Index::phrase_of(f.title, &crate::index::analyze(keyword));
         let Some(in_title) = in_title else { continue };
         let about_q: BoxQuery = Box::new(BooleanQuery::new(vec![
             (Occur::Must, known.box_clone()),
