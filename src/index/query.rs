@@ -16,7 +16,7 @@ pub(crate) type BoxQuery = Box<dyn Query>;
 
 /// Maps a tantivy error to [`IndexError::Engine`], naming `index`.
 pub(crate) fn engine(index: &Index) -> impl Fn(tantivy::TantivyError) -> IndexError + '_ {
-    move |e| index.engine_err(&e)
+    move |e| index.tantivy_err(e)
 }
 
 impl Index {

@@ -498,7 +498,7 @@ impl Index {
     pub fn count_matches(&self, query: &dyn Query) -> Result<usize, IndexError> {
         self.searcher()
             .search(query, &Count)
-            .map_err(|e| self.engine_err(&e))
+            .map_err(|e| self.tantivy_err(e))
     }
 
     /// Finds one paper by id (`arxiv:2401.01234`, `2401.01234v2`, a source
@@ -578,7 +578,7 @@ impl Index {
         for seg in self.searcher().segment_readers() {
             let inverted = seg
                 .inverted_index(self.fields.categories)
-                .map_err(|e| self.engine_err(&e))?;
+                .map_err(|e| self.tantivy_err(e))?;
             if inverted.terms().num_terms() > 0 {
                 return Ok(true);
             }

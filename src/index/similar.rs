@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::paper::Paper;
 
 fn engine(index: &Index) -> impl Fn(tantivy::TantivyError) -> IndexError + '_ {
-    move |e| index.engine_err(&e)
+    move |e| index.tantivy_err(e)
 }
 
 /// A paper similar to another, with its similarity score.

@@ -170,7 +170,7 @@ impl Index {
         let query = RangeQuery::new(lower, Bound::Unbounded);
         let mut addresses: Vec<DocAddress> = searcher
             .search(&query, &DocSetCollector)
-            .map_err(|e| self.engine_err(&e))?
+            .map_err(|e| self.tantivy_err(e))?
             .into_iter()
             .collect();
         addresses.sort();

@@ -69,7 +69,7 @@ const ID_KEYS: [&str; 3] = ["id", "arxiv_id", "arxivId"];
 /// # Errors
 /// [`ParseStop::Parse`] when the input is not such a response (empty, not
 /// JSON, truncated, too deeply nested, or entries that are not objects);
-/// [`ParseStop::Sink`] when `emit` failed. Unusable entries are reported as
+/// [`ParseStop::Stopped`] when `emit` failed. Unusable entries are reported as
 /// [`Event::Skip`] with their 1-based entry number.
 pub fn parse(
     input: &mut dyn BufRead,

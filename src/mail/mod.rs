@@ -388,7 +388,7 @@ enum Job {
 }
 
 /// Everything a conversation needs, resolved on the calling thread.
-struct Plan {
+struct ConnectionPlan {
     addrs: Vec<std::net::SocketAddr>,
     wrapper: Option<TlsParameters>,
     starttls: Option<TlsParameters>,
@@ -401,7 +401,7 @@ struct Plan {
 /// # Errors
 /// An unreadable CA file, a missing password, a name that does not resolve,
 /// or `security = "none"` with a server that is not on loopback.
-fn plan(cfg: &MailConfig) -> Result<Plan, MailError> {
+fn plan_connection(cfg: &MailConfig) -> Result<ConnectionPlan, MailError> {
     let tls = || -> Result<TlsParameters, MailError> {
         let mut b = TlsParameters::builder(cfg.host.clone());
         if let Some(ca) = &cfg.ca_file {
@@ -457,7 +457,7 @@ fn plan(cfg: &MailConfig) -> Result<Plan, MailError> {
             )));
         }
     }
-    Ok(Plan {
+    Ok(ConnectionPlan {
         addrs,
         wrapper,
         starttls,
@@ -470,7 +470,7 @@ fn plan(cfg: &MailConfig) -> Result<Plan, MailError> {
 /// After the server's 250 it waits for `quit` before saying QUIT, so the
 /// caller records the delivery first.
 fn converse(
-    plan: Plan,
+    plan: ConnectionPlan,
     job: Job,
     tx: &std::sync::mpsc::Sender<Progress>,
     quit: &std::sync::mpsc::Receiver<()>,
@@ -561,7 +561,7 @@ fn run_conversation<T, E>(
     job: Job,
     accepted: impl FnOnce() -> Result<T, E>,
 ) -> Result<Result<T, E>, MailError> {
-    let plan = plan(cfg)?;
+    let plan = plan_connection(cfg)?;
     let (tx, rx) = std::sync::mpsc::channel();
     let (quit_tx, quit_rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
