@@ -38,8 +38,8 @@
 //! * The input is read whole (bounded by [`MAX_DOCUMENT_BYTES`](super::MAX_DOCUMENT_BYTES)):
 //!   an API response is one document.
 //!
-//! Why one long file: half of it is tests on real API responses, and the
-//! layouts and their quirks are read together.
+//! The layouts and their quirks are read together in this file; its tests,
+//! on real API responses, are in `hf_json/tests.rs`.
 
 use std::io::BufRead;
 

@@ -26,9 +26,10 @@
 //! variable or a command and live in a [`Secret`], which never prints; a
 //! failing command is reported by its exit status only.
 //!
-//! Why one long file: everything that touches lettre (the message, its headers,
-//! the transport's TLS modes, the mapping of SMTP errors) stays here, so no
-//! other module imports it; the tests are a quarter of it.
+//! Everything that touches lettre (the message, its headers, the
+//! transport's TLS modes, the mapping of SMTP errors) stays in this file, so
+//! no other module imports it; the password command is in `password.rs`,
+//! the byte cap in `relay.rs`, the tests in `tests.rs`.
 
 use std::fmt;
 use std::time::Duration;
