@@ -269,7 +269,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     while first <= last {
         let asked = if more { 20 } else { 10 };
         let mut report =
-            papertrend::index::trends::trends(&index, &config, first, week, baseline, asked)?;
+            papertrend::engine::trends::trends(&index, &config, first, week, baseline, asked)?;
         let extra = report.topics.split_off(report.topics.len().min(10));
         let hits = report.topics.iter().filter(|t| hit(&t.phrase)).count();
         // The judge's full rule: named, rising and new.

@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod config;
 pub mod cursor;
 pub mod digest;
+pub mod engine;
 pub mod error;
 pub mod exit;
 pub mod fetch;

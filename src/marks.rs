@@ -420,6 +420,13 @@ impl Marks {
             .filter(|m| m.opinion == Some(Opinion::Dislike))
     }
 
+    /// The ids of the liked papers, then of the disliked ones (what the
+    /// profile is trained on).
+    pub fn opinion_ids(&self) -> (Vec<&str>, Vec<&str>) {
+        let liked = self.liked().map(|m| m.id.as_str()).collect();
+        (liked, self.disliked().map(|m| m.id.as_str()).collect())
+    }
+
     /// Ids of papers marked read.
     pub fn read_ids(&self) -> impl Iterator<Item = &str> {
         self.marks.iter().filter(|m| m.read).map(|m| m.id.as_str())

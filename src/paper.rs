@@ -402,6 +402,62 @@ pub fn is_arxiv_id(id: &str) -> bool {
     }
 }
 
+/// The popularity counts of one paper, as the index holds them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Upvotes (0 when unknown).
+    pub upvotes: u64,
+    /// Comments (0 when unknown).
+    pub comments: u64,
+    /// GitHub stars (0 when unknown).
+    pub stars: u64,
+    /// Whether the paper ships code.
+    pub has_code: bool,
+    /// GitHub stars the source reported that are not counted, because they
+    /// belong to a repository that is not the paper's own (see
+    /// [`own_repository`]); 0 otherwise.
+    pub stars_not_own: u64,
+}
+
+impl Counts {
+    /// The counts of a stored record. Stars count only for the paper's own
+    /// repository ([`own_repository`]).
+    pub fn of(p: &Paper) -> Counts {
+        let stars = p.github_stars.unwrap_or(0);
+        let own = p.code_url.as_deref().is_none_or(own_repository);
+        Counts {
+            upvotes: p.upvotes.unwrap_or(0),
+            comments: p.comments.unwrap_or(0),
+            stars: if own { stars } else { 0 },
+            has_code: p.code_url.is_some(),
+            stars_not_own: if own { 0 } else { stars },
+        }
+    }
+}
+
+/// Whether `code_url` names a repository itself (`github.com/owner/repo`),
+/// not a folder or file inside one (`…/repo/tree/main/QuantWM`,
+/// `…/repo/blob/…`): the stars Hugging Face reports are the repository's,
+/// and a monorepo's stars say nothing about one paper in a sub-folder.
+pub fn own_repository(code_url: &str) -> bool {
+    let rest = code_url
+        .split_once("://")
+        .map_or(code_url, |(_, r)| r)
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("");
+    let mut parts = rest.split('/').filter(|s| !s.is_empty());
+    let host = parts.next().unwrap_or("").to_ascii_lowercase();
+    let path: Vec<&str> = parts.collect();
+    match host.trim_start_matches("www.") {
+        // `owner/repo` (or just an owner); anything deeper is inside it.
+        "github.com" | "bitbucket.org" => path.len() <= 2,
+        // GitLab groups nest, but folders and files sit behind `/-/`.
+        "gitlab.com" => !path.contains(&"-"),
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

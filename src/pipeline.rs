@@ -13,9 +13,59 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::app::App;
-use crate::error::{Error, Result};
-use crate::index::Session;
-use crate::ingest::{self, Event, Format, Origin, ParseStop};
+use crate::error::Error;
+use crate::index::{IndexError, Session};
+use crate::ingest::{self, Event, Format, Origin, ParseError, ParseStop, Stopped};
+
+/// Why one input was not ingested (what parsed before a parse error is).
+/// `fetch` fails the one source on the input's errors and stops on the
+/// index's.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The input cannot be opened or read.
+    #[error("{path}: {}", crate::error::io_reason(source))]
+    Read {
+        /// The file, `-` or URL.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A folder given where a file was expected.
+    #[error("{path}: is a directory; pass the files inside it (or -r)")]
+    Directory {
+        /// The folder.
+        path: String,
+    },
+    /// The input is not in the declared (or any detected) format.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// Writing to the index failed: fatal to the whole command.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+impl From<IngestError> for Error {
+    fn from(e: IngestError) -> Self {
+        match e {
+            IngestError::Read { path, source } => Error::Io { path, source },
+            e @ IngestError::Directory { .. } => Error::Usage(e.to_string()),
+            IngestError::Parse(e) => Error::Parse(e),
+            IngestError::Index(e) => Error::Index(e),
+        }
+    }
+}
+
+impl IngestError {
+    fn read(path: &str, source: std::io::Error) -> Self {
+        IngestError::Read {
+            path: path.to_string(),
+            source,
+        }
+    }
+}
+
+type Result<T, E = IngestError> = std::result::Result<T, E>;
 
 /// A skipped record: where and why.
 pub struct Skipped {
@@ -42,11 +92,9 @@ pub fn ingest_path(
         Box::new(std::io::stdin())
     } else {
         if path.is_dir() {
-            return Err(Error::Usage(format!(
-                "{name}: is a directory; pass the files inside it (or -r)"
-            )));
+            return Err(IngestError::Directory { path: name });
         }
-        Box::new(std::fs::File::open(path).map_err(|e| Error::io(&name, e))?)
+        Box::new(std::fs::File::open(path).map_err(|e| IngestError::read(&name, e))?)
     };
     let progress = progress_bar(app, path);
     let reader = ProgressReader {
@@ -81,9 +129,12 @@ pub fn ingest_reader(
     let origin = Origin {
         path: name.to_string(),
     };
-    let mut input = ingest::gunzip(input).map_err(|e| Error::io(name, e))?;
+    let mut input = ingest::gunzip(input).map_err(|e| IngestError::read(name, e))?;
     let format = if format == Format::Auto {
-        let head = input.fill_buf().map_err(|e| Error::io(name, e))?.to_vec();
+        let head = input
+            .fill_buf()
+            .map_err(|e| IngestError::read(name, e))?
+            .to_vec();
         if head.is_empty() {
             return Err(origin
                 .error(Format::Auto, None, "empty input: nothing to ingest")
@@ -105,15 +156,14 @@ pub fn ingest_reader(
         let parser = scope.spawn(move || {
             let mut batch = Vec::with_capacity(EVENTS_PER_BATCH);
             let parsed = {
-                let mut emit = |event: Event| -> Result<()> {
+                let mut emit = |event: Event| -> Result<(), Stopped> {
                     batch.push(event);
                     if batch.len() == EVENTS_PER_BATCH {
                         let full =
                             std::mem::replace(&mut batch, Vec::with_capacity(EVENTS_PER_BATCH));
                         // The receiver is gone only when writing failed; its
                         // error is the one reported.
-                        tx.send(full)
-                            .map_err(|_| Error::Usage("ingest stopped".into()))?;
+                        tx.send(full).map_err(|_| Stopped)?;
                     }
                     Ok(())
                 };
@@ -131,7 +181,7 @@ pub fn ingest_reader(
                 match event {
                     Event::Paper(p) => {
                         if let Err(e) = session.upsert(*p) {
-                            written = Err(e.into());
+                            written = Err(IngestError::Index(e));
                             break 'batches;
                         }
                     }
@@ -153,7 +203,8 @@ pub fn ingest_reader(
         match parsed {
             Ok(()) => Ok(()),
             Err(ParseStop::Parse(e)) => Err(e.into()),
-            Err(ParseStop::Sink(e)) => Err(e),
+            // The writer stops taking events only on its error, returned above.
+            Err(ParseStop::Stopped(Stopped)) => Ok(()),
         }
     })
 }

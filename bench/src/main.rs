@@ -699,7 +699,7 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     // first seen at the ingest. Then the same with the reader's signals:
     // `top --sort velocity`, and `top`/`digest` with 300 marks (a learned
     // profile).
-    let trends_cache = pt_index.join(papertrend::index::trends::TRENDS_CACHE);
+    let trends_cache = pt_index.join(papertrend::engine::trends::TRENDS_CACHE);
     // A synthetic corpus rises little: `trends` must list at least one topic
     // (a header, the column titles and a row); the others ten papers.
     let timed = |name: &str, args: &[&str]| -> Result<(f64, f64), BoxError> {

@@ -5,9 +5,9 @@ use crate::app::App;
 use crate::cli::DigestArgs;
 use crate::config::DigestFormat;
 use crate::digest::{self, Request, render::Renderer};
+use crate::engine::feedback::Feedback;
 use crate::error::{Error, Result};
 use crate::exit;
-use crate::index::feedback::Feedback;
 use crate::ledger::Ledger;
 use crate::state::RunLock;
 

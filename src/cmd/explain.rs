@@ -81,7 +81,7 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
     // A delivered day is judged as it was built; another day as of now (or
     // of its end, when past).
     let at = archived.as_ref().map_or(now, |d| d.generated_at.min(now));
-    let fb = crate::index::feedback::Feedback::load(&index, &app.data)?;
+    let fb = crate::engine::feedback::Feedback::load(&index, &app.data)?;
     let sel = select::select(
         &index,
         &app.config,
@@ -93,7 +93,7 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
         },
         &fb,
     )?;
-    let scored = crate::index::rank::score_paper(&index, &app.config, sel.until, &args.id, &fb)?;
+    let scored = crate::engine::rank::score_paper(&index, &app.config, sel.until, &args.id, &fb)?;
     let mut verdict = select::verdict(&sel, &ledger, &day, &scored.ranked, scored.excluded, &fb);
     let mut since_delivery = Vec::new();
     if let Some(d) = &archived {

@@ -9,7 +9,7 @@ use crate::cli::IngestArgs;
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::index::IngestStats;
-use crate::pipeline::{Skipped, ingest_path};
+use crate::pipeline::{IngestError, Skipped, ingest_path};
 
 /// Ingests every path (a directory with `-r`: every file under it), then
 /// prints the one-line summary to stderr (on a terminal or with `-v`).
@@ -36,12 +36,12 @@ pub fn run(app: &App, args: &IngestArgs) -> Result<Outcome> {
     for path in &paths {
         match ingest_path(app, &mut session, path, args.format, &mut skips) {
             Ok(()) => {}
-            // The file's own fault: skip it, go on with the rest.
-            Err(e @ (Error::Parse(_) | Error::Io { .. } | Error::Usage(_))) => failed.push(e),
-            Err(e) => {
-                fatal = Some(e);
+            Err(IngestError::Index(e)) => {
+                fatal = Some(Error::Index(e));
                 break;
             }
+            // The file's own fault: skip it, go on with the rest.
+            Err(e) => failed.push(e.into()),
         }
     }
     // Whatever parsed before a failure is committed, never lost.

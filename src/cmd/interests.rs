@@ -35,7 +35,7 @@ struct Entry<'a> {
 pub fn run(app: &App, args: &InterestsArgs) -> Result<Outcome> {
     let interests = &app.config.interests;
     let learned = match app.open_index() {
-        Ok(index) => crate::index::expand::learned(&index, interests, app.clock.now())?,
+        Ok(index) => crate::engine::expand::learned(&index, interests, app.clock.now())?,
         Err(Error::Index(crate::index::IndexError::Missing { .. })) => Default::default(),
         Err(e) => return Err(e),
     };

@@ -26,10 +26,11 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
     let profile = if args.profile {
         let index = app.open_index()?;
         let started = std::time::Instant::now();
-        let profile = index.train_profile(&marks)?;
+        let (liked, disliked) = marks.opinion_ids();
+        let profile = crate::engine::feedback::train_profile(&index, &liked, &disliked)?;
         let took = started.elapsed();
         // Readers know words, not stems: "multilingual", not "multilingu".
-        spellings = index.spellings(&marks)?;
+        spellings = index.spellings(liked.iter().chain(&disliked).copied())?;
         app.info(&format!(
             "profile trained on {} and {} in {:.1} ms",
             count_len(marks.liked().count(), "like"),

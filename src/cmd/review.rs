@@ -41,7 +41,7 @@ pub fn run(app: &App, args: &ReviewArgs) -> Result<Outcome> {
                 now,
                 include_seen: false,
                 source_failures: Vec::new(),
-                feedback: crate::index::feedback::Feedback::load(&index, &app.data)?,
+                feedback: crate::engine::feedback::Feedback::load(&index, &app.data)?,
             };
             digest::build(&index, &app.config, &Ledger::load(&app.data)?, &request)?
         }

@@ -63,7 +63,7 @@ pub fn run(app: &App, args: &RunArgs) -> Result<Outcome> {
         now,
         include_seen: args.include_seen,
         source_failures: failures,
-        feedback: crate::index::feedback::Feedback::load(&index, &app.data)?,
+        feedback: crate::engine::feedback::Feedback::load(&index, &app.data)?,
     };
     let d = digest::build(&index, &app.config, &ledger, &request)?;
     if d.papers.is_empty() && !app.config.digest.send_empty {

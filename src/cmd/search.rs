@@ -79,8 +79,8 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<Outcome> {
             sort: SortBy::Trend,
             ..query
         };
-        let fb = crate::index::feedback::Feedback::load(&index, &app.data)?;
-        let mut outcome = crate::index::rank::rank_search(&index, &app.config, now, &query, &fb)?;
+        let fb = crate::engine::feedback::Feedback::load(&index, &app.data)?;
+        let mut outcome = crate::engine::rank::rank_search(&index, &app.config, now, &query, &fb)?;
         outcome.ranked.retain(|r| !seen.contains(&r.paper.id));
         outcome.ranked.truncate(limit);
         fb.name_neighbours(outcome.ranked.iter_mut());

@@ -26,6 +26,7 @@ pub fn run(app: &App, args: &SimilarArgs) -> Result<Outcome> {
         limit + seen.len(),
         search.title_boost,
         &search.scoring(),
+        crate::trends::is_stop_word,
     )?;
     similar.retain(|s| !seen.contains(&s.paper.id));
     similar.truncate(limit);

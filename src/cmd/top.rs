@@ -3,9 +3,9 @@
 use crate::Outcome;
 use crate::app::App;
 use crate::cli::{OutputFormat, TopArgs, TopSort};
+use crate::engine::feedback::Feedback;
 use crate::error::Result;
 use crate::exit;
-use crate::index::feedback::Feedback;
 use crate::output::Row;
 use crate::rank::{self, Window};
 
@@ -44,7 +44,7 @@ pub fn run(app: &App, args: &TopArgs) -> Result<Outcome> {
         limit
     };
     let mut outcome =
-        crate::index::rank::rank_papers(&index, &config, now, window, load, filter, &fb)?;
+        crate::engine::rank::rank_papers(&index, &config, now, window, load, filter, &fb)?;
     if by_velocity {
         let per_day = |r: &rank::Ranked| r.velocity.map_or(0.0, |v| v.per_day);
         outcome.ranked.sort_by(|a, b| {

@@ -6,9 +6,9 @@ use std::io::Write;
 use crate::Outcome;
 use crate::app::App;
 use crate::cli::{OutputFormat, TrendsArgs};
+use crate::engine::trends::TrendReport;
 use crate::error::{Error, Result};
 use crate::exit;
-use crate::index::trends::TrendReport;
 use crate::output::{md_escape, wrap};
 use crate::sanitize::sanitize_line;
 
@@ -24,7 +24,7 @@ pub fn run(app: &App, args: &TrendsArgs) -> Result<Outcome> {
     let baseline = args.baseline.unwrap_or(t.baseline);
     let limit = args.limit.unwrap_or(t.limit);
     let report =
-        crate::index::trends::cached_trends(&index, &app.config, now, window, baseline, limit)?;
+        crate::engine::trends::cached_trends(&index, &app.config, now, window, baseline, limit)?;
     let mut out = std::io::BufWriter::new(crate::sanitize::stdout());
     let io = |e: std::io::Error| Error::io("stdout", e);
     match args.output.chosen().unwrap_or(OutputFormat::Table) {

@@ -108,7 +108,7 @@ pub struct Request {
     /// One line per source that failed in this run.
     pub source_failures: Vec<String>,
     /// The reader's mutes and learned profile.
-    pub feedback: crate::index::feedback::Feedback,
+    pub feedback: crate::engine::feedback::Feedback,
 }
 
 /// Builds the digest of `req.date` from the shared selection

@@ -23,9 +23,9 @@ use serde::Serialize;
 
 use super::model::RisingTopic;
 use crate::config::Config;
+use crate::engine::feedback::Feedback;
 use crate::error::Result;
 use crate::index::Index;
-use crate::index::feedback::Feedback;
 use crate::ledger::Ledger;
 use crate::paper::Paper;
 use crate::rank::select::{self as pick, Candidate, LeftOut, Rules, Section, Selection};
@@ -189,8 +189,15 @@ pub fn select(
         fresh_from,
         until,
     };
-    let outcome =
-        crate::index::rank::rank_papers(index, config, until, window, POOL_CAP, Some(&filter), fb)?;
+    let outcome = crate::engine::rank::rank_papers(
+        index,
+        config,
+        until,
+        window,
+        POOL_CAP,
+        Some(&filter),
+        fb,
+    )?;
     let tz = super::time_zone(config)?;
     let days = covered_days(ledger, day.date);
     let candidates: Vec<Candidate> = outcome
@@ -361,7 +368,7 @@ pub enum Verdict {
 }
 
 /// The verdict on `paper` (scored as `ranked`; `excluded` from
-/// [`crate::index::rank::score_paper`]) in the selection `sel`, with the
+/// [`crate::engine::rank::score_paper`]) in the selection `sel`, with the
 /// ledger for papers already sent. A mute in force at the digest's end
 /// (`fb`) is checked first.
 pub fn verdict(

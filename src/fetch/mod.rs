@@ -20,6 +20,7 @@ mod client;
 mod sources;
 mod state;
 
+use crate::pipeline::IngestError;
 use std::io::Cursor;
 
 use serde::Serialize;
@@ -32,7 +33,7 @@ use crate::error::{Error, Result};
 use crate::index::Session;
 use crate::ingest::Format;
 use crate::sanitize::{redact_url, redact_urls_in};
-use sources::{Plan, Target};
+use sources::{SourcePlan, Target};
 use state::FetchState;
 
 /// From this many failed runs in a row, a failure line says so.
@@ -319,7 +320,7 @@ pub fn dry_run(app: &App, only: &[String]) -> Result<Vec<String>> {
     let today = today(app);
     let mut lines = Vec::new();
     for src in chosen {
-        let plan = sources::plan(src, state.sources.get(src.name()), today);
+        let plan = sources::plan_source(src, state.sources.get(src.name()), today);
         match &plan.target {
             Target::File(p, _) => lines.push(format!("{}: read {}", plan.name, p.display())),
             Target::Urls(urls) => {
@@ -362,9 +363,9 @@ pub fn fetch_into(app: &App, session: &mut Session<'_>, only: &[String]) -> Resu
     let chosen = select(app, only)?;
     let mut state = load_state(app);
     let today = today(app);
-    let plans: Vec<Plan> = chosen
+    let plans: Vec<SourcePlan> = chosen
         .iter()
-        .map(|s| sources::plan(s, state.sources.get(s.name()), today))
+        .map(|s| sources::plan_source(s, state.sources.get(s.name()), today))
         .collect();
     let http = client::Http::new(&app.config.fetch, app.verbose > 0 && !app.quiet)
         .map_err(Error::Other)?;
@@ -408,7 +409,7 @@ pub fn fetch_into(app: &App, session: &mut Session<'_>, only: &[String]) -> Resu
 
 fn run_jobs(
     http: &client::Http,
-    plans: &[Plan],
+    plans: &[SourcePlan],
     concurrency: usize,
 ) -> Result<Vec<sources::Harvest>> {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -481,7 +482,7 @@ fn ingest_source(
     app: &App,
     session: &mut Session<'_>,
     src: &SourceConfig,
-    plan: &Plan,
+    plan: &SourcePlan,
     harvest: sources::Harvest,
     state: &FetchState,
     skipped: &mut Vec<String>,
@@ -499,8 +500,10 @@ fn ingest_source(
     let mut skips = Vec::new();
     if let Target::File(path, recursive) = &plan.target {
         let files = if path.is_dir() {
-            crate::pipeline::listing_files(path, *recursive)
-                .map_err(|e| Error::io(path.display(), e))
+            crate::pipeline::listing_files(path, *recursive).map_err(|source| IngestError::Read {
+                path: path.display().to_string(),
+                source,
+            })
         } else {
             Ok(vec![path.clone()])
         };
@@ -603,13 +606,13 @@ fn ingest_source(
 
 /// Turns an ingest error into the source's failure; index errors stay fatal.
 fn source_error(
-    e: Error,
+    e: IngestError,
     url: String,
     format: Format,
     content_type: Option<String>,
 ) -> Result<FetchError> {
     match e {
-        Error::Parse(p) => Ok(FetchError::Format {
+        IngestError::Parse(p) => Ok(FetchError::Format {
             url,
             expected: if format == Format::Auto {
                 "a supported listing format".into()
@@ -622,11 +625,14 @@ fn source_error(
             },
             content_type,
         }),
-        Error::Io { source, .. } => Ok(FetchError::File {
+        IngestError::Read { source, .. } => Ok(FetchError::File {
             url,
             reason: crate::error::io_reason(&source),
         }),
-        Error::Usage(reason) | Error::Other(reason) => Ok(FetchError::File { url, reason }),
-        other => Err(other),
+        e @ IngestError::Directory { .. } => Ok(FetchError::File {
+            url,
+            reason: e.to_string(),
+        }),
+        IngestError::Index(e) => Err(e.into()),
     }
 }

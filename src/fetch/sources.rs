@@ -29,7 +29,7 @@ pub const ARXIV_RSS_BASE: &str = "https://rss.arxiv.org";
 
 /// What one source will fetch this run.
 #[derive(Clone, Debug)]
-pub(crate) struct Plan {
+pub(crate) struct SourcePlan {
     pub(crate) name: String,
     pub(crate) format: Format,
     pub(crate) target: Target,
@@ -134,7 +134,11 @@ pub(crate) fn hf_days(last: Option<Date>, today: Date, catch_up: u32) -> Vec<Dat
 }
 
 /// Builds the plan of one source from its config and remembered state.
-pub(crate) fn plan(src: &SourceConfig, state: Option<&SourceState>, today: Date) -> Plan {
+pub(crate) fn plan_source(
+    src: &SourceConfig,
+    state: Option<&SourceState>,
+    today: Date,
+) -> SourcePlan {
     let cached = |url: &str| state.and_then(|s| s.http.get(url)).cloned();
     let one = |url: String| {
         Target::Urls(vec![UrlPlan {
@@ -182,7 +186,7 @@ pub(crate) fn plan(src: &SourceConfig, state: Option<&SourceState>, today: Date)
             }),
         ),
     };
-    Plan {
+    SourcePlan {
         name: src.name().to_string(),
         format,
         target,
@@ -216,7 +220,7 @@ pub(crate) struct Harvest {
 }
 
 /// Runs one source's requests.
-pub(crate) async fn harvest(http: Http, plan: Plan) -> Harvest {
+pub(crate) async fn harvest(http: Http, plan: SourcePlan) -> Harvest {
     let mut h = Harvest::default();
     match plan.target {
         Target::File(..) => {}
@@ -304,7 +308,7 @@ fn scan_atom(
         path: url.to_string(),
     };
     let (mut count, mut oldest, mut newest) = (0u64, None::<Timestamp>, None::<Timestamp>);
-    let mut emit = |e: Event| -> Result<(), crate::error::Error> {
+    let mut emit = |e: Event| -> Result<(), ingest::Stopped> {
         count += 1;
         if let Event::Paper(p) = e
             && let Some(t) = p.published
@@ -317,7 +321,7 @@ fn scan_atom(
     let mut input: &[u8] = bytes;
     ingest::parse(Format::ArxivAtom, &mut input, &origin, &mut emit).map_err(|e| match e {
         ingest::ParseStop::Parse(p) => p.reason,
-        ingest::ParseStop::Sink(s) => s.to_string(),
+        ingest::ParseStop::Stopped(s) => s.to_string(),
     })?;
     Ok((count, oldest, newest))
 }

@@ -11,7 +11,7 @@
 //!   part (tokens never go back, as tantivy's snippets need). The
 //!   parts keep their own consecutive positions, so phrases of parts
 //!   ("in context learning", interests, mutes, topics) match as before.
-//! - **Query side** ([`super::reader::query_words`]): a hyphenated query
+//! - **Query side** (`query_words` in `reader.rs`): a hyphenated query
 //!   word is one word with its parts and its compound; the search scores
 //!   it as `search.hyphenated` says (its parts by default, stop words
 //!   included: "in-context" is never "context"; always so on an index of

@@ -8,20 +8,17 @@
 //! - an index written by another layout version is refused with
 //!   [`IndexError::Version`], never silently misread.
 
-pub mod expand;
-pub mod feedback;
 pub mod hyphen;
 pub mod memo;
 pub mod phrase;
-mod query;
-pub mod rank;
+pub(crate) mod query;
 pub mod reader;
 pub mod repair;
 pub mod schema;
 pub mod score;
 pub mod search;
 pub mod similar;
-pub mod trends;
+pub mod terms;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +32,18 @@ use crate::paper::Paper;
 pub use reader::{Hit, Hyphenated, Scoring, SearchQuery, SortBy};
 pub use schema::Fields;
 pub use writer::{Change, IngestStats, Session};
+
+/// What failed inside the index engine ([`IndexError::Engine`]).
+#[derive(Debug, thiserror::Error)]
+pub enum EngineCause {
+    /// tantivy's own error.
+    #[error(transparent)]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// A failure worded here (a corrupt record, a panicked merge thread,
+    /// an I/O error around tantivy).
+    #[error("{0}")]
+    Other(String),
+}
 
 /// An index problem, worded for the user.
 #[derive(Debug, thiserror::Error)]
@@ -77,12 +86,13 @@ pub enum IndexError {
         reason: String,
     },
     /// Any tantivy or I/O failure.
-    #[error("{path}: {reason}")]
+    #[error("{path}: {source}")]
     Engine {
         /// The index folder.
         path: String,
-        /// What failed.
-        reason: String,
+        /// What failed: tantivy's error, kept whole, or one worded here.
+        #[source]
+        source: EngineCause,
     },
     /// A query the user typed could not be understood.
     #[error("invalid query {query:?}: {reason}")]
@@ -127,7 +137,7 @@ impl IndexError {
 /// The index facade: schema, reader and analyzers.
 pub struct Index {
     inner: tantivy::Index,
-    fields: Fields,
+    pub(crate) fields: Fields,
     reader: IndexReader,
     dir: PathBuf,
     /// The layout version on disk (`schema::INDEX_VERSION` for a new index).
@@ -146,7 +156,11 @@ impl Index {
         let path = dir.display().to_string();
         let engine = |e: &dyn std::fmt::Display| IndexError::Engine {
             path: path.clone(),
-            reason: e.to_string(),
+            source: EngineCause::Other(e.to_string()),
+        };
+        let tantivy = |e: tantivy::TantivyError| IndexError::Engine {
+            path: path.clone(),
+            source: EngineCause::Tantivy(e),
         };
         let meta = dir.join(META_FILE);
         // Before anything can create an index here: an index folder whose
@@ -189,7 +203,7 @@ impl Index {
                     found: 0,
                     expected: schema::INDEX_VERSION,
                 },
-                other => engine(&other),
+                other => tantivy(other),
             })?;
         if !meta.exists() {
             let body = format!("{{\"index_version\": {}}}\n", schema::INDEX_VERSION);
@@ -199,9 +213,7 @@ impl Index {
         // a few segments; see `writer::MERGE_MAX_BYTES`).
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         if threads > 1 {
-            inner
-                .set_multithread_executor(threads)
-                .map_err(|e| engine(&e))?;
+            inner.set_multithread_executor(threads).map_err(tantivy)?;
         }
         inner
             .tokenizers()
@@ -211,7 +223,7 @@ impl Index {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e: tantivy::TantivyError| engine(&e))?;
+            .map_err(tantivy)?;
         Ok(Index {
             inner,
             fields,
@@ -262,10 +274,19 @@ impl Index {
         analyze(text)
     }
 
+    /// A failure worded here, as an [`IndexError::Engine`] naming this index.
     fn engine_err(&self, e: &dyn std::fmt::Display) -> IndexError {
         IndexError::Engine {
             path: self.dir.display().to_string(),
-            reason: e.to_string(),
+            source: EngineCause::Other(e.to_string()),
+        }
+    }
+
+    /// tantivy's error, kept as the source of an [`IndexError::Engine`].
+    pub(crate) fn tantivy_err(&self, e: tantivy::TantivyError) -> IndexError {
+        IndexError::Engine {
+            path: self.dir.display().to_string(),
+            source: EngineCause::Tantivy(e),
         }
     }
 
@@ -275,7 +296,7 @@ impl Index {
         searcher: &Searcher,
         addr: tantivy::DocAddress,
     ) -> Result<Paper, IndexError> {
-        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.engine_err(&e))?;
+        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.tantivy_err(e))?;
         let bytes = doc
             .get_first(self.fields.record)
             .and_then(|v| v.as_bytes())
@@ -397,7 +418,7 @@ pub(crate) fn is_stop_word(term: &str) -> bool {
     !stream.advance()
 }
 
-fn to_datetime(t: jiff::Timestamp) -> tantivy::DateTime {
+pub(crate) fn to_datetime(t: jiff::Timestamp) -> tantivy::DateTime {
     // tantivy stores nanoseconds in an i64 and overflows (panics in debug)
     // past ±292 years from 1970; clamp so `Timestamp::MIN/MAX` are safe.
     const LIMIT: i64 = 9_000_000_000;

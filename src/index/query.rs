@@ -12,16 +12,16 @@ use tantivy::{Searcher, Term};
 use super::{Index, IndexError, to_datetime};
 
 /// A query of any kind, as tantivy's boolean queries take them.
-pub(super) type BoxQuery = Box<dyn Query>;
+pub(crate) type BoxQuery = Box<dyn Query>;
 
 /// Maps a tantivy error to [`IndexError::Engine`], naming `index`.
-pub(super) fn engine(index: &Index) -> impl Fn(tantivy::TantivyError) -> IndexError + '_ {
-    move |e| index.engine_err(&e)
+pub(crate) fn engine(index: &Index) -> impl Fn(tantivy::TantivyError) -> IndexError + '_ {
+    move |e| index.tantivy_err(e)
 }
 
 impl Index {
     /// Papers dated in `[from, to)`.
-    pub(super) fn date_range(&self, from: Timestamp, to: Timestamp) -> BoxQuery {
+    pub(crate) fn date_range(&self, from: Timestamp, to: Timestamp) -> BoxQuery {
         let f = self.fields.date;
         Box::new(RangeQuery::new(
             Bound::Included(Term::from_field_date(f, to_datetime(from))),
@@ -30,7 +30,7 @@ impl Index {
     }
 
     /// How many papers match `q`.
-    pub(super) fn count_in(&self, searcher: &Searcher, q: &dyn Query) -> Result<usize, IndexError> {
+    pub(crate) fn count_in(&self, searcher: &Searcher, q: &dyn Query) -> Result<usize, IndexError> {
         searcher.search(q, &Count).map_err(engine(self))
     }
 }

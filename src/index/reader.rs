@@ -7,7 +7,7 @@
 //!   hyphenated words whole ([`super::hyphen`]), without stop words that
 //!   stand alone, scored with BM25F ([`super::score`]), the papers holding
 //!   the words as a phrase first ([`super::phrase`]), optionally expanded
-//!   with RM3 pseudo-relevance feedback; ranking is in [`super::search`];
+//!   with RM3 pseudo-relevance feedback; ranking is in `search.rs`;
 //! - **syntax** (a `"quoted phrase"`, a leading `+` or `-`, `field:` for a field
 //!   that exists, `AND`/`OR`): tantivy's query parser, a BM25 per field summed.
 //!
@@ -176,10 +176,23 @@ pub enum Hyphenated {
     Both,
 }
 
+/// The defaults of the `[search]` keys (config.example.toml documents them).
 impl Default for Scoring {
     fn default() -> Self {
-        let c = crate::config::SearchConfig::default();
-        c.scoring()
+        Scoring {
+            k1: 1.2,
+            b: 0.75,
+            stop_words: true,
+            feedback_docs: 0,
+            feedback_terms: 10,
+            feedback_weight: 0.5,
+            proximity: 0.0,
+            proximity_window: 3,
+            proximity_depth: 50,
+            candidates: 30,
+            phrase: true,
+            hyphenated: Hyphenated::Parts,
+        }
     }
 }
 
@@ -485,7 +498,7 @@ impl Index {
     pub fn count_matches(&self, query: &dyn Query) -> Result<usize, IndexError> {
         self.searcher()
             .search(query, &Count)
-            .map_err(|e| self.engine_err(&e))
+            .map_err(|e| self.tantivy_err(e))
     }
 
     /// Finds one paper by id (`arxiv:2401.01234`, `2401.01234v2`, a source
@@ -565,7 +578,7 @@ impl Index {
         for seg in self.searcher().segment_readers() {
             let inverted = seg
                 .inverted_index(self.fields.categories)
-                .map_err(|e| self.engine_err(&e))?;
+                .map_err(|e| self.tantivy_err(e))?;
             if inverted.terms().num_terms() > 0 {
                 return Ok(true);
             }

@@ -65,7 +65,7 @@ pub struct Bm25fQuery {
     pairs: Vec<(usize, usize)>,
     /// The query's words in order, hyphenated words as their parts and
     /// stop words kept: the phrase papers holding it whole rank first
-    /// ([`super::phrase`]); empty for fewer than two words.
+    /// (`phrase.rs`); empty for fewer than two words.
     phrase: Vec<String>,
 }
 

@@ -36,7 +36,7 @@ impl Index {
             && q.scoring.feedback_docs > 0
             && q.scoring.feedback_weight < 1.0
         {
-            let expanded = self.feedback(&searcher, q, w)?;
+            let expanded = self.rm3_expand(&searcher, q, w)?;
             words = Some(
                 expanded
                     .with_pairs(w.pairs().to_vec())
@@ -84,7 +84,7 @@ impl Index {
             }
             _ => query,
         };
-        let engine = |e: tantivy::TantivyError| self.engine_err(&e);
+        let engine = |e: tantivy::TantivyError| self.tantivy_err(e);
         let addresses: Vec<(f32, DocAddress)> = match q.sort {
             SortBy::Date => searcher
                 .search(
@@ -229,13 +229,13 @@ impl Index {
     /// `feedback_docs` results (each result's terms weighted by its share of
     /// the results' scores), mixed with the original terms by
     /// `feedback_weight`.
-    fn feedback(
+    fn rm3_expand(
         &self,
         searcher: &Searcher,
         q: &SearchQuery,
         words: &Bm25fQuery,
     ) -> Result<Bm25fQuery, IndexError> {
-        let engine = |e: tantivy::TantivyError| self.engine_err(&e);
+        let engine = |e: tantivy::TantivyError| self.tantivy_err(e);
         let mut clauses = self.filter_clauses(q);
         clauses.push((Occur::Must, Box::new(words.clone())));
         let top = searcher

@@ -13,10 +13,9 @@ use super::score::QueryTerm;
 use super::{Index, IndexError, Scoring};
 use crate::error::Error;
 use crate::paper::Paper;
-use crate::trends;
 
 fn engine(index: &Index) -> impl Fn(tantivy::TantivyError) -> IndexError + '_ {
-    move |e| index.engine_err(&e)
+    move |e| index.tantivy_err(e)
 }
 
 /// A paper similar to another, with its similarity score.
@@ -31,7 +30,8 @@ pub struct Similar {
 /// Papers like `id`: the paper's most distinctive stemmed terms (tf × idf
 /// over title and abstract, at most 25, each appearing in at least one other
 /// paper) as a BM25F query scored like `search` (`scoring`, `title_boost`),
-/// the paper itself left out.
+/// the paper itself left out. Terms `is_stop` names are not distinctive
+/// (the trends' stop words, from the caller: the index knows no topics).
 ///
 /// # Errors
 /// [`Error::Usage`] when no paper has that id; an index failure.
@@ -41,6 +41,7 @@ pub fn similar(
     limit: usize,
     title_boost: f32,
     scoring: &Scoring,
+    is_stop: impl Fn(&str) -> bool,
 ) -> Result<(Paper, Vec<Similar>), Error> {
     let Some(paper) = index.get(id)? else {
         return Err(Error::Usage(format!(
@@ -70,7 +71,7 @@ pub fn similar(
                     .doc_freq(&Term::from_field_text(f.title, &t))
                     .map_err(engine(index))?,
             );
-        if df < 2 || trends::is_stop_word(&t) {
+        if df < 2 || is_stop(&t) {
             continue;
         }
         weighted.push((t, count * (n / df as f64).ln()));

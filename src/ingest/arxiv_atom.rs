@@ -30,7 +30,7 @@ const FORMAT: Format = Format::ArxivAtom;
 ///
 /// # Errors
 /// [`ParseStop::Parse`] when the input is not well-formed XML, is not an Atom
-/// `<feed>`, or is arXiv's error feed; [`ParseStop::Sink`] when `emit` failed.
+/// `<feed>`, or is arXiv's error feed; [`ParseStop::Stopped`] when `emit` failed.
 pub fn parse(
     input: &mut dyn BufRead,
     origin: &Origin,

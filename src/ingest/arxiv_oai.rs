@@ -75,7 +75,7 @@ struct Version<'a> {
 ///
 /// # Errors
 /// [`ParseStop::Parse`] when the first non-blank line is not a JSON object (the
-/// input is another format) or cannot be read; [`ParseStop::Sink`] when `emit`
+/// input is another format) or cannot be read; [`ParseStop::Stopped`] when `emit`
 /// failed.
 pub fn parse(
     input: &mut dyn BufRead,

@@ -40,7 +40,7 @@ static RFC2822: DateTimeParser = DateTimeParser::new().relaxed_weekday(true);
 ///
 /// # Errors
 /// [`ParseStop::Parse`] when the input is not well-formed XML or not an RSS /
-/// RDF feed; [`ParseStop::Sink`] when `emit` failed.
+/// RDF feed; [`ParseStop::Stopped`] when `emit` failed.
 pub fn parse(
     input: &mut dyn BufRead,
     origin: &Origin,

@@ -38,8 +38,8 @@
 //! * The input is read whole (bounded by [`MAX_DOCUMENT_BYTES`](super::MAX_DOCUMENT_BYTES)):
 //!   an API response is one document.
 //!
-//! Why one long file: half of it is tests on real API responses, and the
-//! layouts and their quirks are read together.
+//! The layouts and their quirks are read together in this file; its tests,
+//! on real API responses, are in `hf_json/tests.rs`.
 
 use std::io::BufRead;
 
@@ -69,7 +69,7 @@ const ID_KEYS: [&str; 3] = ["id", "arxiv_id", "arxivId"];
 /// # Errors
 /// [`ParseStop::Parse`] when the input is not such a response (empty, not
 /// JSON, truncated, too deeply nested, or entries that are not objects);
-/// [`ParseStop::Sink`] when `emit` failed. Unusable entries are reported as
+/// [`ParseStop::Stopped`] when `emit` failed. Unusable entries are reported as
 /// [`Event::Skip`] with their 1-based entry number.
 pub fn parse(
     input: &mut dyn BufRead,

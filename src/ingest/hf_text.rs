@@ -65,7 +65,7 @@ pub const ABSTRACT_MIN_WORDS: usize = 30;
 ///
 /// # Errors
 /// [`ParseStop::Parse`] when the input is empty, cannot be read, or holds
-/// binary data; [`ParseStop::Sink`] when `emit` failed. Broken records are
+/// binary data; [`ParseStop::Stopped`] when `emit` failed. Broken records are
 /// reported as [`Event::Skip`] and parsing goes on.
 pub fn parse(
     input: &mut dyn BufRead,

@@ -114,8 +114,14 @@ pub struct ParseError {
     pub reason: String,
 }
 
-/// The callback a parser emits to; returning `Err` stops the parse.
-pub type Emit<'a> = dyn FnMut(Event) -> Result<(), crate::error::Error> + 'a;
+/// The callback a parser emits to; returning `Err(Stopped)` stops the parse.
+pub type Emit<'a> = dyn FnMut(Event) -> Result<(), Stopped> + 'a;
+
+/// The callback takes no more events (in the pipeline: the writer failed,
+/// and its own error is the one reported).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("ingest stopped")]
+pub struct Stopped;
 
 /// Why a parse ended early: bad input, or the callback asked to stop.
 #[derive(Debug, thiserror::Error)]
@@ -123,9 +129,9 @@ pub enum ParseStop {
     /// The input is not the declared format.
     #[error(transparent)]
     Parse(#[from] ParseError),
-    /// The callback failed (e.g. the index could not be written).
+    /// The callback asked to stop (e.g. the index could not be written).
     #[error(transparent)]
-    Sink(#[from] crate::error::Error),
+    Stopped(#[from] Stopped),
 }
 
 /// Context every parser gets: where the bytes come from.
@@ -251,7 +257,7 @@ pub fn gunzip<'a>(
 /// Parses `input` as `format` (not `Auto`), emitting every record.
 ///
 /// # Errors
-/// [`ParseStop::Parse`] when the input is not that format; [`ParseStop::Sink`]
+/// [`ParseStop::Parse`] when the input is not that format; [`ParseStop::Stopped`]
 /// when `emit` failed.
 pub fn parse(
     format: Format,

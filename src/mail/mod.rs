@@ -26,9 +26,10 @@
 //! variable or a command and live in a [`Secret`], which never prints; a
 //! failing command is reported by its exit status only.
 //!
-//! Why one long file: everything that touches lettre (the message, its headers,
-//! the transport's TLS modes, the mapping of SMTP errors) stays here, so no
-//! other module imports it; the tests are a quarter of it.
+//! Everything that touches lettre (the message, its headers, the
+//! transport's TLS modes, the mapping of SMTP errors) stays in this file, so
+//! no other module imports it; the password command is in `password.rs`,
+//! the byte cap in `relay.rs`, the tests in `tests.rs`.
 
 use std::fmt;
 use std::time::Duration;
@@ -388,7 +389,7 @@ enum Job {
 }
 
 /// Everything a conversation needs, resolved on the calling thread.
-struct Plan {
+struct ConnectionPlan {
     addrs: Vec<std::net::SocketAddr>,
     wrapper: Option<TlsParameters>,
     starttls: Option<TlsParameters>,
@@ -401,7 +402,7 @@ struct Plan {
 /// # Errors
 /// An unreadable CA file, a missing password, a name that does not resolve,
 /// or `security = "none"` with a server that is not on loopback.
-fn plan(cfg: &MailConfig) -> Result<Plan, MailError> {
+fn plan_connection(cfg: &MailConfig) -> Result<ConnectionPlan, MailError> {
     let tls = || -> Result<TlsParameters, MailError> {
         let mut b = TlsParameters::builder(cfg.host.clone());
         if let Some(ca) = &cfg.ca_file {
@@ -457,7 +458,7 @@ fn plan(cfg: &MailConfig) -> Result<Plan, MailError> {
             )));
         }
     }
-    Ok(Plan {
+    Ok(ConnectionPlan {
         addrs,
         wrapper,
         starttls,
@@ -470,7 +471,7 @@ fn plan(cfg: &MailConfig) -> Result<Plan, MailError> {
 /// After the server's 250 it waits for `quit` before saying QUIT, so the
 /// caller records the delivery first.
 fn converse(
-    plan: Plan,
+    plan: ConnectionPlan,
     job: Job,
     tx: &std::sync::mpsc::Sender<Progress>,
     quit: &std::sync::mpsc::Receiver<()>,
@@ -561,7 +562,7 @@ fn run_conversation<T, E>(
     job: Job,
     accepted: impl FnOnce() -> Result<T, E>,
 ) -> Result<Result<T, E>, MailError> {
-    let plan = plan(cfg)?;
+    let plan = plan_connection(cfg)?;
     let (tx, rx) = std::sync::mpsc::channel();
     let (quit_tx, quit_rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()

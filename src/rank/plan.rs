@@ -1,5 +1,5 @@
 //! The ranking plan: the reader's interests, follows and the rising topics
-//! turned into weighted clauses. `index::rank` compiles it into one query.
+//! turned into weighted clauses. `engine::rank` compiles it into one query.
 //!
 //! Invariants: every clause has a non-empty label and a finite weight; a
 //! keyword gives one title clause and one abstract clause, so a paper that

@@ -358,7 +358,7 @@ fn a_profile_from_ten_liked_audio_papers_is_about_speech_and_names_them() {
 
     let (index, marks) = open(&env);
     let started = std::time::Instant::now();
-    let p = index.train_profile(&marks).unwrap();
+    let p = train(&index, &marks);
     let took = started.elapsed();
     assert!(took.as_secs_f64() < 1.0, "training took {took:?}");
     // Held-out audio papers of February find liked audio papers as their
@@ -394,14 +394,14 @@ fn dislikes_push_similar_papers_down() {
     let (_, terms) = index.paper_terms(probe).unwrap().unwrap();
     let speech = "2601.21337"; // Qwen3-ASR Technical Report
     let (_, speech_terms) = index.paper_terms(speech).unwrap().unwrap();
-    let before = index.train_profile(&marks).unwrap();
+    let before = train(&index, &marks);
     // Dislike three video generation papers.
     env.cmd(["mark", "--dislike"])
         .args(hf::VIDEO_DISLIKES)
         .run()
         .success();
     let (_, marks) = open(&env);
-    let after = index.train_profile(&marks).unwrap();
+    let after = train(&index, &marks);
     assert!(
         after.score(&terms) < before.score(&terms) - 0.02,
         "{} -> {}",
@@ -543,4 +543,13 @@ fn on_a_terminal(env: &TestEnv, inner: &str, input: &str) -> std::process::Outpu
         .write_all(input.as_bytes())
         .unwrap();
     child.wait_with_output().unwrap()
+}
+
+/// The profile trained on `marks`' likes and dislikes, as `marks --profile` does.
+fn train(
+    index: &papertrend::index::Index,
+    marks: &papertrend::marks::Marks,
+) -> papertrend::profile::Profile {
+    let (liked, disliked) = marks.opinion_ids();
+    papertrend::engine::feedback::train_profile(index, &liked, &disliked).unwrap()
 }

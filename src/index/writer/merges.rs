@@ -123,7 +123,7 @@ impl Merges {
             let written = waiting
                 .join()
                 .map_err(|_| index.engine_err(&"a merge thread panicked"))?
-                .map_err(|e| index.engine_err(&e))?;
+                .map_err(|e| index.tantivy_err(e))?;
             self.merged.extend(written.map(|meta| meta.id()));
             reaped = true;
             if wait {
@@ -144,7 +144,7 @@ impl Merges {
         let metas = index
             .inner
             .searchable_segment_metas()
-            .map_err(|e| index.engine_err(&e))?;
+            .map_err(|e| index.tantivy_err(e))?;
         Ok(metas
             .iter()
             .filter(|m| {

@@ -123,13 +123,13 @@ impl Index {
                 tantivy::TantivyError::LockFailure(..) => IndexError::Locked {
                     path: self.dir.display().to_string(),
                 },
-                other => self.engine_err(&other),
+                other => self.tantivy_err(other),
             })?;
         merges::own(&writer);
         // Files of a commit that never completed (a full disk, a kill) are
         // removed now, not only after the next successful commit.
         let _ = writer.garbage_collect_files().wait();
-        self.reader.reload().map_err(|e| self.engine_err(&e))?;
+        self.reader.reload().map_err(|e| self.tantivy_err(e))?;
         let searcher = self.reader.searcher();
         let base: HashSet<SegmentId> = searcher
             .segment_readers()
@@ -335,7 +335,7 @@ impl Session<'_> {
         doc.add_u64(f.upvotes, paper.upvotes.unwrap_or(0));
         doc.add_u64(f.comments, paper.comments.unwrap_or(0));
         // The stars the ranking counts: none for a link into a repository.
-        doc.add_u64(f.stars, crate::rank::Counts::of(&paper).stars);
+        doc.add_u64(f.stars, crate::paper::Counts::of(&paper).stars);
         doc.add_u64(f.has_code, u64::from(paper.code_url.is_some()));
         for fp in &fps {
             doc.add_u64(f.input_fp, *fp);
@@ -343,7 +343,7 @@ impl Session<'_> {
         doc.add_bytes(f.record, &self.record);
         self.writer
             .add_document(doc)
-            .map_err(|e| self.index.engine_err(&e))?;
+            .map_err(|e| self.index.tantivy_err(e))?;
         let (id_key, title) = (key_hash(f.id, &paper.id), key_hash(f.title_key, &tkey));
         self.written.note(id_key, title, &fps);
         self.pending.push(paper, fps, id_key, title);
@@ -372,7 +372,7 @@ impl Session<'_> {
     /// Whether a segment from before the ingest holds `term` (deleted
     /// documents included: an updated paper carries its fingerprints over).
     fn in_base_segments(&self, term: &Term) -> Result<bool, IndexError> {
-        let engine = |e: tantivy::TantivyError| self.index.engine_err(&e);
+        let engine = |e: tantivy::TantivyError| self.index.tantivy_err(e);
         for seg in self.searcher.segment_readers() {
             if self.base.contains(&seg.segment_id())
                 && seg
@@ -392,7 +392,7 @@ impl Session<'_> {
         let doc: TantivyDocument = self
             .searcher
             .doc(addr)
-            .map_err(|e| self.index.engine_err(&e))?;
+            .map_err(|e| self.index.tantivy_err(e))?;
         let f = self.index.fields;
         let fps = doc.get_all(f.input_fp).filter_map(|v| v.as_u64()).collect();
         let bytes = doc
@@ -421,7 +421,7 @@ impl Session<'_> {
     fn commit_batch(&mut self) -> Result<(), IndexError> {
         self.writer
             .commit()
-            .map_err(|e| self.index.engine_err(&e))?;
+            .map_err(|e| self.index.tantivy_err(e))?;
         self.reload()?;
         self.pending.clear();
         Ok(())
@@ -434,7 +434,7 @@ impl Session<'_> {
         self.index
             .reader
             .reload()
-            .map_err(|e| self.index.engine_err(&e))?;
+            .map_err(|e| self.index.tantivy_err(e))?;
         self.searcher = self.index.reader.searcher();
         Ok(())
     }
@@ -466,14 +466,14 @@ impl Session<'_> {
         // (small segments of earlier days get merged as usual); not needed
         // when this ingest wrote nothing.
         let index = self.index;
-        let engine = |e: tantivy::TantivyError| index.engine_err(&e);
+        let engine = |e: tantivy::TantivyError| index.tantivy_err(e);
         merges::hand_back(&self.writer);
         if wrote {
             self.writer.commit().map_err(engine)?;
         }
         drop(self.searcher);
         self.writer.wait_merging_threads().map_err(engine)?;
-        index.reader.reload().map_err(|e| index.engine_err(&e))?;
+        index.reader.reload().map_err(|e| index.tantivy_err(e))?;
         Ok(stats)
     }
 }
@@ -516,7 +516,7 @@ fn find_term_in(
         }
         let inv = seg
             .inverted_index(term.field())
-            .map_err(|e| index.engine_err(&e))?;
+            .map_err(|e| index.tantivy_err(e))?;
         let Some(mut postings) = inv
             .read_postings(term, IndexRecordOption::Basic)
             .map_err(|e| index.engine_err(&e))?

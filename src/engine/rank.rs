@@ -16,7 +16,7 @@
 //! that `--explain` adds up exactly.
 //!
 //! Invariants: no code path here can panic on user data. "More like this"
-//! lives in [`super::similar`].
+//! lives in [`crate::index::similar`].
 
 use std::collections::HashMap;
 use std::ops::Bound;
@@ -32,11 +32,11 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, Term};
 
 use super::feedback::Feedback;
-use super::query::{BoxQuery, engine};
 use super::trends::momentum_topics;
-use super::{Index, IndexError, SearchQuery, schema, to_datetime};
 use crate::config::Config;
 use crate::error::Error;
+use crate::index::query::{BoxQuery, engine};
+use crate::index::{Index, IndexError, SearchQuery, schema, to_datetime};
 use crate::paper::Paper;
 use crate::rank::{self, Clause, Counts, Plan, RankOutcome, Ranked, Target, Window};
 
@@ -53,7 +53,7 @@ impl Index {
             }
             out
         } else {
-            super::analyze(text)
+            crate::index::analyze(text)
         };
         Self::phrase_of(field, &words)
     }
@@ -77,7 +77,7 @@ impl Index {
 
     /// `text` in the title or the abstract.
     pub(super) fn in_text(&self, text: &str) -> Option<BoxQuery> {
-        self.in_text_terms(&super::analyze(text))
+        self.in_text_terms(&crate::index::analyze(text))
     }
 
     /// Already analysed `words` (stems, as trends keys them) in the title
@@ -216,7 +216,7 @@ impl Index {
         let cfg = config.rank.clone();
         let now_secs = now.as_second();
         let half_life = cfg.half_life.days();
-        let collector = TopDocs::with_limit(super::top_limit(searcher, k)).tweak_score(
+        let collector = TopDocs::with_limit(crate::index::top_limit(searcher, k)).tweak_score(
             move |seg: &SegmentReader| {
                 let ff = seg.fast_fields();
                 let u64_col = |name: &str| ff.u64(name).ok().map(|c| c.first_or_default_col(0));
@@ -486,8 +486,8 @@ fn passing_mentions(paper: &Paper, plan: &Plan, matched: &[bool]) -> Option<Plan
         if !*m || c.kind != rank::ClauseKind::Interest || c.target != Target::Abstract {
             continue;
         }
-        let words = words.get_or_insert_with(|| super::analyze(&paper.abstract_text));
-        let term = super::analyze(&c.label);
+        let words = words.get_or_insert_with(|| crate::index::analyze(&paper.abstract_text));
+        let term = crate::index::analyze(&c.label);
         if term.is_empty() || term.len() > words.len() {
             continue;
         }
@@ -538,7 +538,7 @@ impl Closeness {
                 n: 0,
             };
         }
-        let mut analyzer = super::feedback::Terms::new();
+        let mut analyzer = crate::index::terms::Terms::new();
         let terms: Vec<Vec<String>> = papers.map(|p| analyzer.of(p)).collect();
         let df = index.doc_freqs(terms.iter().flatten().map(String::as_str));
         Closeness {
@@ -642,7 +642,7 @@ fn by_meaning(
             }
         }
         let mut spellings = HashMap::new();
-        super::feedback::Terms::new().count_spellings(paper, &mut spellings);
+        crate::index::terms::Terms::new().count_spellings(paper, &mut spellings);
         let words: Vec<String> = m
             .shared(c.terms, &idf, SHARED_WORDS)
             .into_iter()
@@ -801,7 +801,7 @@ pub fn score_paper(
     };
     let searcher = index.searcher();
     let term = Term::from_field_text(index.fields.id, &paper.id);
-    let Some(addr) = super::writer::find_term(index, &searcher, &term)? else {
+    let Some(addr) = crate::index::writer::find_term(index, &searcher, &term)? else {
         return Err(Error::Other(format!(
             "{}: record without index entry",
             paper.id

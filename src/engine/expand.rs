@@ -6,10 +6,10 @@
 use jiff::Timestamp;
 use tantivy::query::{AllQuery, BooleanQuery, Occur};
 
-use super::query::BoxQuery;
-use super::{Index, schema};
 use crate::config::Interests;
 use crate::error::Error;
+use crate::index::query::BoxQuery;
+use crate::index::{Index, schema};
 use crate::rank::meaning::{self, Meaning};
 use crate::rank::{Expansion, Via};
 use crate::trends;
@@ -156,7 +156,13 @@ fn learn_meaning(
     let df = index.doc_freqs(about.iter().chain(&others).flatten().map(String::as_str));
     let n = index.count();
     let idf = |s: &str| meaning::idf(df.get(s).copied().unwrap_or(0), n);
-    let mut learned = Meaning::learn(keyword, &super::analyze(keyword), &about, &others, &idf)?;
+    let mut learned = Meaning::learn(
+        keyword,
+        &crate::index::analyze(keyword),
+        &about,
+        &others,
+        &idf,
+    )?;
     // The words a reader recognises: each stem's most frequent spelling in
     // the papers about the keyword.
     let mut spellings: std::collections::HashMap<String, std::collections::HashMap<String, u32>> =
@@ -225,7 +231,7 @@ fn learn_all(
     let mut out = Vec::new();
     let mut meanings = Vec::new();
     for keyword in keywords {
-        let in_title = Index::phrase_of(f.title, &super::analyze(keyword));
+        let in_title = Index::phrase_of(f.title, &crate::index::analyze(keyword));
         let Some(in_title) = in_title else { continue };
         let about_q: BoxQuery = Box::new(BooleanQuery::new(vec![
             (Occur::Must, known.box_clone()),

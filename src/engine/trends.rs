@@ -11,10 +11,10 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, RangeQuery};
 use tantivy::tokenizer::TokenStream;
 
-use super::query::{BoxQuery, engine};
-use super::{Index, IndexError, schema, to_datetime};
 use crate::config::Config;
 use crate::error::Error;
+use crate::index::query::{BoxQuery, engine};
+use crate::index::{Index, IndexError, schema, to_datetime};
 use crate::rank::Topic;
 use crate::trends::{self, Sample, Text};
 
