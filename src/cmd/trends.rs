@@ -145,7 +145,7 @@ pub fn render(
         // Pad by display columns: a CJK phrase is twice as wide as its chars.
         let pad = " ".repeat(name_width.saturating_sub(crate::output::width_of(&name)));
         let bar = if bars {
-            format!("  {}", crate::trends::bar(t.score, max, bar_width))
+            format!("  {}", bar(t.score, max, bar_width))
         } else {
             String::new()
         };
@@ -215,4 +215,25 @@ fn header(
         )
     };
     vec![first, second]
+}
+/// A bar of `width` cells for `value` out of `max` (`█████░░░`).
+fn bar(value: f32, max: f32, width: usize) -> String {
+    let filled = if max > 0.0 && value > 0.0 {
+        (((value / max) * width as f32).round() as usize).clamp(1, width)
+    } else {
+        0
+    };
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn bars_scale() {
+        assert_eq!(bar(5.0, 10.0, 4), "██░░");
+        assert_eq!(bar(0.0, 10.0, 3), "░░░");
+        assert_eq!(bar(0.01, 10.0, 3), "█░░");
+    }
 }

@@ -28,7 +28,7 @@ pub const STEMS: usize = 60;
 
 /// Of the papers at or above the threshold (in the sample it is
 /// calibrated on), at least this share name the keyword in the title.
-pub const PRECISION: f32 = 0.5;
+pub const PRECISION: f32 = 0.4;
 
 /// Fewer papers about a keyword than this: nothing is learned.
 pub const MIN_ABOUT: usize = 10;
@@ -161,7 +161,8 @@ impl Meaning {
         let mut hits = 0usize;
         for (i, (closeness, is_about)) in ranked.iter().enumerate() {
             hits += usize::from(*is_about);
-            if i >= MIN_RANKS && (hits as f32) < PRECISION * (i + 1) as f32 {
+            // A paper that shares nothing with the keyword never sets it.
+            if *closeness <= 0.0 || (i >= MIN_RANKS && (hits as f32) < PRECISION * (i + 1) as f32) {
                 break;
             }
             meaning.threshold = *closeness;
