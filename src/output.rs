@@ -359,7 +359,7 @@ fn snippet_lines(
         .filter(|&&(s, _)| s >= lead)
         .map(|&(s, e)| (s - lead + offset, e - lead + offset))
         .collect();
-    wrap_ranges(&body, width)
+    crate::wrap::ranges(&body, width)
         .into_iter()
         .map(|(s, e)| {
             let mut line = String::new();
@@ -402,73 +402,16 @@ fn clean_with_ranges(text: &str, ranges: &[(usize, usize)]) -> (String, Vec<(usi
     (clean, moved)
 }
 
-/// Display width of `s` in terminal columns (CJK counts two).
-pub fn width_of(s: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(s)
-}
+pub use crate::wrap::width_of;
 
 fn char_width(c: char) -> usize {
     unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
-/// Wraps one line of text into lines of at most `width` display columns,
-/// breaking between words; a word wider than a line is split.
+/// Wraps one line of text into lines of at most `width` display columns
+/// ([`crate::wrap::lines`]).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    wrap_ranges(text, width)
-        .into_iter()
-        .map(|(s, e)| text[s..e].to_string())
-        .collect()
-}
-
-/// [`wrap`] as byte ranges of `text`, without the spaces between lines.
-fn wrap_ranges(text: &str, width: usize) -> Vec<(usize, usize)> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    // The open line: start, end, and its width.
-    let mut line: Option<(usize, usize, usize)> = None;
-    for (start, word) in words(text) {
-        let w = width_of(word);
-        let end = start + word.len();
-        match line {
-            Some((s, _, lw)) if lw + 1 + w <= width => line = Some((s, end, lw + 1 + w)),
-            _ => {
-                if let Some((s, e, _)) = line.take() {
-                    lines.push((s, e));
-                }
-                if w <= width {
-                    line = Some((start, end, w));
-                } else {
-                    // Split an over-long word (a URL, or CJK text without
-                    // spaces) at character boundaries.
-                    let (mut s, mut lw) = (start, 0);
-                    for (i, c) in word.char_indices() {
-                        let cw = char_width(c);
-                        if lw + cw > width && lw > 0 {
-                            lines.push((s, start + i));
-                            (s, lw) = (start + i, 0);
-                        }
-                        lw += cw;
-                    }
-                    line = Some((s, end, lw));
-                }
-            }
-        }
-    }
-    if let Some((s, e, _)) = line {
-        lines.push((s, e));
-    }
-    lines
-}
-
-/// The words of `text` with their byte offsets.
-fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split(char::is_whitespace)
-        .scan(0, move |at, w| {
-            let start = *at;
-            *at += w.len() + 1;
-            Some((start, w))
-        })
-        .filter(|(_, w)| !w.is_empty())
+    crate::wrap::lines(text, width)
 }
 
 /// The paper's date as `YYYY-MM-DD`, or `-`.
