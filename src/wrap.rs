@@ -13,7 +13,10 @@
 //!   in one and no item is left alone after it.
 //!
 //! Each call wraps one paragraph; a `\n` in the text starts a new line.
-//! No I/O.
+//! No I/O: the width messages on stderr are wrapped to is set once by
+//! `App` ([`set_stderr_width`]).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use textwrap::WordSeparator;
 use textwrap::core::{Fragment, Word};
@@ -135,6 +138,35 @@ pub fn fill(text: &str, width: usize, indent: &str) -> String {
     indented(body, width, lead, indent).join("\n")
 }
 
+/// The width stderr messages wrap at; 0: not wrapped.
+static STDERR_WIDTH: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets the width warnings, notes and errors wrap at on stderr: `None`
+/// leaves them one line each (stderr is a pipe or a log, where a line per
+/// message reads and greps best).
+pub fn set_stderr_width(width: Option<usize>) {
+    STDERR_WIDTH.store(width.unwrap_or(0), Ordering::Relaxed);
+}
+
+/// The width set by [`set_stderr_width`], if any.
+pub fn stderr_width() -> Option<usize> {
+    Some(STDERR_WIDTH.load(Ordering::Relaxed)).filter(|&w| w > 0)
+}
+
+/// A stderr message (`papertrend: warning: …`) wrapped to the stderr
+/// width, later lines indented by two spaces; one line when no width is
+/// set. No final newline.
+pub fn for_stderr(message: &str) -> String {
+    match stderr_width() {
+        Some(w) => message
+            .split('\n')
+            .flat_map(|l| indented(l, w, "", "  "))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        None => message.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +207,18 @@ mod tests {
         assert_eq!(fill("  aaa bbb ccc", 9, "  "), "  aaa bbb\n  ccc");
         // Widths are columns, not characters: é is one column, 学 two.
         assert_eq!(fill("café 学习 x", 9, ""), "café 学习\nx");
+    }
+
+    #[test]
+    fn stderr_messages_wrap_only_when_a_width_is_set() {
+        let msg = "papertrend: warning: in/2024-12-11.json: entries are strings, not objects";
+        set_stderr_width(None);
+        assert_eq!(for_stderr(msg), msg);
+        set_stderr_width(Some(40));
+        let wrapped = for_stderr(msg);
+        set_stderr_width(None);
+        assert!(wrapped.lines().all(|l| width_of(l) <= 40), "{wrapped}");
+        assert!(wrapped.lines().skip(1).all(|l| l.starts_with("  ")));
     }
 
     #[test]
