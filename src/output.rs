@@ -322,6 +322,7 @@ fn write_explain(out: &mut dyn Write, r: &Row<'_>, style: Style) -> io::Result<(
         Ok(())
     };
     let mut sum = 0.0f32;
+    let mut added = Vec::new();
     let mut fresh = None;
     for part in &score.parts {
         if part.name == PartName::Freshness {
@@ -332,6 +333,7 @@ fn write_explain(out: &mut dyn Write, r: &Row<'_>, style: Style) -> io::Result<(
             continue;
         }
         sum += part.value;
+        added.push(part.name.as_str());
         let details = counted_details(part, &score.matches);
         let head = head_of(part.name.as_str(), &format!("{:+.3}", part.value));
         if details.is_empty() {
@@ -346,7 +348,11 @@ fn write_explain(out: &mut dyn Write, r: &Row<'_>, style: Style) -> io::Result<(
             line(out, head, &sanitize_line(d))?;
         }
     }
-    line(out, &head_of("sum", &format!("{sum:.3}")), "")?;
+    line(
+        out,
+        &head_of("sum", &format!("{sum:.3}")),
+        &format!("{}, before freshness", added.join(" + ")),
+    )?;
     if let Some(f) = fresh {
         let detail: Vec<String> = f.detail.iter().map(|d| sanitize_line(d)).collect();
         line(
@@ -355,7 +361,11 @@ fn write_explain(out: &mut dyn Write, r: &Row<'_>, style: Style) -> io::Result<(
             &detail.join("; "),
         )?;
     }
-    line(out, &head_of("score", &format!("={:.3}", score.total)), "")?;
+    line(
+        out,
+        &head_of("score", &format!("{:.3}", score.total)),
+        "sum x freshness",
+    )?;
     Ok(())
 }
 
