@@ -214,6 +214,7 @@ fn card(p: &DigestPaper, n: usize, total: usize, width: usize) -> String {
         ("page:", page),
         ("PDF: ", p.pdf_url.as_ref()),
         ("code:", p.code_url.as_ref()),
+        ("project:", p.project_url.as_ref()),
     ] {
         if let Some(u) = url {
             push(&format!("{label} {}", sanitize_line(u)), INDENT);
@@ -397,6 +398,8 @@ mod tests {
             date: Some("2025-11-25".into()),
             upvotes: Some(101),
             code_url: None,
+            project_url: Some("https://example.org/project".into()),
+            thumbnail: None,
             why: "matches \"agents\" (title, abstract) · 101 upvotes · 29 stars · code".into(),
             teaser: vec![crate::digest::model::Segment {
                 text: "Memory is critical for AI agents, yet the widely-adopted static memory \
