@@ -611,6 +611,44 @@ mod tests {
     }
 
     #[test]
+    fn only_the_momentum_topic_that_counts_is_listed() {
+        let topic = |term: &str, weight: f32| Match {
+            part: PartName::Momentum,
+            term: term.into(),
+            via: None,
+            field: "text".into(),
+            weight,
+        };
+        let part = Part {
+            name: PartName::Momentum,
+            value: 0.75,
+            points: 0.7,
+            detail: vec![
+                "\"video generation\" in text: +0.63".into(),
+                "\"generation models\" in text: +0.75".into(),
+            ],
+        };
+        let matches = [
+            topic("video generation", 0.63),
+            topic("generation models", 0.75),
+        ];
+        assert_eq!(
+            counted_details(&part, &matches),
+            [
+                "\"generation models\" in text: +0.75 (the best of 2 rising topics it matches; \
+              only the best counts)"
+            ]
+        );
+        // Other parts list every detail.
+        let interest = Part {
+            name: PartName::Interest,
+            detail: vec!["a".into(), "b".into()],
+            ..Part::default()
+        };
+        assert_eq!(counted_details(&interest, &[]), ["a", "b"]);
+    }
+
+    #[test]
     fn authors_are_shortened_with_et_al() {
         let a: Vec<String> = ["A", "B", "C", "D"]
             .iter()

@@ -6,7 +6,7 @@
 //!
 //! On a terminal a key acts at once, without Enter: the terminal's line
 //! editing and echo are turned off while `review` reads, and restored when
-//! it ends, however it ends (a key, Ctrl-C, an error; [`KeyMode`] restores
+//! it ends, however it ends (a key, Ctrl-C, an error; `KeyMode` restores
 //! on drop). With keys piped in (stdin not a terminal) it reads one key
 //! per line.
 
