@@ -30,6 +30,10 @@ pub struct App {
     /// The width terminal output is laid out for, in display columns:
     /// `--width`, else `COLUMNS`, else the terminal's, else 80.
     pub width: usize,
+    /// Whether prose (`explain`, confirmations) is wrapped to `width`: on a
+    /// terminal, or when `--width` or `COLUMNS` asks; to a pipe each
+    /// statement stays one line, for `grep`.
+    pub fit: bool,
     /// Whether stderr is a terminal (progress bars only then).
     pub stderr_tty: bool,
     /// -v count.
@@ -82,6 +86,18 @@ impl App {
             .and_then(|c| c.trim().parse::<usize>().ok())
             .filter(|&c| c > 0);
         let width = crate::output::terminal_width(cli.width.or(columns), stdout_tty);
+        let stderr_tty = std::io::stderr().is_terminal();
+        // Messages on stderr wrap to a forced width, else to a terminal's;
+        // to a pipe or a log they stay one line each.
+        let stderr_width = cli.width.or(columns).or_else(|| {
+            stderr_tty
+                .then(|| terminal_size::terminal_size_of(std::io::stderr()))
+                .flatten()
+                .map(|(w, _)| usize::from(w.0))
+        });
+        crate::wrap::set_stderr_width(
+            stderr_width.map(|w| w.clamp(crate::output::MIN_WIDTH, crate::output::MAX_WIDTH)),
+        );
         let color = match cli.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -95,7 +111,8 @@ impl App {
             color,
             stdout_tty,
             width,
-            stderr_tty: std::io::stderr().is_terminal(),
+            fit: stdout_tty || cli.width.or(columns).is_some(),
+            stderr_tty,
             verbose: cli.verbose,
             quiet: cli.quiet,
         })
@@ -143,20 +160,30 @@ impl App {
     /// or a script gets nothing.
     pub fn confirm(&self, msg: &str) {
         if self.stdout_tty && !self.quiet {
-            println!("{}", crate::sanitize::sanitize_terminal(msg));
+            let msg = crate::sanitize::sanitize_terminal(msg);
+            for line in crate::wrap::lines(&msg, self.text_width()) {
+                println!("{line}");
+            }
         } else {
             self.info(msg);
         }
+    }
+
+    /// The width prose is wrapped at: `width` when [`App::fit`], else
+    /// unbounded (one line per statement).
+    pub fn text_width(&self) -> usize {
+        if self.fit { self.width } else { usize::MAX / 2 }
     }
 
     /// Prints a warning line to stderr (unless `-q`).
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
             let msg = crate::error::plain_os_errors(msg);
-            eprintln!(
+            let msg = format!(
                 "papertrend: warning: {}",
                 crate::sanitize::sanitize_terminal(&msg)
             );
+            eprintln!("{}", crate::wrap::for_stderr(&msg));
         }
     }
 
@@ -165,14 +192,16 @@ impl App {
     /// terminal, stays quiet).
     pub fn note(&self, msg: &str) {
         if (self.stderr_tty || self.verbose > 0) && !self.quiet {
-            eprintln!("papertrend: {}", crate::sanitize::sanitize_terminal(msg));
+            let msg = format!("papertrend: {}", crate::sanitize::sanitize_terminal(msg));
+            eprintln!("{}", crate::wrap::for_stderr(&msg));
         }
     }
 
     /// Prints a progress/info line to stderr when `-v` was given.
     pub fn info(&self, msg: &str) {
         if self.verbose > 0 && !self.quiet {
-            eprintln!("papertrend: {}", crate::sanitize::sanitize_terminal(msg));
+            let msg = format!("papertrend: {}", crate::sanitize::sanitize_terminal(msg));
+            eprintln!("{}", crate::wrap::for_stderr(&msg));
         }
     }
 }

@@ -262,7 +262,8 @@ pub struct SearchArgs {
     /// Show why each result scores as it does.
     #[arg(long)]
     pub explain: bool,
-    /// Hide papers already mailed in a digest or marked read.
+    /// Hide papers already mailed in a digest or marked in any way (liked,
+    /// disliked, saved or read): you have seen them.
     #[arg(long)]
     pub unseen: bool,
     /// Output format.
@@ -291,7 +292,8 @@ pub struct TopArgs {
     /// Show each part of the score, the matched terms and where they matched.
     #[arg(long)]
     pub explain: bool,
-    /// Hide papers already mailed in a digest or marked read.
+    /// Hide papers already mailed in a digest or marked in any way (liked,
+    /// disliked, saved or read): you have seen them.
     #[arg(long)]
     pub unseen: bool,
     /// Result order.
@@ -344,7 +346,8 @@ pub struct SimilarArgs {
     /// How many papers, 1 to 10000 (default from config, `search.limit`).
     #[arg(short = 'n', long, value_name = "N", value_parser = limit_parser())]
     pub limit: Option<usize>,
-    /// Hide papers already mailed in a digest or marked read.
+    /// Hide papers already mailed in a digest or marked in any way (liked,
+    /// disliked, saved or read): you have seen them.
     #[arg(long)]
     pub unseen: bool,
     /// Output format.

@@ -132,10 +132,19 @@ pub fn report(err: &Error) -> u8 {
     if err.is_broken_pipe() {
         return exit::OK;
     }
+    use std::io::IsTerminal;
+    if crate::wrap::stderr_width().is_none() && std::io::stderr().is_terminal() {
+        // No `App` set a width (the config did not load): the terminal's.
+        let w = terminal_size::terminal_size_of(std::io::stderr()).map(|(w, _)| usize::from(w.0));
+        crate::wrap::set_stderr_width(w);
+    }
     let msg = crate::sanitize::sanitize_terminal(&plain_os_errors(&err.to_string()));
-    eprintln!("papertrend: error: {msg}");
+    eprintln!(
+        "{}",
+        crate::wrap::for_stderr(&format!("papertrend: error: {msg}"))
+    );
     if let Some(hint) = err.hint() {
-        eprintln!("hint: {hint}");
+        eprintln!("{}", crate::wrap::for_stderr(&format!("hint: {hint}")));
     }
     err.exit_code()
 }

@@ -31,6 +31,7 @@ pub mod state;
 pub mod trends;
 pub mod velocity;
 pub mod words;
+pub mod wrap;
 
 #[cfg(test)]
 mod test_rng;

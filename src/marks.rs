@@ -434,7 +434,8 @@ impl Marks {
 }
 
 /// Ids of papers the reader has seen: listed by a delivered digest (the
-/// ledger) or marked read. What `--unseen` hides.
+/// ledger) or marked in any way (a like, dislike or save means the reader
+/// saw it, as `explain` says). What `--unseen` hides.
 ///
 /// # Errors
 /// An unreadable ledger or marks file.
@@ -446,7 +447,13 @@ pub fn seen_ids(data: &DataDir) -> Result<HashSet<String>> {
         .iter()
         .flat_map(|d| d.papers.iter().cloned())
         .collect();
-    out.extend(marks.read_ids().map(str::to_string));
+    out.extend(
+        marks
+            .marks
+            .iter()
+            .filter(|m| !m.is_empty())
+            .map(|m| m.id.clone()),
+    );
     Ok(out)
 }
 

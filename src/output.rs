@@ -14,6 +14,7 @@ use crate::cli::OutputFormat;
 use crate::error::{Error, Result};
 use crate::index::reader::Snippet;
 use crate::paper::Paper;
+use crate::rank::{Match, Part, PartName, Score};
 pub use crate::sanitize::md_escape;
 use crate::sanitize::{safe_url, sanitize_line, sanitize_terminal};
 
@@ -38,6 +39,9 @@ pub struct Row<'a> {
     #[serde(skip)]
     /// Highlight ranges of the snippet, for terminals.
     pub snippet_ranges: Vec<(usize, usize)>,
+    /// The score whose parts a terminal `--explain` lists.
+    #[serde(skip)]
+    pub parts: Option<&'a Score>,
 }
 
 impl<'a> Row<'a> {
@@ -50,6 +54,7 @@ impl<'a> Row<'a> {
             explain: None,
             why: None,
             snippet_ranges: Vec::new(),
+            parts: None,
         }
     }
 
@@ -271,17 +276,106 @@ fn write_table(out: &mut dyn Write, rows: &[Row<'_>], style: Style) -> io::Resul
     Ok(())
 }
 
-/// `top --explain`: one entry per contributing detail of each part, the
-/// detail wrapped under itself.
+/// The details of `part` that count toward it: all of them, except for
+/// momentum, which counts its best rising topic only, so only that one is
+/// listed (with how many others matched).
+pub fn counted_details(part: &Part, matches: &[Match]) -> Vec<String> {
+    if part.name != PartName::Momentum || part.detail.len() < 2 {
+        return part.detail.clone();
+    }
+    // One detail per momentum match, in the same order (`rank::score`).
+    let weights: Vec<f32> = matches
+        .iter()
+        .filter(|m| m.part == PartName::Momentum)
+        .map(|m| m.weight)
+        .collect();
+    let best = weights
+        .iter()
+        .enumerate()
+        .fold(None::<(usize, f32)>, |acc, (i, &w)| match acc {
+            Some((_, bw)) if bw >= w => acc,
+            _ => Some((i, w)),
+        })
+        .map_or(0, |(i, _)| i);
+    let others = part.detail.len() - 1;
+    vec![format!(
+        "{} (the best of {} rising topics it matches; only the best counts)",
+        part.detail.get(best).map_or("", String::as_str),
+        others + 1
+    )]
+}
+
+/// `top --explain` on a terminal: each part's value before freshness with
+/// what made it, their sum, then `x freshness` and the score, so the
+/// numbers on screen add up. Details wrap under themselves.
 fn write_explain(out: &mut dyn Write, r: &Row<'_>, style: Style) -> io::Result<()> {
+    let Some(score) = r.parts else {
+        return write_parts_json(out, r, style);
+    };
+    let head_of = |name: &str, num: &str| format!("{INDENT}  {name:<10} {num:>8}  ");
+    let blank = head_of("", "");
+    let line = |out: &mut dyn Write, head: &str, text: &str| -> io::Result<()> {
+        let lines = crate::wrap::indented(text, style.width, head, &blank);
+        for l in lines {
+            writeln!(out, "{}", style.paint(Look::Meta, l.trim_end()))?;
+        }
+        Ok(())
+    };
+    let mut sum = 0.0f32;
+    let mut added = Vec::new();
+    let mut fresh = None;
+    for part in &score.parts {
+        if part.name == PartName::Freshness {
+            fresh = Some(part);
+            continue;
+        }
+        if part.value == 0.0 && part.detail.is_empty() {
+            continue;
+        }
+        sum += part.value;
+        added.push(part.name.as_str());
+        let details = counted_details(part, &score.matches);
+        let head = head_of(part.name.as_str(), &format!("{:+.3}", part.value));
+        if details.is_empty() {
+            line(out, &head, "")?;
+        }
+        for (i, d) in details.iter().enumerate() {
+            let head = if i == 0 {
+                head.as_str()
+            } else {
+                blank.as_str()
+            };
+            line(out, head, &sanitize_line(d))?;
+        }
+    }
+    line(
+        out,
+        &head_of("sum", &format!("{sum:.3}")),
+        &format!("{}, before freshness", added.join(" + ")),
+    )?;
+    if let Some(f) = fresh {
+        let detail: Vec<String> = f.detail.iter().map(|d| sanitize_line(d)).collect();
+        line(
+            out,
+            &head_of("freshness", &format!("x{:.3}", f.value)),
+            &detail.join("; "),
+        )?;
+    }
+    line(
+        out,
+        &head_of("score", &format!("{:.3}", score.total)),
+        "sum x freshness",
+    )?;
+    Ok(())
+}
+
+/// `search --explain` on a terminal: each part of the explain object with
+/// its points, the details wrapped under themselves.
+fn write_parts_json(out: &mut dyn Write, r: &Row<'_>, style: Style) -> io::Result<()> {
     let parts = r.explain.as_ref().and_then(|e| e.get("parts"));
     for part in parts.and_then(|p| p.as_array()).into_iter().flatten() {
         let name = part["name"].as_str().unwrap_or_default();
-        let points = if name == crate::rank::PartName::Freshness.as_str() {
-            format!("x{:.3}", part["value"].as_f64().unwrap_or(0.0))
-        } else {
-            format!("{:+.3}", part["points"].as_f64().unwrap_or(0.0))
-        };
+        let points = format!("{:+.3}", part["points"].as_f64().unwrap_or(0.0));
         let details = part["detail"].as_array().into_iter().flatten();
         for (i, d) in details.enumerate() {
             let d = sanitize_line(d.as_str().unwrap_or_default());
@@ -290,14 +384,9 @@ fn write_explain(out: &mut dyn Write, r: &Row<'_>, style: Style) -> io::Result<(
             } else {
                 format!("{INDENT}  {:<10} {:>7}  ", "", "")
             };
-            let room = style.width.saturating_sub(head.len()).max(20);
-            for (j, line) in wrap(&d, room).iter().enumerate() {
-                let lead = if j == 0 {
-                    head.clone()
-                } else {
-                    " ".repeat(head.len())
-                };
-                writeln!(out, "{}", style.paint(Look::Meta, &format!("{lead}{line}")))?;
+            let rest = " ".repeat(head.len());
+            for line in crate::wrap::indented(&d, style.width, &head, &rest) {
+                writeln!(out, "{}", style.paint(Look::Meta, &line))?;
             }
         }
     }
@@ -359,7 +448,7 @@ fn snippet_lines(
         .filter(|&&(s, _)| s >= lead)
         .map(|&(s, e)| (s - lead + offset, e - lead + offset))
         .collect();
-    wrap_ranges(&body, width)
+    crate::wrap::ranges(&body, width)
         .into_iter()
         .map(|(s, e)| {
             let mut line = String::new();
@@ -402,73 +491,16 @@ fn clean_with_ranges(text: &str, ranges: &[(usize, usize)]) -> (String, Vec<(usi
     (clean, moved)
 }
 
-/// Display width of `s` in terminal columns (CJK counts two).
-pub fn width_of(s: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(s)
-}
+pub use crate::wrap::width_of;
 
 fn char_width(c: char) -> usize {
     unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
-/// Wraps one line of text into lines of at most `width` display columns,
-/// breaking between words; a word wider than a line is split.
+/// Wraps one line of text into lines of at most `width` display columns
+/// ([`crate::wrap::lines`]).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    wrap_ranges(text, width)
-        .into_iter()
-        .map(|(s, e)| text[s..e].to_string())
-        .collect()
-}
-
-/// [`wrap`] as byte ranges of `text`, without the spaces between lines.
-fn wrap_ranges(text: &str, width: usize) -> Vec<(usize, usize)> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    // The open line: start, end, and its width.
-    let mut line: Option<(usize, usize, usize)> = None;
-    for (start, word) in words(text) {
-        let w = width_of(word);
-        let end = start + word.len();
-        match line {
-            Some((s, _, lw)) if lw + 1 + w <= width => line = Some((s, end, lw + 1 + w)),
-            _ => {
-                if let Some((s, e, _)) = line.take() {
-                    lines.push((s, e));
-                }
-                if w <= width {
-                    line = Some((start, end, w));
-                } else {
-                    // Split an over-long word (a URL, or CJK text without
-                    // spaces) at character boundaries.
-                    let (mut s, mut lw) = (start, 0);
-                    for (i, c) in word.char_indices() {
-                        let cw = char_width(c);
-                        if lw + cw > width && lw > 0 {
-                            lines.push((s, start + i));
-                            (s, lw) = (start + i, 0);
-                        }
-                        lw += cw;
-                    }
-                    line = Some((s, end, lw));
-                }
-            }
-        }
-    }
-    if let Some((s, e, _)) = line {
-        lines.push((s, e));
-    }
-    lines
-}
-
-/// The words of `text` with their byte offsets.
-fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split(char::is_whitespace)
-        .scan(0, move |at, w| {
-            let start = *at;
-            *at += w.len() + 1;
-            Some((start, w))
-        })
-        .filter(|(_, w)| !w.is_empty())
+    crate::wrap::lines(text, width)
 }
 
 /// The paper's date as `YYYY-MM-DD`, or `-`.
@@ -576,6 +608,44 @@ mod tests {
         let frag = &abs[5..45];
         let lines = snippet_lines(frag, &[], abs, 80, style);
         assert_eq!(lines, ["…retrieval for agents. Agents reason…"]);
+    }
+
+    #[test]
+    fn only_the_momentum_topic_that_counts_is_listed() {
+        let topic = |term: &str, weight: f32| Match {
+            part: PartName::Momentum,
+            term: term.into(),
+            via: None,
+            field: "text".into(),
+            weight,
+        };
+        let part = Part {
+            name: PartName::Momentum,
+            value: 0.75,
+            points: 0.7,
+            detail: vec![
+                "\"video generation\" in text: +0.63".into(),
+                "\"generation models\" in text: +0.75".into(),
+            ],
+        };
+        let matches = [
+            topic("video generation", 0.63),
+            topic("generation models", 0.75),
+        ];
+        assert_eq!(
+            counted_details(&part, &matches),
+            [
+                "\"generation models\" in text: +0.75 (the best of 2 rising topics it matches; \
+              only the best counts)"
+            ]
+        );
+        // Other parts list every detail.
+        let interest = Part {
+            name: PartName::Interest,
+            detail: vec!["a".into(), "b".into()],
+            ..Part::default()
+        };
+        assert_eq!(counted_details(&interest, &[]), ["a", "b"]);
     }
 
     #[test]

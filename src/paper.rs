@@ -69,6 +69,18 @@ pub struct Paper {
     pub url: Option<String>,
     /// PDF link.
     pub pdf_url: Option<String>,
+    /// The project page, when the authors have one (Hugging Face
+    /// `projectPage`). Left out of the JSON while unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_url: Option<String>,
+    /// A picture of the paper (Hugging Face `thumbnail`), an http(s) URL.
+    /// Left out of the JSON while unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<String>,
+    /// The source's one-sentence summary (Hugging Face `ai_summary`),
+    /// whitespace collapsed. Left out of the JSON while unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     /// Source formats this record was seen in (`hf-json`, `arxiv-atom`, …).
     pub sources: Vec<String>,
     /// When papertrend first saw the current counts (`upvotes`, `comments`,
@@ -240,6 +252,9 @@ impl Paper {
         take_opt(&mut self.code_url, &other.code_url);
         take_opt(&mut self.url, &other.url);
         take_opt(&mut self.pdf_url, &other.pdf_url);
+        take_opt(&mut self.project_url, &other.project_url);
+        take_opt(&mut self.thumbnail, &other.thumbnail);
+        take_opt(&mut self.summary, &other.summary);
         if !self.observations.is_empty() || !other.observations.is_empty() {
             // Histories: the union; the counts are the newest observation's.
             self.observations.extend(other.observations.iter().cloned());

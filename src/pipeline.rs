@@ -270,9 +270,14 @@ fn progress_bar(app: &App, path: &Path) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-    ) {
+    // The figures take at most 47 columns ("1023.99 MiB/1023.99 MiB
+    // 1023.99 MiB/s eta 59s"); the bar gets what is left of the width, so
+    // the line never wraps (a wrapped bar redraws as a new line each tick).
+    let width = crate::wrap::stderr_width().unwrap_or(app.width);
+    let bar_len = width.saturating_sub(48).clamp(10, 40);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{{bar:{bar_len}}} {{bytes}}/{{total_bytes}} {{bytes_per_sec}} eta {{eta}}"
+    )) {
         bar.set_style(style);
     }
     Some(bar)

@@ -125,7 +125,8 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
         serde_json::to_writer_pretty(&mut out, &e).map_err(|e| io(e.into()))?;
         writeln!(out).map_err(io)?;
     } else {
-        out.write_all(render(&e).as_bytes()).map_err(io)?;
+        out.write_all(render(&e, app.text_width()).as_bytes())
+            .map_err(io)?;
     }
     out.flush().map_err(io)?;
     Ok(Outcome::new(exit::OK))
@@ -179,11 +180,25 @@ fn opt_day(t: Option<jiff::Timestamp>) -> String {
     t.map_or_else(|| "never".into(), day)
 }
 
-/// The readable explanation.
-pub fn render(e: &Explanation) -> String {
+/// Appends `text` wrapped to `width` columns, later lines under `indent`.
+fn para(s: &mut String, text: &str, width: usize, indent: &str) {
+    for line in crate::wrap::indented(text, width, "", indent) {
+        s.push_str(&line);
+        s.push('\n');
+    }
+}
+
+/// The readable explanation, wrapped to `width` display columns.
+pub fn render(e: &Explanation, width: usize) -> String {
     let p = &e.paper;
     let date = e.date;
-    let mut s = format!("{}  {}\n", p.id, sanitize_line(&p.title));
+    let mut s = String::new();
+    para(
+        &mut s,
+        &format!("{}  {}", sanitize_line(&p.id), sanitize_line(&p.title)),
+        width,
+        "  ",
+    );
     let verdict = match &e.verdict {
         Verdict::Included {
             section,
@@ -316,37 +331,62 @@ pub fn render(e: &Explanation) -> String {
             select::POOL_CAP
         ),
     };
-    s.push_str(&format!("verdict: {verdict}\n"));
+    para(&mut s, &format!("verdict: {verdict}"), width, "  ");
     for c in &e.since_delivery {
-        s.push_str(&format!("since then: {c}\n"));
+        para(&mut s, &format!("since then: {c}"), width, "  ");
     }
-    // `score T = (interest … + velocity) x freshness`, from the parts.
+    // `score T = (interest … + velocity) x freshness`, from the parts that
+    // add something (all of them at 0 say "nothing").
     let value = |name: PartName| e.score.part(name).map_or(0.0, |p| p.value);
     let sum: Vec<String> = PartName::ALL
         .iter()
-        .filter(|n| **n != PartName::Freshness)
+        .filter(|n| **n != PartName::Freshness && value(**n) != 0.0)
         .map(|n| format!("{n} {:.2}", value(*n)))
         .collect();
-    s.push_str(&format!(
-        "score {:.3} = ({}) x freshness {:.3}\n",
-        e.score.total,
-        sum.join(" + "),
-        value(PartName::Freshness)
-    ));
+    let sum = if sum.is_empty() {
+        "0".to_string()
+    } else {
+        sum.join(" + ")
+    };
+    para(
+        &mut s,
+        &format!(
+            "score {:.3} = ({sum}) x freshness {:.3}",
+            e.score.total,
+            value(PartName::Freshness)
+        ),
+        width,
+        "  ",
+    );
     if let Some(imp) = e.importance {
         let relevance = crate::rank::select::relevance(&e.score);
-        s.push_str(&format!(
-            "importance {imp:.3} = (ln(1 + relevance {relevance:.2}) + upvotes and comments + \
-             velocity {:.2}) x freshness {:.3}: the order of the digest's main list\n",
-            value(PartName::Velocity),
-            value(PartName::Freshness)
-        ));
+        para(
+            &mut s,
+            &format!(
+                "importance {imp:.3} = (ln(1 + relevance {relevance:.2}) + upvotes and comments \
+                 + velocity {:.2}) x freshness {:.3}: the order of the digest's main list",
+                value(PartName::Velocity),
+                value(PartName::Freshness)
+            ),
+            width,
+            "  ",
+        );
     }
     for p in &e.score.parts {
-        for d in &p.detail {
-            s.push_str(&format!("  {:<10}  {}\n", p.name, sanitize_line(d)));
+        for d in crate::output::counted_details(p, &e.score.matches) {
+            let head = format!("  {:<10}  ", p.name.as_str());
+            let rest = " ".repeat(head.len());
+            for line in crate::wrap::indented(&sanitize_line(&d), width, &head, &rest) {
+                s.push_str(&line);
+                s.push('\n');
+            }
         }
     }
-    s.push_str(&format!("why: {}\n", sanitize_line(&e.why)));
+    para(
+        &mut s,
+        &format!("why: {}", sanitize_line(&e.why)),
+        width,
+        "  ",
+    );
     s
 }

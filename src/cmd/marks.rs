@@ -10,7 +10,7 @@ use crate::cli::MarksArgs;
 use crate::error::{Error, Result};
 use crate::exit;
 use crate::marks::Marks;
-use crate::output::truncate;
+use crate::output::{truncate, width_of};
 use crate::sanitize::sanitize_line;
 use crate::words::count_len;
 
@@ -81,14 +81,11 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
             text.push_str("no marks (papertrend mark ID --like)\n");
         }
         for m in &marks.marks {
-            let labels = m.labels().join(",");
-            let room = width.saturating_sub(20 + 14 + 2).max(20);
-            text.push_str(&format!(
-                "{:<20} {:<14} {}\n",
-                sanitize_line(&m.id),
-                labels,
-                truncate(&sanitize_line(&m.title), room)
-            ));
+            let head = format!("{:<20} {:<14} ", sanitize_line(&m.id), m.labels().join(","));
+            let room = width.saturating_sub(width_of(&head)).max(20);
+            let line = format!("{head}{}", truncate(&sanitize_line(&m.title), room));
+            text.push_str(&truncate(&line, width));
+            text.push('\n');
         }
         for m in &marks.mutes {
             let until = match (m.until, m.active(now)) {
@@ -96,7 +93,11 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
                 (Some(u), true) => format!("until {}", u.strftime("%Y-%m-%d %H:%M UTC")),
                 (Some(u), false) => format!("expired {}", u.strftime("%Y-%m-%d %H:%M UTC")),
             };
-            text.push_str(&format!("muted {}  ({until})\n", sanitize_line(&m.spec())));
+            let line = format!("muted {}  ({until})", sanitize_line(&m.spec()));
+            for l in crate::wrap::indented(&line, width, "", "      ") {
+                text.push_str(&l);
+                text.push('\n');
+            }
         }
         if let Some(p) = &profile {
             if p.is_empty() {
@@ -110,7 +111,7 @@ pub fn run(app: &App, args: &MarksArgs) -> Result<Outcome> {
                 let mut line = String::from(" ");
                 for (t, w) in p.terms() {
                     let cell = format!(" {w:+.2} {}", sanitize_line(&word(t)));
-                    if line.len() + cell.len() > width {
+                    if width_of(&line) + width_of(&cell) > width {
                         text.push_str(&line);
                         text.push('\n');
                         line = String::from(" ");

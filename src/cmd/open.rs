@@ -85,26 +85,34 @@ pub fn run(app: &App, args: &OpenArgs) -> Result<Outcome> {
             link.name()
         ))
     })?;
-    if app.stdout_tty
-        && let Some(opener) = app.url_opener()
-    {
-        let opened = Command::new(&opener)
-            .arg(&url)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        if opened.is_ok_and(|s| s.success()) {
-            return Ok(Outcome::new(exit::OK));
-        }
-        app.warn(&format!(
-            "could not start {}; here is the link",
-            opener.to_string_lossy()
-        ));
+    if !show_url(app, &url) {
+        let mut out = crate::sanitize::stdout();
+        writeln!(out, "{url}")
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::io("stdout", e))?;
     }
-    let mut out = crate::sanitize::stdout();
-    writeln!(out, "{url}")
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::io("stdout", e))?;
     Ok(Outcome::new(exit::OK))
+}
+
+/// Opens `url` (an http(s) URL from [`url_of`]) in the browser when stdout
+/// is a terminal and there is one; `false` when it was not shown, so the
+/// caller prints it. The opener's own output is discarded.
+pub fn show_url(app: &App, url: &str) -> bool {
+    let Some(opener) = app.url_opener().filter(|_| app.stdout_tty) else {
+        return false;
+    };
+    let opened = Command::new(&opener)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if opened.is_ok_and(|s| s.success()) {
+        return true;
+    }
+    app.warn(&format!(
+        "could not start {}; here is the link",
+        opener.to_string_lossy()
+    ));
+    false
 }

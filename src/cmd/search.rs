@@ -133,8 +133,11 @@ fn no_match(app: &App, index: &crate::index::Index, query: &SearchQuery) -> Resu
     );
     if query.category.is_some() && !index.has_categories()? {
         eprintln!(
-            "hint: no paper in the index has categories (Hugging Face listings carry none; \
-             arXiv feeds do), so --category matches nothing"
+            "{}",
+            crate::wrap::for_stderr(
+                "hint: no paper in the index has categories (Hugging Face listings carry none; \
+                 arXiv feeds do), so --category matches nothing"
+            )
         );
     }
     Ok(())

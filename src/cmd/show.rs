@@ -60,7 +60,7 @@ fn card(paper: &Paper, width: usize) -> String {
             return;
         }
         // Links stay whole, so a terminal can still open them.
-        let lines = if matches!(k, "code" | "url" | "pdf") {
+        let lines = if matches!(k, "code" | "url" | "pdf" | "project" | "thumbnail") {
             vec![sanitize_line(v)]
         } else {
             wrap(&sanitize_line(v), room)
@@ -88,6 +88,9 @@ fn card(paper: &Paper, width: usize) -> String {
     line("code", paper.code_url.as_deref().unwrap_or(""));
     line("url", paper.url.as_deref().unwrap_or(""));
     line("pdf", paper.pdf_url.as_deref().unwrap_or(""));
+    line("project", paper.project_url.as_deref().unwrap_or(""));
+    line("thumbnail", paper.thumbnail.as_deref().unwrap_or(""));
+    line("summary", paper.summary.as_deref().unwrap_or(""));
     line(
         "first seen",
         &paper.first_seen.map(|t| t.to_string()).unwrap_or_default(),

@@ -12,7 +12,7 @@ use crate::rank::{self, Window};
 /// Ranks the window's papers and prints them.
 ///
 /// Muted papers are left out; `--unseen` hides papers already mailed or
-/// marked read; `--sort velocity` orders the best [`VELOCITY_POOL`] papers
+/// marked in any way; `--sort velocity` orders the best [`VELOCITY_POOL`] papers
 /// of the window by how fast their upvotes grow.
 ///
 /// # Errors
@@ -63,9 +63,12 @@ pub fn run(app: &App, args: &TopArgs) -> Result<Outcome> {
     crate::cmd::print_rows(app, &args.output, &rows)?;
     if rows.is_empty() && !app.quiet {
         eprintln!(
-            "papertrend: no papers dated since {} ({} excluded); try --since 30d",
-            since.strftime("%Y-%m-%d %H:%M UTC"),
-            outcome.excluded
+            "{}",
+            crate::wrap::for_stderr(&format!(
+                "papertrend: no papers dated since {} ({} excluded); try --since 30d",
+                since.strftime("%Y-%m-%d %H:%M UTC"),
+                outcome.excluded
+            ))
         );
     }
     Ok(Outcome::new(exit::OK))
@@ -120,6 +123,7 @@ pub fn rows(ranked: &[rank::Ranked], explain: bool) -> Vec<Row<'_>> {
             row.why = Some(r.why.clone());
             if explain {
                 row.explain = Some(rank::explain_json(&r.score));
+                row.parts = Some(&r.score);
             }
             row
         })

@@ -7,6 +7,17 @@ use serde::{Deserialize, Serialize};
 use super::MAX_LIMIT;
 use crate::clock::Span;
 
+/// What a digest entry's teaser is (`[digest] teaser`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Teaser {
+    /// The source's one-sentence summary (Hugging Face `ai_summary`) when
+    /// it has one, else the abstract's start.
+    Summary,
+    /// Always the abstract's start.
+    Abstract,
+}
+
 /// A digest output format (`digest --format`, `[digest] format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,6 +90,10 @@ pub struct DigestConfig {
     pub subject: String,
     /// How many characters of the abstract the teaser keeps. Default 300.
     pub include_abstract_chars: usize,
+    /// What the teaser under each title is: the source's one-sentence
+    /// summary when it has one (`summary`), or always the abstract's start.
+    /// Default `summary`.
+    pub teaser: Teaser,
     /// How many authors are named before "et al.". Default 3.
     pub max_authors: usize,
     /// How many rising topics are listed. Default 5.
@@ -130,6 +145,7 @@ impl Default for DigestConfig {
             title: "Trending papers".into(),
             subject: String::new(),
             include_abstract_chars: 300,
+            teaser: Teaser::Summary,
             max_authors: 3,
             topics: 5,
             templates_dir: None,

@@ -28,7 +28,7 @@ mod search;
 mod sources;
 mod trends;
 
-pub use digest::{DigestConfig, DigestFormat};
+pub use digest::{DigestConfig, DigestFormat, Teaser};
 pub use fetch::FetchConfig;
 pub use ingest::IngestConfig;
 pub use init::{Answers, init_text, init_text_with, is_arxiv_category};

@@ -128,6 +128,7 @@ pub fn build(index: &Index, config: &Config, ledger: &Ledger, req: &Request) -> 
     let opts = EntryOptions {
         max_authors: dc.max_authors,
         teaser_chars: dc.include_abstract_chars,
+        teaser_from_summary: dc.teaser == crate::config::Teaser::Summary,
         fallback_terms: config.interests.keywords.keys().cloned().collect(),
     };
     let several = sel.selection.days.len() > 1;

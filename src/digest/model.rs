@@ -111,9 +111,18 @@ pub struct DigestPaper {
     pub upvotes: Option<u64>,
     /// The code repository, when known (an http(s) URL).
     pub code_url: Option<String>,
+    /// The project page, when the source gives one (an http(s) URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_url: Option<String>,
+    /// The source's picture of the paper (an http(s) URL), shown in the
+    /// HTML mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<String>,
     /// Why it ranks here, in one line.
     pub why: String,
-    /// The start of the abstract, cut into plain and highlighted pieces.
+    /// The source's one-sentence summary when it has one and `[digest]
+    /// teaser` is `summary`, else the start of the abstract; cut into plain
+    /// and highlighted pieces.
     pub teaser: Vec<Segment>,
     /// The interest terms highlighted in the teaser.
     pub matched_terms: Vec<String>,
@@ -172,6 +181,8 @@ pub struct EntryOptions {
     pub max_authors: usize,
     /// Teaser length in characters.
     pub teaser_chars: usize,
+    /// Whether the source's summary, when there is one, is the teaser.
+    pub teaser_from_summary: bool,
     /// Terms to highlight when the ranking reports none.
     pub fallback_terms: Vec<String>,
 }
@@ -185,7 +196,11 @@ impl DigestPaper {
         } else {
             &r.matched_terms
         };
-        let teaser_text = teaser(&one_line(&p.abstract_text), opts.teaser_chars);
+        let source = match &p.summary {
+            Some(s) if opts.teaser_from_summary => s,
+            _ => &p.abstract_text,
+        };
+        let teaser_text = teaser(&one_line(source), opts.teaser_chars);
         let teaser = highlight(&teaser_text, terms);
         let matched_terms = terms
             .iter()
@@ -224,6 +239,13 @@ impl DigestPaper {
             date: p.visible_date().map(|t| t.strftime("%Y-%m-%d").to_string()),
             upvotes: p.upvotes,
             code_url: p.code_url.as_deref().and_then(safe_url),
+            // Often the same repository as the code link: said once.
+            project_url: p
+                .project_url
+                .as_deref()
+                .and_then(safe_url)
+                .filter(|u| p.code_url.as_deref().and_then(safe_url).as_ref() != Some(u)),
+            thumbnail: p.thumbnail.as_deref().and_then(safe_url),
             // The badge has its own place in the entry.
             why: match r
                 .velocity

@@ -228,45 +228,11 @@ fn wrap_filter(s: String, width: Option<usize>, indent: Option<String>) -> Strin
     )
 }
 
-/// Wraps `text` into lines of at most `width` characters (a single word
-/// longer than that, such as a URL, gets a line of its own). The first line
-/// keeps `text`'s leading spaces; later lines start with `indent`. Both count
-/// toward the width. A separator (`·`, `|`) stays with the word after it, so
-/// no line ends in one and no item is left alone after it.
+/// Wraps `text` at `width` display columns ([`crate::wrap::fill`]): the
+/// first line keeps `text`'s leading spaces, later lines start with
+/// `indent`; a URL longer than a line gets a line of its own, whole.
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let lead = &text[..text.len() - text.trim_start().len()];
-    let mut out = lead.to_string();
-    let mut line_len = lead.chars().count();
-    let mut first_on_line = true;
-    let indent_len = indent.chars().count();
-    let mut units: Vec<String> = Vec::new();
-    let mut words = text.split_whitespace();
-    while let Some(word) = words.next() {
-        match (word, words.clone().next()) {
-            ("·" | "|", Some(_)) => {
-                let next = words.next().unwrap_or_default();
-                units.push(format!("{word} {next}"));
-            }
-            _ => units.push(word.to_string()),
-        }
-    }
-    for word in &units {
-        let wl = word.chars().count();
-        if !first_on_line && line_len + 1 + wl > width {
-            out.push('\n');
-            out.push_str(indent);
-            line_len = indent_len;
-            first_on_line = true;
-        }
-        if !first_on_line {
-            out.push(' ');
-            line_len += 1;
-        }
-        out.push_str(word);
-        line_len += wl;
-        first_on_line = false;
-    }
-    out
+    crate::wrap::fill(text, width, indent)
 }
 
 #[cfg(test)]

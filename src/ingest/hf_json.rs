@@ -354,6 +354,11 @@ fn convert(entry: &Value) -> Result<Paper, String> {
         pdf_url: arxiv_id
             .as_ref()
             .map(|a| format!("https://arxiv.org/pdf/{a}")),
+        project_url: text(&only_paper, "projectPage").and_then(crate::sanitize::safe_url),
+        thumbnail: text(&[item], "thumbnail").and_then(crate::sanitize::safe_url),
+        summary: text(&only_paper, "ai_summary")
+            .map(|s| collapse_ws(&clean_latex(s)))
+            .filter(|s| !s.is_empty()),
         arxiv_id,
         sources: vec![SOURCE.to_string()],
         counts_observed_at: listed,

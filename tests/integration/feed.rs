@@ -1,6 +1,6 @@
 //! The digest where readers read (#26): `digest --format atom`, and the
-//! `[digest] feed` file `run` keeps, read back by Python's XML parser (a
-//! parser this project did not write).
+//! `[digest] feed` file `run` keeps, read back by Python's XML parser and
+//! by `feedparser` (parsers this project did not write).
 
 use crate::support::{TestEnv, fixture};
 
@@ -121,4 +121,85 @@ fn run_keeps_a_feed_of_the_last_digests_with_every_paper_once() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), got.len(), "a paper twice");
+}
+
+/// A month of daily `run`s (November 2025's nineteen Hugging Face lists,
+/// one a day at 07:00) keeps a feed that Python's `feedparser` (installed
+/// into `target/feed-venv`) reads as well-formed Atom 1.0, holding every
+/// paper the month's digests listed exactly once, each with its title,
+/// link and dates.
+#[test]
+fn a_month_of_runs_keeps_a_feed_feedparser_reads_with_every_paper_once() {
+    let mut env = TestEnv::new();
+    env.write(
+        "c.toml",
+        "[[sources]]\nname = \"lists\"\nkind = \"file\"\npath = \"lists\"\n\
+         [interests]\nkeywords = { \"reasoning\" = 2.0, \"video generation\" = 2.0, \
+         \"agents\" = 1.5 }\n\
+         [digest]\nfeed = \"papers.atom\"\nfeed_digests = 30\n",
+    );
+    let month = fixture("hf-json/2025-11");
+    let mut days: Vec<_> = std::fs::read_dir(&month)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    days.sort();
+    assert_eq!(days.len(), 19);
+    let mut digested: Vec<String> = Vec::new();
+    for file in &days {
+        let day = file.trim_end_matches(".json");
+        env.write(
+            &format!("lists/{file}"),
+            std::fs::read(month.join(file)).unwrap(),
+        );
+        env.set_now(&format!("{day}T07:00:00Z"));
+        let out = env.cmd(["--config", "c.toml", "run"]).run();
+        out.success();
+        digested.extend(listed(&env, day));
+    }
+    assert!(digested.len() >= 100, "{}", digested.len());
+    let mut unique = digested.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), digested.len(), "a digest repeated a paper");
+
+    let py = crate::support::venv::python("feed-venv", "feedparser==6.0.12");
+    let script = r#"
+import sys, feedparser
+d = feedparser.parse(sys.argv[1])
+assert not d.bozo, repr(d.get("bozo_exception"))
+assert d.version == "atom10", d.version
+assert d.feed.get("title") and d.feed.get("id") and d.feed.get("updated_parsed")
+for e in d.entries:
+    assert e.get("title"), e
+    assert e.get("updated_parsed"), e
+    assert e.get("link", "").startswith("https://"), e
+    print(e.id)
+"#;
+    let out = std::process::Command::new(py)
+        .arg("-c")
+        .arg(script)
+        .arg(env.path("papers.atom"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "feedparser: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut got: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let n = got.len();
+    got.sort();
+    got.dedup();
+    assert_eq!(got.len(), n, "a paper twice in the feed");
+    let mut want: Vec<String> = digested
+        .iter()
+        .map(|id| format!("urn:papertrend:paper:{id}"))
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
 }

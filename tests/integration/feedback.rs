@@ -491,7 +491,8 @@ fn review_refuses_without_a_terminal_and_marks_on_one() {
         env!("CARGO_BIN_EXE_papertrend"),
         env.data_dir().display()
     );
-    let out = on_a_terminal(&env, &inner, "l\n?\nd\ns\nn\nq\n");
+    // One key each, no Enter: like, the keys, dislike, save, next, quit.
+    let out = on_a_terminal(&env, &inner, "l?dsnq");
     assert!(out.status.success(), "{out:?}");
     let out = crate::support::Output {
         code: 0,
@@ -499,7 +500,7 @@ fn review_refuses_without_a_terminal_and_marks_on_one() {
         stderr: String::new(),
     };
     assert!(
-        out.stdout.contains("press l, d, s, n, m or q"),
+        out.stdout.contains("like it: more papers like this"),
         "{}",
         out.stdout
     );

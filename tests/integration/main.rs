@@ -65,6 +65,11 @@ mod open;
 mod mark_words;
 // The digest as an Atom feed: `digest --format atom` and `[digest] feed` (#26).
 mod feed;
+// Every command fits an 80-column terminal (forced width and a tmux pane),
+// and `review` takes single keys (#26).
+mod fit;
+// The source's thumbnail, project page and summary in the digest (#26).
+mod source_extras;
 // `explain` for a delivered day: what the digest did, then what changed (#26).
 mod explain_delivered;
 // A damaged index folder (no `meta.json`): an error for every command, never

@@ -11,6 +11,8 @@ pub mod hf;
 /// Loopback HTTP server for fetch tests.
 pub mod http;
 pub mod smtp;
+/// Python venvs under `target/` (aiosmtpd, feedparser).
+pub mod venv;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! A real SMTP server on loopback for mail tests: aiosmtpd (PyPI), driven by
 //! `tests/support/smtp_sink.py`, installed on first use into a venv under
-//! `target/smtp-venv` (a file lock keeps parallel tests from racing), with
+//! `target/smtp-venv` ([`super::venv`]), with
 //! throwaway certificates made by `openssl` in the test's temp dir.
 
 use std::net::TcpStream;
@@ -10,33 +10,7 @@ use std::time::{Duration, Instant};
 
 /// The venv's python, creating the venv (once) if needed.
 pub fn python() -> PathBuf {
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("target dir")
-        .to_path_buf();
-    let venv = target.join("smtp-venv");
-    let py = venv.join("bin/python");
-    let ready = venv.join(".ready");
-    if ready.exists() {
-        return py;
-    }
-    let lock = std::fs::File::create(target.join("smtp-venv.lock")).expect("venv lock file");
-    lock.lock().expect("venv lock");
-    if !ready.exists() {
-        let ok = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .expect("python3 -m venv (needs Python 3)");
-        assert!(ok.success(), "python3 -m venv failed");
-        let ok = Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet", "--no-cache-dir", "aiosmtpd==1.4.6"])
-            .status()
-            .expect("pip install aiosmtpd");
-        assert!(ok.success(), "pip install aiosmtpd==1.4.6 failed");
-        std::fs::write(&ready, "").expect("mark venv ready");
-    }
-    py
+    super::venv::python("smtp-venv", "aiosmtpd==1.4.6")
 }
 
 /// A free port on 127.0.0.1 (bound, then released).
