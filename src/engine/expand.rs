@@ -93,7 +93,7 @@ pub fn learned(index: &Index, interests: &Interests, now: Timestamp) -> Result<L
     let opstamp = index.opstamp();
     let key = format!(
         // The prefix names the method; a change to what is learned bumps it.
-        "expand-3|{opstamp}|{}|{}",
+        "expand-5|{opstamp}|{}|{}",
         now.as_second() / 86_400,
         keywords
             .iter()
@@ -185,7 +185,7 @@ fn learn_meaning(
                     *spellings
                         .entry(tok.text.clone())
                         .or_default()
-                        .entry(surface.to_lowercase())
+                        .entry(surface.to_string())
                         .or_default() += 1;
                 }
             }

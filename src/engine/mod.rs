@@ -8,5 +8,6 @@
 
 pub mod expand;
 pub mod feedback;
+mod meaning;
 pub mod rank;
 pub mod trends;

@@ -14,8 +14,12 @@
 //! The threshold is calibrated on the same papers, so that it means the
 //! same for every keyword: ranked by closeness, the papers at or above it
 //! are at least [`PRECISION`] papers that name the keyword in the title
-//! (a paper that does not but is as close is very likely about it too).
-//! A keyword with fewer than [`MIN_ABOUT`] papers about it learns nothing.
+//! (a paper that does not but is as close is very likely about it too),
+//! and at least [`MIN_LIFT`] times their share of the whole sample; the
+//! threshold is never below [`MIN_CLOSENESS`]. A broad keyword that a large
+//! share of papers name ("reasoning") learns no meaning: words find its
+//! papers already. A keyword with fewer than [`MIN_ABOUT`] papers about it
+//! learns nothing.
 //!
 //! Pure: term lists and a document-frequency function in, no tantivy here.
 
@@ -29,6 +33,16 @@ pub const STEMS: usize = 60;
 /// Of the papers at or above the threshold (in the sample it is
 /// calibrated on), at least this share name the keyword in the title.
 pub const PRECISION: f32 = 0.4;
+
+/// However close the papers about a keyword are, a paper this far from
+/// them (cosine) never matches: a broad keyword ("reasoning") has no
+/// vocabulary of its own, and its calibration would reach noise.
+pub const MIN_CLOSENESS: f32 = 0.06;
+
+/// The share of papers about the keyword at or above the threshold must
+/// also be this many times their share of the whole sample: for a keyword
+/// a third of the papers name, 40 % is no evidence.
+const MIN_LIFT: f32 = 3.0;
 
 /// Fewer papers about a keyword than this: nothing is learned.
 pub const MIN_ABOUT: usize = 10;
@@ -72,18 +86,21 @@ fn vector(terms: &[String], drop: &[String], idf: &dyn Fn(&str) -> f32) -> HashM
             *tf.entry(t.as_str()).or_default() += 1;
         }
     }
-    let mut v: HashMap<String, f32> = tf
+    let mut v: Vec<(String, f32)> = tf
         .into_iter()
         .map(|(t, n)| (t.to_string(), (1.0 + (n as f32).ln()) * idf(t)))
         .filter(|(_, x)| *x > 0.0)
         .collect();
-    let norm = v.values().map(|x| x * x).sum::<f32>().sqrt();
+    // Summed in stem order: a float sum in hash order differs in the last
+    // bit from run to run, and a paper exactly at a threshold would flip.
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
     if norm > 0.0 {
-        for x in v.values_mut() {
+        for (_, x) in &mut v {
             *x /= norm;
         }
     }
-    v
+    v.into_iter().collect()
 }
 
 /// The idf the model uses: `ln((n + 1) / (df + 1))`, never negative.
@@ -158,16 +175,20 @@ impl Meaning {
             .chain(others_v.iter().map(|v| (meaning.dot(v), false)))
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
+        let base = about_v.len() as f32 / ranked.len() as f32;
+        let precision = PRECISION.max(MIN_LIFT * base);
         let mut hits = 0usize;
         for (i, (closeness, is_about)) in ranked.iter().enumerate() {
             hits += usize::from(*is_about);
-            // A paper that shares nothing with the keyword never sets it.
-            if *closeness <= 0.0 || (i >= MIN_RANKS && (hits as f32) < PRECISION * (i + 1) as f32) {
+            if *closeness < MIN_CLOSENESS
+                || (i >= MIN_RANKS && (hits as f32) < precision * (i + 1) as f32)
+            {
                 break;
             }
             meaning.threshold = *closeness;
         }
-        (meaning.threshold.is_finite() && meaning.threshold > 0.0).then_some(meaning)
+        (precision < 1.0 && meaning.threshold.is_finite() && meaning.threshold >= MIN_CLOSENESS)
+            .then_some(meaning)
     }
 
     fn dot(&self, v: &HashMap<String, f32>) -> f32 {

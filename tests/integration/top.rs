@@ -123,9 +123,14 @@ fn explain_parts_sum_to_the_score() {
             .sum();
         assert!((additive * part(r, "freshness") - score).abs() < 1e-3);
         saw_negative |= part(r, "negative") < 0.0;
-        // Matched terms say where they matched.
+        // Matched terms say where they matched (or that they matched by
+        // meaning, for a paper that names no keyword).
         for m in r["explain"]["matches"].as_array().into_iter().flatten() {
-            assert!(["title", "abstract", "text"].contains(&m["where"].as_str().unwrap()));
+            let at = m["where"].as_str().unwrap();
+            assert!(
+                ["title", "abstract", "text", "by meaning"].contains(&at),
+                "{m}"
+            );
         }
         assert!(r["why"].as_str().is_some_and(|w| !w.is_empty()));
     }
