@@ -214,6 +214,10 @@ pub const PLAIN_KEYS: &[&str] = &[
 /// `http://alice:pw@host/feed?token=t&date=x` →
 /// `http://***@host/feed?token=***&date=x`. Text that is not a URL is
 /// returned unchanged.
+///
+/// Not `url::Url`: redaction must also cover text `Url` rejects or rewrites
+/// (a URL with spaces or a bad host inside an error message, `HTTPS://` as
+/// typed), and show the rest exactly as the reader wrote it.
 pub fn redact_url(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_string();

@@ -348,15 +348,15 @@ fn retryable(status: StatusCode) -> bool {
         || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
 }
 
-/// `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3);
-/// a date in the past means "now".
+/// `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3) in any
+/// of its three forms (IMF-fixdate, RFC 850, asctime); a date in the past
+/// means "now".
 fn retry_after(headers: &HeaderMap, now: jiff::Timestamp) -> Option<Duration> {
     let v = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    // IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") is valid RFC 2822.
-    let at = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
+    let at = jiff::Timestamp::try_from(httpdate::parse_http_date(v).ok()?).ok()?;
     let secs = at.duration_since(now).as_secs();
     Some(Duration::from_secs(u64::try_from(secs).unwrap_or(0)))
 }
@@ -470,6 +470,15 @@ mod tests {
         assert_eq!(
             retry_after(&headers("Fri, 27 Nov 2026 07:00:00 GMT"), now),
             Some(Duration::ZERO)
+        );
+        // The obsolete forms a recipient must still accept (RFC 9110 §5.6.7).
+        assert_eq!(
+            retry_after(&headers("Friday, 27-Nov-26 08:01:00 GMT"), now),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            retry_after(&headers("Fri Nov 27 08:02:00 2026"), now),
+            Some(Duration::from_secs(120))
         );
         assert_eq!(retry_after(&headers("soon"), now), None);
         assert_eq!(retry_after(&HeaderMap::new(), now), None);

@@ -159,3 +159,16 @@ fn an_smtp_reply_line_without_end_is_cut_at_1_mib_not_buffered_until_the_timeout
     assert_ne!(out.code, 0);
     out.stderr_has("the server sent more than 1024 KiB");
 }
+
+#[test]
+fn a_huge_line_is_refused_at_16_mib() {
+    // See: #19
+    let env = TestEnv::new();
+    let mut big = String::from("{\"id\":\"x:1\",\"title\":\"");
+    big.push_str(&"a".repeat(20 << 20));
+    big.push_str("\"}\n");
+    let path = env.write("big.jsonl", big);
+    let out = env.cmd(["ingest", "--format", "jsonl"]).arg(&path).run();
+    out.code(2)
+        .stderr_has("big.jsonl:1: line longer than 16 MiB");
+}

@@ -95,7 +95,7 @@ fn a_bad_clock_override_is_a_usage_error() {
 }
 
 #[test]
-fn r20_source_errors_name_the_file_line_and_key() {
+fn source_errors_name_the_file_line_and_key() {
     // See: #20
     let env = TestEnv::new();
     let cases = [
@@ -136,7 +136,7 @@ fn r20_source_errors_name_the_file_line_and_key() {
 }
 
 #[test]
-fn r20_config_check_shows_each_source_with_its_own_keys_and_reads_back() {
+fn config_check_shows_each_source_with_its_own_keys_and_reads_back() {
     // See: #20
     let env = TestEnv::new();
     env.write("conf/seed.txt", "");
@@ -179,4 +179,41 @@ fn r20_config_check_shows_each_source_with_its_own_keys_and_reads_back() {
     let sources =
         |s: &str| s[s.find("[[sources]]").unwrap()..s.find("[fetch]").unwrap()].to_string();
     assert_eq!(sources(&out2.stdout), sources(shown));
+}
+
+#[test]
+fn keywords_as_a_list_nan_weights_and_huge_limits() {
+    // See: #18
+    let env = TestEnv::new();
+    let cfg = env.write(
+        "c.toml",
+        "[interests]\nkeywords = [\"reasoning\", \"agents\"]\n",
+    );
+    let out = env
+        .cmd(["--config"])
+        .arg(&cfg)
+        .args(["config", "check"])
+        .run();
+    out.success();
+    assert!(out.stdout.contains("agents = 1.0"), "{}", out.stdout);
+    assert!(out.stdout.contains("reasoning = 1.0"), "{}", out.stdout);
+    for (toml, want) in [
+        (
+            "[search]\ntitle_boost = nan\n",
+            "`search.title_boost` is NaN",
+        ),
+        (
+            "[digest]\nlimit = 4294967296000\n",
+            "`digest.limit` is 4294967296000; it must be between 1 and 1000",
+        ),
+    ] {
+        let cfg = env.write("bad.toml", toml);
+        let out = env
+            .cmd(["--config"])
+            .arg(&cfg)
+            .args(["config", "check"])
+            .run();
+        out.code(2).stderr_has(want);
+        assert_eq!(out.stdout, "");
+    }
 }

@@ -86,3 +86,37 @@ fn on_a_terminal_init_asks_for_interests_mail_and_sources() {
     assert_eq!(sources[0]["kind"].as_str(), Some("arxiv-rss"));
     assert_eq!(sources[0]["category"].as_str(), Some("cs.CL"));
 }
+
+#[test]
+fn config_init_has_no_demo_source_and_check_reports_a_missing_file() {
+    // See: #18
+    let env = TestEnv::new();
+    env.cmd(["config", "init"]).run().success();
+    let path = env.path("home/.config/papertrend/config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("\ndata_dir = "), "{text}");
+    assert!(text.contains("# [[sources]]\n# name = \"seed\""), "{text}");
+    let out = env.cmd(["config", "check"]).run();
+    out.success();
+    assert!(
+        out.stdout.contains("[interests.keywords]"),
+        "{}",
+        out.stdout
+    );
+    let cfg = env.write(
+        "c.toml",
+        "[[sources]]\nname = \"seed\"\nkind = \"file\"\npath = \"no/such/seed.txt\"\n",
+    );
+    let out = env
+        .cmd(["--config"])
+        .arg(&cfg)
+        .args(["config", "check"])
+        .run();
+    out.code(2);
+    let missing = env.path("no/such/seed.txt");
+    out.stderr_has(&format!(
+        "papertrend: error: {}: source \"seed\": {} does not exist\nhint: ",
+        cfg.display(),
+        missing.display()
+    ));
+}

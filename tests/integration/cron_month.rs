@@ -283,7 +283,8 @@ fn days_of_november() -> Vec<String> {
 }
 
 #[test]
-fn r15_a_month_of_cron_mails_each_day_with_news_once_and_explain_agrees() {
+fn a_month_of_cron_mails_each_day_with_news_once_and_explain_agrees() {
+    // See: #15
     let started = Instant::now();
     let (files, recorded) = load_month();
     let files = Arc::new(files);

@@ -142,3 +142,31 @@ fn an_unreadable_meta_json_is_damage() {
     env.cmd(["doctor", "--repair"]).run().success();
     assert_eq!(env.export().len(), 189);
 }
+
+#[test]
+fn leftover_segment_files_are_removed_at_the_next_writer_open() {
+    // See: #19
+    let env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt"]);
+    let index = env.data_dir().join("index");
+    // What a commit that died on a full disk leaves: segment files tantivy
+    // created (so listed in .managed.json) that no commit refers to.
+    let orphan = "0123456789abcdef0123456789abcdef.idx";
+    std::fs::write(index.join(orphan), vec![0u8; 4096]).unwrap();
+    let managed = index.join(".managed.json");
+    let mut list: Vec<String> =
+        serde_json::from_str(&std::fs::read_to_string(&managed).unwrap()).unwrap();
+    list.push(orphan.to_string());
+    std::fs::write(&managed, serde_json::to_string(&list).unwrap()).unwrap();
+    // An ingest with nothing new commits nothing, yet cleans up.
+    env.ingest(&["hf-text/seed.txt"]);
+    assert!(
+        !index.join(orphan).exists(),
+        "the orphan segment file is still there"
+    );
+    assert_eq!(env.export().len(), {
+        let fresh = TestEnv::new();
+        fresh.ingest(&["hf-text/seed.txt"]);
+        fresh.export().len()
+    });
+}

@@ -63,3 +63,61 @@ fn a_block_of_zeros_near_the_start_of_a_text_dump_is_still_detected() {
     let n = env.export().len();
     assert!(n >= 188, "only {n} of 189 papers");
 }
+
+#[test]
+fn one_nul_byte_in_a_text_dump_costs_one_record() {
+    // See: #19
+    let env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt"]);
+    let all = env.export().len();
+    let text = crate::support::fixture_text("hf-text/seed.txt");
+    // Damage the title on the middle line of the file.
+    let lines: Vec<&str> = text.lines().collect();
+    let (at, _) = lines
+        .iter()
+        .enumerate()
+        .skip(lines.len() / 2)
+        .find(|(_, l)| l.len() > 20 && l.len() < 150)
+        .unwrap();
+    let mut damaged: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
+    damaged[at].insert(5, '\0');
+    let path = env.write("damaged.txt", damaged.join("\n") + "\n");
+    let fresh = TestEnv::new();
+    let out = fresh.cmd(["ingest"]).arg(&path).run();
+    out.code(3)
+        .stderr_has(&format!(
+            "damaged.txt:{}: skipped: NUL byte at byte 5",
+            at + 1
+        ))
+        .stderr_has(&format!(
+            "damaged.txt:{}: skipped: abstract without a title",
+            at + 2
+        ));
+    assert_eq!(fresh.export().len(), all - 1);
+}
+
+#[test]
+fn an_untitled_hugging_face_record_is_skipped_with_its_place() {
+    // See: #19
+    let env = TestEnv::new();
+    let path = env.write(
+        "day.json",
+        r#"[{"paper": {"id": "2401.00001", "title": null, "upvotes": 3}},
+            {"paper": {"id": "2401.00002", "title": "Kept", "upvotes": {"n": 1}}},
+            {"paper": {"id": "2401.00003", "title": "Also kept", "upvotes": 2}}]"#,
+    );
+    let out = env.cmd(["ingest"]).arg(&path).run();
+    out.code(3)
+        .stderr_has("day.json:1: skipped: entry \"2401.00001\" has no title")
+        .stderr_has("day.json:2: skipped: `upvotes` is an object, not a count");
+    let titles: Vec<String> = env
+        .export()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(titles, ["Also kept"]);
+    // Its export ingests again, whole.
+    let export = env.cmd(["export"]).run();
+    let again = env.write("again.jsonl", export.stdout);
+    TestEnv::new().cmd(["ingest"]).arg(&again).run().success();
+}

@@ -29,7 +29,7 @@ fn part(r: &Value, name: &str) -> f64 {
 }
 
 #[test]
-fn r15_a_paper_featured_days_after_arxiv_is_fresh_from_its_listing() {
+fn a_paper_featured_days_after_arxiv_is_fresh_from_its_listing() {
     // See: #15
     let mut env = TestEnv::new();
     env.set_now("2025-12-02T09:00:00Z");

@@ -56,7 +56,7 @@ fn export_by_id(env: &TestEnv) -> std::collections::HashMap<String, Value> {
 }
 
 #[test]
-fn r15_papers_that_match_nothing_go_to_also_popular_never_the_main_list() {
+fn papers_that_match_nothing_go_to_also_popular_never_the_main_list() {
     // See: #15
     let (env, cfg) = env_with(AGENTS);
     let d = digest_json(&env, &cfg, &[]);
@@ -126,7 +126,7 @@ fn r15_papers_that_match_nothing_go_to_also_popular_never_the_main_list() {
 }
 
 #[test]
-fn r15_a_day_with_nothing_new_sends_nothing_unless_send_empty() {
+fn a_day_with_nothing_new_sends_nothing_unless_send_empty() {
     // See: #15
     let (mut env, cfg) = env_with(AGENTS);
     let first = env
@@ -177,7 +177,7 @@ fn r15_a_day_with_nothing_new_sends_nothing_unless_send_empty() {
 }
 
 #[test]
-fn r15_a_catch_up_digest_lists_each_missed_day_under_its_date() {
+fn a_catch_up_digest_lists_each_missed_day_under_its_date() {
     // See: #15
     let mut env = TestEnv::new();
     let cfg = env.write(
@@ -230,7 +230,7 @@ fn r15_a_catch_up_digest_lists_each_missed_day_under_its_date() {
 }
 
 #[test]
-fn r15_a_view_as_of_a_past_date_sees_only_what_existed_then() {
+fn a_view_as_of_a_past_date_sees_only_what_existed_then() {
     // See: #15
     let (mut env, _) = env_with(AGENTS);
     // The clock at 2025-12-15 on an index that holds January papers too.
@@ -259,7 +259,7 @@ fn r15_a_view_as_of_a_past_date_sees_only_what_existed_then() {
 }
 
 #[test]
-fn r18_every_format_links_abstract_and_pdf_and_counts_in_words() {
+fn every_format_links_abstract_and_pdf_and_counts_in_words() {
     // See: #18
     let (env, cfg) = env_with(
         "[interests]\nkeywords = { agents = 2.0, software = 1.0 }\n[digest]\nlimit = 20\n",
@@ -310,7 +310,7 @@ fn r18_every_format_links_abstract_and_pdf_and_counts_in_words() {
 }
 
 #[test]
-fn r18_the_why_line_names_each_term_once_with_its_fields() {
+fn the_why_line_names_each_term_once_with_its_fields() {
     // See: #18
     let (env, cfg) = env_with("[interests]\nkeywords = { agents = 2.0 }\n");
     let d = digest_json(&env, &cfg, &[]);
@@ -332,7 +332,7 @@ fn r18_the_why_line_names_each_term_once_with_its_fields() {
 
 #[cfg(unix)]
 #[test]
-fn r18_digest_out_follows_the_umask_and_state_stays_private() {
+fn digest_out_follows_the_umask_and_state_stays_private() {
     // See: #18
     use std::os::unix::fs::PermissionsExt;
     let (env, cfg) = env_with(AGENTS);
@@ -354,7 +354,7 @@ fn r18_digest_out_follows_the_umask_and_state_stays_private() {
 }
 
 #[test]
-fn r17_a_paper_the_reader_marked_is_not_listed_again() {
+fn a_paper_the_reader_marked_is_not_listed_again() {
     // See: #17 (the reader has seen what they liked, disliked or read)
     let (env, cfg) = env_with(AGENTS);
     let before = digest_json(&env, &cfg, &[]);

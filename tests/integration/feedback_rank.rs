@@ -231,7 +231,7 @@ const EARLY_AUDIO_LIKES: [&str; 10] = [
 ];
 
 #[test]
-fn r17_a_liked_topic_reaches_the_main_list_and_the_keywords_keep_theirs() {
+fn a_liked_topic_reaches_the_main_list_and_the_keywords_keep_theirs() {
     // See: #17
     // A reader who follows only "agents" gets a digest each morning (run
     // --no-fetch after the day's list arrives). After three weeks they like

@@ -522,3 +522,125 @@ fn unknown_source_names_are_usage_errors_listing_the_configured_ones() {
         .code(2)
         .stderr_has("papertrend: error: unknown source \"arxiv\" (configured: hf, cl)");
 }
+
+fn fetch_config(env: &TestEnv, url: &str) -> std::path::PathBuf {
+    env.write(
+        "config.toml",
+        format!(
+            "[fetch]\ntimeout = \"3s\"\nconnect_timeout = \"1s\"\nread_timeout = \"1s\"\nretries = 0\n\n\
+             [[sources]]\nname = \"seed\"\nkind = \"file\"\npath = {:?}\n\n\
+             [[sources]]\nname = \"private\"\nkind = \"url\"\nformat = \"hf-json\"\nurl = \"{url}\"\n",
+            crate::support::fixture("hf-text/seed.txt")
+        ),
+    )
+}
+
+#[test]
+fn credentials_in_a_source_url_are_never_shown_or_stored() {
+    // See: #19
+    let server = Server::start();
+    server.route("/feed.json?token=T0KEN", [Reply::new(500, "boom")]);
+    let env = TestEnv::new();
+    let url = format!(
+        "http://alice:PW5ecret@{}/feed.json?token=T0KEN",
+        server.base().trim_start_matches("http://")
+    );
+    let cfg = fetch_config(&env, &url);
+    let leaks = |what: &str, text: &str| {
+        for secret in ["PW5ecret", "T0KEN", "alice"] {
+            assert!(!text.contains(secret), "{what} shows {secret}:\n{text}");
+        }
+    };
+    // `run` with e-mail off prints the digest (its notices name the failure).
+    let out = env.cmd(["-v", "--config"]).arg(&cfg).arg("run").run();
+    out.code(3);
+    out.stderr_has("***@127.0.0.1");
+    assert!(out.stdout.contains("private"), "{}", out.stdout);
+    leaks("run stderr", &out.stderr);
+    leaks("run stdout (the digest)", &out.stdout);
+    assert!(!server.requests().is_empty(), "the source was fetched");
+    for dir in ["state/digests", "state"] {
+        for entry in std::fs::read_dir(env.data_dir().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() && path.file_name().unwrap() != "fetch.json" {
+                leaks(
+                    &path.display().to_string(),
+                    &std::fs::read_to_string(&path).unwrap(),
+                );
+            }
+        }
+    }
+    let dry = env
+        .cmd(["--config"])
+        .arg(&cfg)
+        .args(["fetch", "--dry-run"])
+        .run();
+    dry.success();
+    assert!(dry.stdout.contains("token=***"), "{}", dry.stdout);
+    leaks("fetch --dry-run", &dry.stdout);
+    let check = env
+        .cmd(["--config"])
+        .arg(&cfg)
+        .args(["config", "check"])
+        .run();
+    check.success();
+    assert!(check.stdout.contains("feed.json"), "{}", check.stdout);
+    leaks("config check", &check.stdout);
+}
+
+#[test]
+fn source_url_secrets_can_come_from_the_environment() {
+    // See: #19
+    let server = Server::start();
+    server.route(
+        "/feed.json?token=T0K%2FEN",
+        [Reply::fixture("hf-json/2026-01-02.json")],
+    );
+    let env = TestEnv::new();
+    let url = format!(
+        "http://alice:${{FEED_PW}}@{}/feed.json?token=${{FEED_TOKEN}}",
+        server.base().trim_start_matches("http://")
+    );
+    let cfg = fetch_config(&env, &url);
+    // Unset: the source fails, naming the variable; the other one is fetched.
+    let out = env.cmd(["--config"]).arg(&cfg).arg("fetch").run();
+    out.code(3).stderr_has("FEED_PW");
+    assert!(server.requests().is_empty());
+    let out = env
+        .cmd(["-v", "--config"])
+        .arg(&cfg)
+        .arg("fetch")
+        .env("FEED_PW", "pw@x")
+        .env("FEED_TOKEN", "T0K/EN")
+        .run();
+    out.code(0);
+    assert!(!out.stderr.contains("T0K"), "{}", out.stderr);
+    let reqs = server.requests_to("/feed.json?token=T0K%2FEN");
+    assert_eq!(reqs.len(), 1, "{:?}", server.targets());
+    // "alice:pw@x", user info percent-encoded in the URL, sent as Basic auth.
+    assert_eq!(
+        reqs[0].header("authorization"),
+        Some("Basic YWxpY2U6cHdAeA==")
+    );
+}
+
+#[test]
+fn a_gzip_bomb_stops_at_the_local_limit_and_says_so() {
+    // See: #19
+    let server = Server::start();
+    let bomb = crate::support::http::gzip(&vec![b' '; 40 << 20]);
+    assert!(bomb.len() < 1 << 20);
+    server.route(
+        "/feed.json",
+        [Reply::new(200, bomb).header("Content-Encoding", "gzip")],
+    );
+    let env = TestEnv::new();
+    let cfg = fetch_config(&env, &format!("{}/feed.json", server.base()));
+    let out = env.cmd(["--config"]).arg(&cfg).arg("fetch").run();
+    out.code(3).stderr_has(
+        "the response is larger than the 32 MiB papertrend accepts (the server answered 200); \
+         not retried",
+    );
+    assert!(!out.stderr.contains("413"), "{}", out.stderr);
+    assert_eq!(server.requests().len(), 1, "not retried");
+}

@@ -1,6 +1,6 @@
 //! Ingest: every format, dedupe across sources, idempotence, bad input.
 
-use crate::support::{TestEnv, fixture, fixture_text};
+use crate::support::{TestEnv, fixture, fixture_text, on_terminal};
 
 fn count_ids(env: &TestEnv) -> usize {
     env.export().len()
@@ -455,4 +455,93 @@ fn one_ingest_in_tiny_batches_equals_one_file_at_a_time() {
         })
         .count();
     assert_eq!(segments, 1);
+}
+
+#[test]
+fn ingest_leaves_a_summary_on_a_terminal() {
+    // See: #18
+    let env = TestEnv::new();
+    let seed = fixture("hf-text/seed.txt");
+    let data = env.data_dir();
+    let (code, shown) = on_terminal(
+        &env,
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "ingest",
+            seed.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{shown}");
+    let line = shown.lines().last().unwrap_or_default();
+    assert!(
+        line.starts_with(
+            "papertrend: 189 papers: 189 added, 0 updated, 0 unchanged, 0 skipped in "
+        ),
+        "{shown}"
+    );
+    assert!(line.ends_with(" s"), "{shown}");
+}
+
+/// How many papers the index holds.
+fn count(env: &TestEnv) -> u64 {
+    env.cmd(["stats", "--json"]).run().json()["papers"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn one_bad_file_does_not_stop_the_rest() {
+    // See: #18
+    let env = TestEnv::new();
+    let bad = env.write("bad.json", b"\x00\x01\x02 not a listing");
+    let out = env
+        .cmd(["ingest"])
+        .arg(fixture("hf-json/2026-01-19.json"))
+        .arg(&bad)
+        .arg(env.path("missing.json"))
+        .arg(fixture("hf-json/2026-01-20.json"))
+        .run();
+    out.code(3);
+    out.stderr_has(&format!(
+        "papertrend: warning: {}: unrecognised format",
+        bad.display()
+    ))
+    .stderr_has("missing.json: no such file or directory")
+    .stderr_has("; 2 files could not be read");
+    let alone = TestEnv::new();
+    alone.ingest(&["hf-json/2026-01-19.json", "hf-json/2026-01-20.json"]);
+    assert_eq!(count(&env), count(&alone));
+    // Only bad files: the error is the command's, as before.
+    let out = TestEnv::new().cmd(["ingest"]).arg(&bad).run();
+    out.code(2).stderr_has("unrecognised format");
+}
+
+#[test]
+fn gzip_and_directories_are_read() {
+    // See: #18
+    use std::io::Write;
+    let env = TestEnv::new();
+    let dir = env.path("listings/2026");
+    std::fs::create_dir_all(&dir).unwrap();
+    let plain = std::fs::read(fixture("hf-json/2026-01-19.json")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&plain).unwrap();
+    std::fs::write(dir.join("2026-01-19.json.gz"), gz.finish().unwrap()).unwrap();
+    std::fs::copy(
+        fixture("hf-json/2026-01-20.json"),
+        dir.join("2026-01-20.json"),
+    )
+    .unwrap();
+    std::fs::write(env.path("listings/.hidden"), b"\x00junk").unwrap();
+    let out = env.cmd(["ingest"]).arg(env.path("listings")).run();
+    out.code(2).stderr_has("is a directory; pass -r");
+    env.cmd(["ingest", "-r"])
+        .arg(env.path("listings"))
+        .run()
+        .success();
+    let alone = TestEnv::new();
+    alone.ingest(&["hf-json/2026-01-19.json", "hf-json/2026-01-20.json"]);
+    assert_eq!(count(&env), count(&alone));
+    assert!(count(&env) > 0);
 }

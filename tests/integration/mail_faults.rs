@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use mail_parser::MessageParser;
 
+use crate::support::scripted_smtp::{self, Script, Sink};
 use crate::support::smtp::{self, BlackHole, Certs, Options, SmtpServer};
 use crate::support::{Output, TestEnv, fixture};
 
@@ -626,4 +627,123 @@ fn two_overlapping_runs_one_sends_the_other_exits_locked() {
     c.run(&["run"]).success();
     assert_eq!(slow.messages().len(), 1);
     assert_eq!(c.outbox(), Vec::<String>::new());
+}
+
+#[test]
+fn a_trickling_smtp_server_cannot_hang_mail_test_or_run() {
+    // See: #19
+    for script in [
+        Script {
+            trickle_greeting: true,
+            ..Script::default()
+        },
+        Script {
+            trickle_ehlo: true,
+            ..Script::default()
+        },
+    ] {
+        let env = TestEnv::new();
+        env.ingest(&["hf-text/seed.txt"]);
+        let sink = Sink::start(script);
+        let cfg = scripted_smtp::config(&env, sink.port, "");
+        let started = std::time::Instant::now();
+        let test = env.cmd(["--config"]).arg(&cfg).args(["mail", "test"]).run();
+        let took = started.elapsed();
+        test.code(1).stderr_has(&format!(
+            "127.0.0.1:{}: timed out in the greeting and EHLO (no complete answer within 1s)",
+            sink.port
+        ));
+        // A trickle without a deadline never ends; the bound is loose
+        // because a debug `run` on a loaded machine takes seconds by itself.
+        assert!(
+            took < std::time::Duration::from_secs(15),
+            "mail test took {took:?}"
+        );
+        let started = std::time::Instant::now();
+        let run = env.cmd(["--config"]).arg(&cfg).arg("run").run();
+        let took = started.elapsed();
+        run.code(1)
+            .stderr_has("not sent")
+            .stderr_has("timed out in the greeting and EHLO")
+            .stderr_has("kept in the outbox");
+        assert!(
+            took < std::time::Duration::from_secs(15),
+            "run took {took:?}"
+        );
+        // The lock went with the process: the next command gets it.
+        env.cmd(["ingest"])
+            .arg(crate::support::fixture("hf-json/2026-01-19.json"))
+            .run()
+            .success();
+    }
+}
+
+#[test]
+fn the_ledger_is_written_before_the_quit_after_the_250() {
+    // See: #19
+    let env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt"]);
+    let ledger = env.data_dir().join("state/ledger.json");
+    let sink = Sink::start(Script {
+        snapshot_at_quit: Some(ledger.clone()),
+        ..Script::default()
+    });
+    let cfg = scripted_smtp::config(&env, sink.port, "");
+    env.cmd(["--config"]).arg(&cfg).arg("run").run().success();
+    let at_quit = sink.at_quit();
+    assert_eq!(at_quit.len(), 1, "one QUIT");
+    let recorded: serde_json::Value = serde_json::from_str(&at_quit[0])
+        .unwrap_or_else(|e| panic!("no ledger when QUIT arrived ({e}): {:?}", at_quit[0]));
+    let now: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&ledger).unwrap()).unwrap();
+    assert_eq!(recorded["digests"].as_array().unwrap().len(), 1);
+    assert_eq!(recorded, now);
+}
+
+#[test]
+fn a_starttls_454_is_a_tls_failure_not_a_login_one() {
+    // See: #19
+    let env = TestEnv::new();
+    let sink = Sink::start(Script {
+        refuse_starttls: true,
+        ..Script::default()
+    });
+    let cfg = env.write(
+        "mail.toml",
+        format!(
+            "[mail]\nenabled = true\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"starttls\"\n\
+             from = \"Bot <bot@example.org>\"\nto = [\"me@example.org\"]\nusername = \"bot\"\npassword_env = \"PW\"\ntimeout = \"2s\"\n",
+            sink.port
+        ),
+    );
+    let out = env
+        .cmd(["--config"])
+        .arg(&cfg)
+        .args(["mail", "test"])
+        .env("PW", "x")
+        .run();
+    out.code(1)
+        .stderr_has("TLS failed: the server refused STARTTLS (454 4.7.0 TLS not available");
+    assert!(!out.stderr.contains("login"), "{}", out.stderr);
+}
+
+#[test]
+fn a_failing_password_command_shows_its_status_never_its_output() {
+    // See: #19
+    let env = TestEnv::new();
+    let script = env.write("pw.sh", "echo 'pw is hunter2' >&2\necho hunter3\nexit 3\n");
+    let cfg = env.write(
+        "mail.toml",
+        format!(
+            "[mail]\nenabled = true\nhost = \"127.0.0.1\"\nport = 2525\nsecurity = \"none\"\n\
+             from = \"Bot <bot@example.org>\"\nto = [\"me@example.org\"]\nusername = \"bot\"\n\
+             password_command = \"sh {}\"\n",
+            script.display()
+        ),
+    );
+    let out = env.cmd(["--config"]).arg(&cfg).args(["mail", "test"]).run();
+    out.code(1)
+        .stderr_has("mail.password_command) failed (exit status: 3); run it by hand to see why");
+    assert!(!out.stderr.contains("hunter"), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
 }

@@ -1,7 +1,10 @@
 //! Crash safety: an ingest killed with SIGKILL leaves the last commit, and a
 //! rerun converges to the state of an uninterrupted ingest.
 
-use crate::support::TestEnv;
+use std::process::Command;
+
+use crate::support::scripted_smtp::{self, Script, Sink};
+use crate::support::{NOW, TestEnv};
 
 /// Synthetic records (generated, not real data): enough to span many batches.
 fn big_jsonl(n: usize) -> String {
@@ -94,4 +97,142 @@ fn sigkill_during_ingest_keeps_the_last_commit_and_a_rerun_converges() {
             assert_eq!(&p["first_seen"], seen);
         }
     }
+}
+
+fn archived_new(env: &TestEnv, day: &str) -> u64 {
+    let path = env.data_dir().join(format!("state/digests/{day}.json"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("archived digest")).unwrap();
+    v["counts"]["new"].as_u64().unwrap()
+}
+
+#[test]
+fn an_ingest_overlapping_a_run_is_never_skipped_by_the_next_digest() {
+    // See: #19
+    let mut env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt"]);
+    let seeded = env.export().len();
+    let sink = Sink::start(Script {
+        hold_250: true,
+        ..Script::default()
+    });
+    let cfg = scripted_smtp::config(&env, sink.port, "");
+    // The run has read its watermark and built the digest; the server holds
+    // its 250, so the run has not recorded the watermark yet.
+    let run = env.cmd(["--config"]).arg(&cfg).arg("run").spawn();
+    sink.wait_for_message();
+    let later = crate::support::fixture("hf-json/2026-01-19.json");
+    let during = env.cmd(["ingest"]).arg(&later).run();
+    during
+        .code(4)
+        .stderr_has("held by `papertrend run` (pid ")
+        .stderr_has("hint: wait for it to finish");
+    sink.release();
+    let out = run.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(archived_new(&env, "2026-11-27"), seeded as u64);
+    // The same ingest right after, in the very second the digest covered
+    // (the clock is fixed): its papers must still count as new tomorrow.
+    env.cmd(["ingest"]).arg(&later).run().success();
+    let added = env.export().len() - seeded;
+    assert!(added > 0);
+    env.set_now("2026-11-28T08:00:00Z");
+    env.cmd(["--config"]).arg(&cfg).arg("run").run().success();
+    assert_eq!(sink.messages().len(), 2);
+    assert_eq!(archived_new(&env, "2026-11-28"), added as u64);
+}
+
+/// Runs `papertrend --data-dir DATA ARGS` with DATA mounted read-only (a
+/// private mount namespace of an unprivileged user namespace), or, where
+/// that is not allowed, with DATA made read-only by permissions (which
+/// binds only a non-root user). `None` when neither can make it read-only.
+fn run_read_only(env: &TestEnv, args: &str) -> Option<crate::support::Output> {
+    let data = env.data_dir();
+    let bin = env!("CARGO_BIN_EXE_papertrend");
+    let line = format!(
+        "mount --bind -o ro {d} {d} && exec {bin} --data-dir {d} {args}",
+        d = data.display()
+    );
+    let probe = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c"])
+        .arg(format!(
+            "mount --bind -o ro {d} {d} && ! touch {d}/probe 2>/dev/null",
+            d = data.display()
+        ))
+        .status();
+    let cmd = if probe.is_ok_and(|s| s.success()) {
+        let mut c = Command::new("unshare");
+        c.args(["--user", "--map-root-user", "--mount", "sh", "-c", &line]);
+        c
+    } else {
+        let _ = Command::new("chmod")
+            .args(["-R", "a-w"])
+            .arg(&data)
+            .status();
+        if std::fs::write(data.join("probe"), "x").is_ok() {
+            return None;
+        }
+        let mut c = Command::new(bin);
+        c.arg("--data-dir").arg(&data).args(args.split(' '));
+        c
+    };
+    let out = {
+        let mut cmd = cmd;
+        cmd.env("PAPERTREND_NOW", NOW)
+            .env("NO_COLOR", "1")
+            .env("HOME", env.path("home"))
+            .output()
+            .expect("run")
+    };
+    Some(crate::support::Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
+#[test]
+fn reads_work_on_a_read_only_data_dir_and_writes_fail_in_one_line() {
+    // See: #19
+    let env = TestEnv::new();
+    env.ingest(&["hf-text/seed.txt"]);
+    let all = env.export();
+    let id = all[0]["id"].as_str().unwrap().to_string();
+    let Some(stats) = run_read_only(&env, "stats --json") else {
+        eprintln!("r19: cannot make a read-only data dir here (root without user namespaces)");
+        return;
+    };
+    stats.success();
+    assert_eq!(stats.json()["papers"].as_u64(), Some(all.len() as u64));
+    let export = run_read_only(&env, "export").unwrap();
+    export.success();
+    assert_eq!(export.jsonl().len(), all.len());
+    for args in [
+        "search transformer --format jsonl",
+        "top --format jsonl --limit 3",
+    ] {
+        let out = run_read_only(&env, args).unwrap();
+        out.success();
+        assert!(!out.jsonl().is_empty(), "{args}");
+    }
+    let show = run_read_only(&env, &format!("show {id}")).unwrap();
+    show.success();
+    assert_eq!(show.json()["id"], id.as_str());
+    let write = run_read_only(
+        &env,
+        &format!(
+            "ingest {}",
+            crate::support::fixture("hf-json/2026-01-19.json").display()
+        ),
+    )
+    .unwrap();
+    write.code(1);
+    assert_eq!(write.stderr.lines().count(), 1, "{}", write.stderr);
+    assert!(write.stderr.contains("lock: "), "{}", write.stderr);
+    assert!(!write.stderr.contains("IoError"), "{}", write.stderr);
 }

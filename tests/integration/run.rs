@@ -1,7 +1,7 @@
 //! `run`: the demo command, exactly once per day, the watermark (a missed
 //! day is caught up, nothing repeats), partial success, and the run lock.
 
-use crate::support::{TestEnv, fixture};
+use crate::support::{TestEnv, fixture, on_terminal};
 
 fn demo_config() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")
@@ -163,4 +163,102 @@ fn explain_says_a_paper_was_already_sent_and_when() {
         .run();
     out.success();
     assert!(!out.stdout.contains("already sent"), "{}", out.stdout);
+}
+
+/// A copy of the demo (config.example.toml and the seed dump it names) in
+/// the test's folder; returns the config path.
+fn demo_copy(env: &TestEnv) -> std::path::PathBuf {
+    let seed = env.path("demo/fixtures/hf-text/seed.txt");
+    std::fs::create_dir_all(seed.parent().unwrap()).unwrap();
+    std::fs::copy(fixture("hf-text/seed.txt"), &seed).unwrap();
+    env.write(
+        "demo/config.example.toml",
+        include_str!("../../config.example.toml"),
+    )
+}
+
+#[test]
+fn the_demo_keeps_to_its_own_data_dir_and_repeats() {
+    // See: #18
+    let env = TestEnv::new();
+    let demo = demo_copy(&env);
+    let demo = demo.to_str().unwrap();
+    let (code, first) = on_terminal(&env, &["run", "--force", "--config", demo]);
+    assert_eq!(code, 0, "{first}");
+    // On a terminal: the text rendering, not raw Markdown (#26).
+    assert!(
+        first.contains("Trending papers - 2026-11-27\n-----"),
+        "{first}"
+    );
+    assert!(!first.contains("## 1. "), "{first}");
+    let (code, second) = on_terminal(&env, &["run", "--force", "--config", demo]);
+    assert_eq!(code, 0, "{second}");
+    assert_eq!(first, second, "the demo behaves the same both times");
+    assert!(env.path("demo/demo-data/index").is_dir());
+    assert!(
+        !env.path("home/.local/share/papertrend").exists(),
+        "the demo wrote into the reader's own data dir"
+    );
+    // The reader's own config afterwards: the first own run sends today's digest.
+    // Without a terminal on stdin, `config init` writes the template.
+    let init = env
+        .isolated(env!("CARGO_BIN_EXE_papertrend"))
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{init:?}");
+    let own = env.path("home/.config/papertrend/config.toml");
+    let text = std::fs::read_to_string(&own).unwrap();
+    let seed = env.path("demo/fixtures/hf-text/seed.txt");
+    std::fs::write(
+        &own,
+        format!("{text}\n[[sources]]\nname = \"mine\"\nkind = \"file\"\npath = {seed:?}\n"),
+    )
+    .unwrap();
+    let (code, mine) = on_terminal(&env, &["run"]);
+    assert_eq!(code, 0, "{mine}");
+    assert!(mine.contains("Trending papers - 2026-11-27"), "{mine}");
+    assert!(mine.contains("\n1. "), "{mine}");
+}
+
+#[test]
+fn a_second_run_says_so_on_a_terminal_only() {
+    // See: #18
+    let env = TestEnv::new();
+    let demo = demo_copy(&env);
+    let demo = demo.to_str().unwrap();
+    let (code, _) = on_terminal(&env, &["run", "--config", demo]);
+    assert_eq!(code, 0);
+    let (code, again) = on_terminal(&env, &["run", "--config", demo]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        again.trim(),
+        "papertrend: the digest for 2026-11-27 was already delivered; nothing to do \
+         (--force delivers it again)"
+    );
+    // Cron: stderr is not a terminal, so nothing at all.
+    let cron = env
+        .isolated(env!("CARGO_BIN_EXE_papertrend"))
+        .args(["run", "--config", demo])
+        .output()
+        .unwrap();
+    assert_eq!(cron.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&cron.stderr), "");
+    assert_eq!(String::from_utf8_lossy(&cron.stdout), "");
+}
+
+#[test]
+fn run_without_a_config_is_a_usage_error() {
+    // See: #18
+    let env = TestEnv::new();
+    let out = env.cmd(["run"]).run();
+    out.code(2);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "papertrend: error: no config at {}; run `papertrend config init`\n",
+            env.path("home/.config/papertrend/config.toml").display()
+        )
+    );
+    assert_eq!(out.stdout, "");
 }

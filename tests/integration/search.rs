@@ -262,9 +262,9 @@ fn scifact_env() -> TestEnv {
     env
 }
 
-// See: #16
 #[test]
-fn r16_pasted_claims_search_as_their_words() {
+fn pasted_claims_search_as_their_words() {
+    // See: #16
     let env = scifact_env();
     // SciFact test claims that were syntax errors (apostrophes, a spaced
     // hyphen, a colon after a word that is not a field, `(+)-`), each with a
@@ -318,9 +318,9 @@ fn r16_pasted_claims_search_as_their_words() {
     }
 }
 
-// See: #16
 #[test]
-fn r16_verbose_says_how_the_text_was_read() {
+fn verbose_says_how_the_text_was_read() {
+    // See: #16
     let env = scifact_env();
     let out = env.cmd(["-v", "search", "title:(urease", "--json"]).run();
     out.code(0);
@@ -335,9 +335,9 @@ fn r16_verbose_says_how_the_text_was_read() {
     out.stderr_has("searched as query syntax");
 }
 
-// See: #16
 #[test]
-fn r16_unmistakable_syntax_keeps_its_meaning() {
+fn unmistakable_syntax_keeps_its_meaning() {
+    // See: #16
     let env = scifact_env();
     // field: for a field that exists
     let out = env
@@ -379,9 +379,9 @@ fn r16_unmistakable_syntax_keeps_its_meaning() {
     assert!(titles(&out)[0].to_lowercase().contains("thalassemia"));
 }
 
-// See: #16
 #[test]
-fn r16_deep_queries_and_huge_limits_are_usage_errors() {
+fn deep_queries_and_huge_limits_are_usage_errors() {
+    // See: #16
     let env = scifact_env();
     let deep = format!("{}cancer{}", "(".repeat(10_000), ")".repeat(10_000));
     let out = env.cmd(["search", deep.as_str()]).run();
@@ -414,9 +414,9 @@ fn r16_deep_queries_and_huge_limits_are_usage_errors() {
     assert!(similar.iter().all(|r| r["id"] != id));
 }
 
-// See: #16
 #[test]
-fn r16_explain_lists_matched_terms_per_field() {
+fn explain_lists_matched_terms_per_field() {
+    // See: #16
     let env = scifact_env();
     let out = env
         .cmd([
@@ -457,9 +457,9 @@ fn r16_explain_lists_matched_terms_per_field() {
     );
 }
 
-// See: #16
 #[test]
-fn r16_search_scoring_keys_are_checked() {
+fn search_scoring_keys_are_checked() {
+    // See: #16
     let env = scifact_env();
     for (toml, key) in [
         ("[search]\nb = 1.5\n", "search.b"),
@@ -537,4 +537,13 @@ fn stats_counts_papers_and_sources() {
     assert_eq!(s["sources"]["hf-text"], 189);
     assert_eq!(s["sources"]["arxiv-rss"], 3);
     let _ = fixture("hf-text/seed.txt");
+}
+
+#[test]
+fn stats_on_a_fresh_data_dir_reports_zero_papers() {
+    // See: #18
+    let env = TestEnv::new();
+    let out = env.cmd(["stats", "--json"]).run();
+    out.success();
+    assert_eq!(out.json()["papers"], 0);
 }

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::TestEnv;
+use crate::support::{AFTER_NEWEST, TestEnv};
 
 fn trends_json(env: &TestEnv, args: &[&str]) -> Value {
     let out = env.cmd(["trends", "--json"]).args(args).run();
@@ -52,7 +52,7 @@ fn trends_with(env: &TestEnv, config: &str, args: &[&str]) -> Value {
 }
 
 #[test]
-fn r15_rising_topics_are_named_things_and_a_thin_baseline_is_said() {
+fn rising_topics_are_named_things_and_a_thin_baseline_is_said() {
     // See: #15
     let env = env_with(&DAYS, "2026-01-21T00:00:00Z");
     let report = trends_with(&env, SMALL, &[]);
@@ -127,7 +127,7 @@ fn r15_rising_topics_are_named_things_and_a_thin_baseline_is_said() {
 }
 
 #[test]
-fn r15_a_window_bounded_at_now_ignores_future_dated_papers() {
+fn a_window_bounded_at_now_ignores_future_dated_papers() {
     // See: #15
     // Everything ingested on 2025-12-02 (so first seen by then), the 2026
     // days included: as of 2025-12-02 12:00 those are dated in the future.
@@ -188,7 +188,7 @@ fn the_seed_dump_has_no_baseline_and_lists_its_distinctive_phrases() {
 }
 
 #[test]
-fn r21_a_trends_report_is_computed_once_per_commit_and_hour() {
+fn a_trends_report_is_computed_once_per_commit_and_hour() {
     // See: #21
     let env = env_with(&DAYS[..4], "2026-01-21T00:00:00Z");
     let first = trends_with(&env, SMALL, &[]);
@@ -223,7 +223,7 @@ fn r21_a_trends_report_is_computed_once_per_commit_and_hour() {
 }
 
 #[test]
-fn r15_a_modifier_token_is_not_a_rising_topic() {
+fn a_modifier_token_is_not_a_rising_topic() {
     // See: #15
     // November 2025 up to the 21st: "3D" is written mostly before the noun
     // it modifies (3D scenes, 3D reconstruction) and used to rank third.
@@ -250,4 +250,32 @@ fn r15_a_modifier_token_is_not_a_rising_topic() {
             "{t}"
         );
     }
+}
+
+#[test]
+fn trends_takes_every_listing_format() {
+    // See: #18
+    let mut env = TestEnv::new();
+    env.set_now(AFTER_NEWEST);
+    env.ingest(&["hf-json/2026-01-19.json", "hf-json/2026-01-20.json"]);
+    let json = env.cmd(["trends", "--format", "json"]).run();
+    json.success();
+    let topics = json.json()["topics"].as_array().unwrap().len();
+    assert!(topics > 0);
+    let jsonl = env.cmd(["trends", "--format", "jsonl"]).run();
+    jsonl.success();
+    assert_eq!(jsonl.jsonl().len(), topics);
+    let csv = env.cmd(["trends", "--format", "csv"]).run();
+    csv.success();
+    assert_eq!(
+        csv.stdout.lines().next(),
+        Some("phrase,aliases,window,baseline,expected,score")
+    );
+    assert_eq!(csv.stdout.lines().count(), topics + 1);
+    let md = env.cmd(["trends", "--format", "md"]).run();
+    md.success();
+    assert_eq!(md.stdout.lines().count(), topics + 2);
+    let table = env.cmd(["trends", "--format", "table"]).run();
+    table.success();
+    assert!(table.stdout.starts_with("No baseline") || table.stdout.starts_with("Rising"));
 }

@@ -10,6 +10,8 @@
 pub mod hf;
 /// Loopback HTTP server for fetch tests.
 pub mod http;
+/// A scripted plain-text SMTP server for faults the real one cannot play.
+pub mod scripted_smtp;
 pub mod smtp;
 /// Python venvs under `target/` (aiosmtpd, feedparser).
 pub mod venv;
@@ -20,6 +22,9 @@ use std::process::{Command, Stdio};
 
 /// The fixed "now" of every test run unless a test sets another.
 pub const NOW: &str = "2026-11-27T08:00:00Z";
+
+/// Just after the newest Hugging Face fixture paper.
+pub const AFTER_NEWEST: &str = "2026-01-21T00:00:00Z";
 
 /// An isolated home for one test.
 pub struct TestEnv {
@@ -267,4 +272,21 @@ pub fn fixture(rel: &str) -> PathBuf {
 /// Reads a fixture as text.
 pub fn fixture_text(rel: &str) -> String {
     std::fs::read_to_string(fixture(rel)).expect("read fixture")
+}
+
+/// Runs papertrend in `env` on a pseudo-terminal (Python's `pty`, as the
+/// SMTP tests already need Python 3) and returns what the terminal showed:
+/// stdout and stderr together. No `--data-dir` is added.
+pub fn on_terminal(env: &TestEnv, args: &[&str]) -> (i32, String) {
+    let out = env
+        .isolated("python3")
+        .arg("-c")
+        .arg("import os, pty, sys; st = pty.spawn(sys.argv[1:]); sys.exit(os.waitstatus_to_exitcode(st))")
+        .arg(env!("CARGO_BIN_EXE_papertrend"))
+        .args(args)
+        .env("TERM", "dumb")
+        .output()
+        .expect("run python3 pty");
+    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    (out.status.code().unwrap_or(-1), text)
 }
