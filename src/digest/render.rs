@@ -189,11 +189,16 @@ impl Renderer {
 /// `/dev/zero` or a huge file is refused, not read whole).
 pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 
-/// The work one render may do, in minijinja's fuel (about one unit per
-/// instruction): the built-in templates use a few thousand per paper, so
-/// this allows digests of thousands of papers and stops a runaway custom
-/// template within seconds.
-pub const TEMPLATE_FUEL: u64 = 50_000_000;
+/// The work one render may do, in minijinja's fuel: one unit per
+/// instruction, and one per [`BYTES_PER_FUEL`] bytes of data made. The
+/// built-in templates use about 250 per paper, so the largest digest
+/// (1,000 papers and as many "also popular") needs about 500,000: this is
+/// ten times that, and bounds what a custom template can make to 320 MB of
+/// data and well under a second of work.
+pub const TEMPLATE_FUEL: u64 = 5_000_000;
+
+/// The bytes of data one unit of fuel pays for (minijinja's rate).
+const BYTES_PER_FUEL: u64 = 64;
 
 /// Reads a custom template, at most [`MAX_TEMPLATE_BYTES`].
 fn read_template(p: &Path) -> Result<String> {
@@ -220,12 +225,23 @@ fn md_escape(s: String) -> String {
 
 /// `{{ text | wrap(72, "   ") }}`: greedy word wrap; `indent` starts every
 /// line after the first (the first line's prefix is in the template).
-fn wrap_filter(s: String, width: Option<usize>, indent: Option<String>) -> String {
-    wrap(
-        &s,
-        width.unwrap_or(TEXT_WIDTH),
-        indent.as_deref().unwrap_or(""),
-    )
+///
+/// minijinja charges a filter's result only once it is made, and the
+/// indent is repeated on every line (`wrap(1, "x" * 100000)` over a million
+/// words would be 100 GB), so the most it can write is paid for first.
+fn wrap_filter(
+    state: &minijinja::State,
+    s: String,
+    width: Option<usize>,
+    indent: Option<String>,
+) -> std::result::Result<String, minijinja::Error> {
+    let indent = indent.as_deref().unwrap_or("");
+    let words = s.split_whitespace().count() as u64;
+    let most = (s.len() as u64)
+        .saturating_mul(2)
+        .saturating_add(words.saturating_mul(indent.len() as u64 + 1));
+    state.consume_fuel(most.div_ceil(BYTES_PER_FUEL))?;
+    Ok(wrap(&s, width.unwrap_or(TEXT_WIDTH), indent))
 }
 
 /// Wraps `text` at `width` display columns ([`crate::wrap::fill`]): the
@@ -248,6 +264,84 @@ mod tests {
         // `· code` is one unit: the separator starts the next line.
         let w = wrap("Why: 18 upvotes · 15 stars · code", 29, "   ");
         assert_eq!(w, "Why: 18 upvotes · 15 stars\n   · code");
+    }
+
+    /// A digest of `n` papers and `n` "also popular", each with every
+    /// field a template can show filled in.
+    fn digest_of(n: usize) -> Digest {
+        let paper = |rank: usize| {
+            serde_json::json!({
+                "rank": rank, "id": format!("arxiv:2601.{rank:05}"),
+                "title": "DeepResearchEval: An Automated Framework for Deep Research Task \
+                          Construction and Agentic Evaluation",
+                "url": format!("https://huggingface.co/papers/2601.{rank:05}"),
+                "abs_url": format!("https://arxiv.org/abs/2601.{rank:05}"),
+                "pdf_url": format!("https://arxiv.org/pdf/2601.{rank:05}"),
+                "authors": ["Yibo Wang", "Lei Wang", "Yue Deng"], "et_al": true,
+                "date": "2026-01-15", "upvotes": 49,
+                "code_url": "https://github.com/Infinity-AILab/DeepResearchEval",
+                "why": "matches \"agent\" (title, abstract) · 49 upvotes · 24 stars · code",
+                "teaser": [
+                    {"text": "Deep research systems are widely used for multi-step web ", "hit": false},
+                    {"text": "research", "hit": true},
+                    {"text": ", analysis, and cross-source synthesis, yet their evaluation \
+                              remains challenging. Existing benchmarks often require…", "hit": false},
+                ],
+                "matched_terms": ["research"], "score": 8.5, "day": "2026-01-15",
+                "rising_by": "+48 upvotes since yesterday",
+            })
+        };
+        serde_json::from_value(serde_json::json!({
+            "schema_version": 2, "date": "2026-01-15", "timezone": "UTC",
+            "generated_at": "2026-01-15T08:00:00Z", "title": "Trending papers",
+            "since": "2026-01-14T08:00:00Z", "until": "2026-01-15T08:00:00Z",
+            "papers": (1..=n).map(paper).collect::<Vec<_>>(),
+            "also_popular": (1..=n).map(paper).collect::<Vec<_>>(),
+            "days": ["2026-01-14", "2026-01-15"],
+            "rising": [{"phrase": "training data", "window_count": 8, "baseline_count": 13}],
+            "rising_window": "week", "rising_baseline": "8 weeks",
+            "counts": {"new": n, "passed": n, "matched": n, "already_sent": 0, "shown": n},
+            "notices": ["no new papers from arxiv"],
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_largest_digest_renders_well_within_the_fuel() {
+        // 1,000 papers and 1,000 "also popular" (`digest.limit` is at most
+        // 1,000) with a fifth of the fuel: the built-in templates have five
+        // times the room they need for the largest digest.
+        let digest = digest_of(1000);
+        let mut r = Renderer::new(None, "").unwrap();
+        r.env.set_fuel(Some(TEMPLATE_FUEL / 5));
+        for out in [
+            r.text(&digest).unwrap(),
+            r.html(&digest).unwrap(),
+            r.markdown(&digest).unwrap(),
+        ] {
+            assert!(out.contains("2601.01000"), "the last paper is missing");
+        }
+        r.subject(&digest).unwrap();
+    }
+
+    #[test]
+    fn a_wrap_indent_is_paid_for_before_it_is_written() {
+        // The charge refuses a wrap that would write 10 MB with 100 kB of
+        // fuel (6.4 MB), before writing it; one that fits is unchanged.
+        // (That gigabytes are never written: `bounds.rs`.)
+        let dir = tempfile::tempdir().unwrap();
+        let template = |t: &str| {
+            std::fs::write(dir.path().join("digest.md.j2"), t).unwrap();
+            let mut r = Renderer::new(Some(dir.path()), "").unwrap();
+            r.env.set_fuel(Some(100_000));
+            r.markdown(&digest_of(1))
+        };
+        let e = template(r#"{{ ("a " * 1000) | wrap(1, "b" * 10000) }}"#).unwrap_err();
+        assert!(e.to_string().contains("fuel"), "{e}");
+        assert_eq!(
+            template(r#"{{ "aaa bbb ccc" | wrap(4, "  ") }}"#).unwrap(),
+            "aaa\n  bbb\n  ccc"
+        );
     }
 
     #[test]

@@ -196,15 +196,15 @@ impl Index {
         }
         let (schema, fields) = schema::build();
         let mmap = MmapDirectory::open(dir).map_err(|e| engine(&e))?;
-        let mut inner =
-            tantivy::Index::open_or_create(Tolerant(mmap), schema).map_err(|e| match e {
-                tantivy::TantivyError::SchemaError(_) => IndexError::Version {
-                    path: path.clone(),
-                    found: 0,
-                    expected: schema::INDEX_VERSION,
-                },
-                other => tantivy(other),
-            })?;
+        let tolerant = Tolerant(mmap, dir.to_path_buf());
+        let mut inner = tantivy::Index::open_or_create(tolerant, schema).map_err(|e| match e {
+            tantivy::TantivyError::SchemaError(_) => IndexError::Version {
+                path: path.clone(),
+                found: 0,
+                expected: schema::INDEX_VERSION,
+            },
+            other => tantivy(other),
+        })?;
         if !meta.exists() {
             let body = format!("{{\"index_version\": {}}}\n", schema::INDEX_VERSION);
             crate::state::write_atomic(&meta, body.as_bytes()).map_err(|e| engine(&e))?;
@@ -309,8 +309,10 @@ impl Index {
 /// `meta.json` that cannot be created (a read-only data directory, a folder
 /// owned by another user) is done without: readers then still work, and only
 /// writers (which take the writer lock, never excused) fail, with one line.
+/// Every `meta.json` written is recorded ([`repair::record_commit`]), so a
+/// `meta.json` put back from a backup is found on the next open.
 #[derive(Clone, Debug)]
-struct Tolerant(MmapDirectory);
+struct Tolerant(MmapDirectory, PathBuf);
 
 impl tantivy::Directory for Tolerant {
     fn get_file_handle(
@@ -346,7 +348,11 @@ impl tantivy::Directory for Tolerant {
     }
 
     fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
-        self.0.atomic_write(path, data)
+        self.0.atomic_write(path, data)?;
+        if path == Path::new(repair::TANTIVY_META) {
+            repair::record_commit(&self.1, data);
+        }
+        Ok(())
     }
 
     fn sync_directory(&self) -> std::io::Result<()> {

@@ -9,13 +9,29 @@
 //! open, and an index folder with segment files but no usable `meta.json`
 //! is an error, never a new index.
 //!
+//! A `meta.json` put back from an older backup is readable and its
+//! segments are all there, but it leaves out the segments committed after
+//! it: their papers are invisible, and the next writer's garbage
+//! collection would delete them. A segment on disk that `meta.json` does
+//! not list is normal on its own: tantivy writes a segment before the
+//! commit that lists it (an ingest running now, or one killed before its
+//! commit), and deletes a merged segment's files only after the merge's
+//! `meta.json` is written. Those segments are always in `.managed.json`,
+//! tantivy's list of the files it wrote here (a file is added before it is
+//! created, and removed after it is deleted), and the `meta.json` beside
+//! them is the newest one written. So an unlisted segment is damage when
+//! one of its files is not in `.managed.json` (it came from elsewhere), or
+//! when `meta.json` is older than the last one papertrend wrote here:
+//! [`COMMIT_RECORD`] keeps the opstamp of every `meta.json` written, and
+//! an opstamp never goes backwards (a merge keeps its commit's).
+//!
 //! Salvage reads each segment's document store directly (every record is
 //! stored whole, with its input fingerprints), skipping documents its
 //! newest delete file marks deleted; a segment that cannot be read is
 //! reported, not fatal. Two copies of one id (a merged segment not yet
 //! collected) are merged with the record's own merge rule.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use tantivy::TantivyDocument;
@@ -28,6 +44,45 @@ use crate::paper::Paper;
 
 /// tantivy's list of live segments.
 pub const TANTIVY_META: &str = "meta.json";
+
+/// tantivy's list of the files it wrote here (`ManagedDirectory`).
+pub const TANTIVY_MANAGED: &str = ".managed.json";
+
+/// papertrend's record of the last `meta.json` written here:
+/// `{"opstamp": N}`, written after each one (see [`record_commit`]).
+pub const COMMIT_RECORD: &str = "papertrend-commit.json";
+
+/// Records the opstamp of `meta`, the `meta.json` just written in `dir`.
+/// Best effort: a record that could not be written stays behind, which can
+/// only hide a restored `meta.json`, never report a sound one as damaged.
+pub(crate) fn record_commit(dir: &Path, meta: &[u8]) {
+    let Some(opstamp) = serde_json::from_slice::<serde_json::Value>(meta)
+        .ok()
+        .and_then(|m| m.get("opstamp")?.as_u64())
+    else {
+        return;
+    };
+    let body = format!("{{\"opstamp\": {opstamp}}}\n");
+    let _ = crate::state::write_atomic(&dir.join(COMMIT_RECORD), body.as_bytes());
+}
+
+/// The opstamp [`record_commit`] last recorded in `dir`, if any.
+fn recorded_opstamp(dir: &Path) -> Option<u64> {
+    let bytes = std::fs::read(dir.join(COMMIT_RECORD)).ok()?;
+    serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()?
+        .get("opstamp")?
+        .as_u64()
+}
+
+/// The files tantivy lists as written here; empty when the list is
+/// missing or unreadable.
+fn managed_files(dir: &Path) -> HashSet<String> {
+    std::fs::read(dir.join(TANTIVY_MANAGED))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
 
 /// The files of one segment found on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,8 +136,9 @@ fn listed_segments(meta: &serde_json::Value) -> Option<Vec<String>> {
 
 /// Whether `dir` can be opened as an index without losing papers: `Ok`
 /// when it does not exist, is empty of segments and of `meta.json`, or has
-/// a readable `meta.json` whose segments are all on disk; otherwise what
-/// is wrong, in words.
+/// a readable `meta.json` whose segments are all on disk and which leaves
+/// out no committed segment (see the module notes); otherwise what is
+/// wrong, in words.
 ///
 /// # Errors
 /// The damage found, worded for the user.
@@ -90,6 +146,9 @@ pub fn check(dir: &Path) -> Result<(), String> {
     if !dir.exists() {
         return Ok(());
     }
+    // Read before `meta.json`: a commit writes `meta.json` first, so a
+    // commit racing this check can only make `meta.json` look newer.
+    let recorded = recorded_opstamp(dir);
     let segments = segments_on_disk(dir).map_err(|e| format!("cannot list the folder: {e}"))?;
     let meta_path = dir.join(TANTIVY_META);
     let text = match std::fs::read(&meta_path) {
@@ -121,6 +180,47 @@ pub fn check(dir: &Path) -> Result<(), String> {
         return Err(format!(
             "`{TANTIVY_META}` lists {} segment(s) whose files are missing (first: {first})",
             missing.len()
+        ));
+    }
+    let unlisted: Vec<&SegmentFiles> = segments
+        .iter()
+        .filter(|s| !listed.contains(&s.id))
+        .collect();
+    let Some(first) = unlisted.first() else {
+        return Ok(());
+    };
+    let opstamp = meta.get("opstamp").and_then(serde_json::Value::as_u64);
+    if let (Some(meta_op), Some(last_op)) = (opstamp, recorded)
+        && meta_op < last_op
+    {
+        return Err(format!(
+            "`{TANTIVY_META}` is older than the last one written here (opstamp {meta_op}, \
+             not {last_op}: restored from a backup?) and leaves out {} segment(s) on disk \
+             (first: {})",
+            unlisted.len(),
+            first.id
+        ));
+    }
+    // Read after listing the folder: tantivy adds a file to its list
+    // before creating it, and deletes one before taking it off the list,
+    // so a file still on disk now and not on the list was not written by
+    // tantivy here.
+    let managed = managed_files(dir);
+    let foreign: Vec<&&SegmentFiles> = unlisted
+        .iter()
+        .filter(|s| {
+            s.extensions.iter().any(|ext| {
+                let name = format!("{}.{ext}", s.id);
+                !managed.contains(&name) && dir.join(&name).exists()
+            })
+        })
+        .collect();
+    if let Some(first) = foreign.first() {
+        return Err(format!(
+            "{} segment(s) on disk are neither in `{TANTIVY_META}` nor among the files \
+             tantivy wrote here (`{TANTIVY_MANAGED}`; restored from a backup?) (first: {})",
+            foreign.len(),
+            first.id
         ));
     }
     Ok(())

@@ -44,7 +44,7 @@ use crate::config::{MailConfig, Security};
 
 pub mod password;
 pub use password::{password, password_source};
-mod relay;
+pub mod relay;
 
 /// A password or token: `Debug` and `Display` print `***`.
 #[derive(Clone)]

@@ -161,6 +161,39 @@ fn an_smtp_reply_line_without_end_is_cut_at_1_mib_not_buffered_until_the_timeout
 }
 
 #[test]
+fn a_template_cannot_make_gigabytes_of_text() {
+    // Under a 1.5 GB address space an attempt to make gigabytes shows as an
+    // abort; the fuel must stop each of these first: a wrap whose indent
+    // repeats on a million lines (100 GB), and 100 MB joined twenty times.
+    let env = TestEnv::new();
+    let (cfg, dir) = template_config(&env);
+    for template in [
+        r#"{{ ("a " * 1000000) | wrap(1, "b" * 100000) }}"#,
+        r#"{% set a = "x" * 100000000 %}{{ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a }}"#,
+    ] {
+        std::fs::write(dir.join("digest.md.j2"), template).unwrap();
+        let started = Instant::now();
+        let out = env
+            .isolated("sh")
+            .arg("-c")
+            .arg("ulimit -v 1500000 && exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_papertrend"))
+            .arg("--data-dir")
+            .arg(env.data_dir())
+            .arg("--config")
+            .arg(&cfg)
+            .args(["digest", "--format", "md"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(started.elapsed() < Duration::from_secs(60));
+        assert_eq!(out.status.code(), Some(2), "{template}: {stderr}");
+        assert!(stderr.contains("fuel"), "{template}: {stderr}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
 fn a_huge_line_is_refused_at_16_mib() {
     // See: #19
     let env = TestEnv::new();

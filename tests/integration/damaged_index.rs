@@ -143,6 +143,195 @@ fn an_unreadable_meta_json_is_damage() {
     assert_eq!(env.export().len(), 189);
 }
 
+/// Every file in the index folder, with its size: what "nothing was
+/// deleted" compares.
+fn all_files(index: &Path) -> Vec<(String, u64)> {
+    let mut files: Vec<(String, u64)> = std::fs::read_dir(index)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().unwrap().len(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Reads and writers refuse `index`, saying why and how to recover, and
+/// change nothing in it.
+fn refused_by_every_command(env: &TestEnv, index: &Path, damage: &str, id: &str) {
+    let files = all_files(index);
+    for args in [
+        &["stats", "--json"][..],
+        &["search", "reasoning"],
+        &["top"],
+        &["trends"],
+        &["export"],
+        &["show", id],
+        &["similar", id],
+        &["explain", id],
+        &["digest", "--format", "md"],
+    ] {
+        let out = env.cmd(args).run();
+        out.code(1)
+            .stderr_has(&format!("the index is damaged: {damage}"))
+            .stderr_has("hint: nothing was changed; `papertrend doctor`");
+        assert_eq!(out.stdout, "", "{args:?} printed something");
+    }
+    env.cmd(["ingest"])
+        .arg(crate::support::fixture("hf-json/2026-01-20.json"))
+        .run()
+        .code(1)
+        .stderr_has(&format!("the index is damaged: {damage}"))
+        .stderr_has("hint: nothing was changed");
+    assert_eq!(all_files(index), files, "a file changed or went away");
+}
+
+#[test]
+fn a_meta_json_restored_from_an_older_backup_is_damage_and_doctor_keeps_every_paper() {
+    let env = TestEnv::new();
+    env.ingest(&[SEED]);
+    let index = env.data_dir().join("index");
+    let backup = std::fs::read(index.join("meta.json")).unwrap();
+    let old_segments = segment_files(&index);
+    // A later ingest commits a new segment beside the old one.
+    env.ingest(&["hf-json/2026-01-02.json", "hf-json/2026-01-19.json"]);
+    let before = by_id(env.export());
+    assert_eq!(before.len(), 189 + 15);
+    let id = before
+        .keys()
+        .find(|k| k.starts_with("arxiv:"))
+        .unwrap()
+        .clone();
+    let segments = segment_files(&index);
+    assert!(
+        old_segments.iter().all(|s| segments.contains(s)) && segments.len() > old_segments.len(),
+        "the old segment is kept and a new one added: {segments:?}"
+    );
+
+    // The backup's `meta.json` is readable and all its segments are on
+    // disk; it only leaves out the newer one.
+    std::fs::write(index.join("meta.json"), &backup).unwrap();
+    refused_by_every_command(&env, &index, "`meta.json` is older than the last one", &id);
+
+    let out = env.cmd(["doctor"]).run();
+    out.code(1);
+    assert!(
+        out.stdout.contains("leaves out 1 segment(s) on disk")
+            && out.stdout.contains("papertrend doctor --repair"),
+        "{}",
+        out.stdout
+    );
+    let out = env.cmd(["doctor", "--repair"]).run();
+    out.success();
+    assert!(
+        out.stdout.contains("rebuilt the index: 204 papers"),
+        "{}",
+        out.stdout
+    );
+    let after = by_id(env.export());
+    assert_eq!(after.len(), before.len());
+    for (id, paper) in &before {
+        assert_eq!(
+            after.get(id),
+            Some(paper),
+            "{id} came back changed or not at all"
+        );
+    }
+    let out = env.cmd(["doctor"]).run();
+    out.success();
+    assert!(
+        out.stdout.contains("is intact: 204 papers"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn an_index_folder_restored_over_a_newer_one_is_damage() {
+    // A whole folder put back from a backup without deleting what is newer:
+    // tantivy's own list of its files is the old one too, so the newer
+    // segment is one it never wrote here.
+    let env = TestEnv::new();
+    env.ingest(&[SEED]);
+    let index = env.data_dir().join("index");
+    let backup: Vec<(String, Vec<u8>)> = std::fs::read_dir(&index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    env.ingest(&["hf-json/2026-01-02.json"]);
+    let id = env.export()[0]["id"].as_str().unwrap().to_string();
+    for (name, bytes) in &backup {
+        std::fs::write(index.join(name), bytes).unwrap();
+    }
+    refused_by_every_command(
+        &env,
+        &index,
+        "1 segment(s) on disk are neither in `meta.json` nor among the files tantivy wrote",
+        &id,
+    );
+    let out = env.cmd(["doctor", "--repair"]).run();
+    out.success();
+    assert!(
+        out.stdout.contains("rebuilt the index: 192 papers"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn segments_tantivy_has_yet_to_collect_are_not_damage() {
+    // An ingest killed after writing a segment and before committing it
+    // (or a merge's inputs not yet deleted) leaves segment files that
+    // `meta.json` does not list, on tantivy's list of the files it wrote:
+    // garbage for the next writer, not damage.
+    let env = TestEnv::new();
+    env.ingest(&[SEED]);
+    let index = env.data_dir().join("index");
+    let other = TestEnv::new();
+    other.ingest(&["hf-json/2026-01-02.json"]);
+    let other_index = other.data_dir().join("index");
+    let leftover = segment_files(&other_index);
+    let mut managed: Vec<String> =
+        serde_json::from_slice(&std::fs::read(index.join(".managed.json")).unwrap()).unwrap();
+    for name in &leftover {
+        std::fs::copy(other_index.join(name), index.join(name)).unwrap();
+        managed.push(name.clone());
+    }
+    std::fs::write(
+        index.join(".managed.json"),
+        serde_json::to_vec(&managed).unwrap(),
+    )
+    .unwrap();
+
+    let out = env.cmd(["stats", "--json"]).run();
+    out.success();
+    assert_eq!(out.json()["papers"], 189);
+    let out = env.cmd(["doctor"]).run();
+    out.success();
+    assert!(
+        out.stdout.contains("is intact: 189 papers"),
+        "{}",
+        out.stdout
+    );
+    // The next ingest collects the leftover.
+    env.ingest(&["hf-json/2026-01-19.json"]);
+    let segments = segment_files(&index);
+    assert!(
+        leftover.iter().all(|n| !segments.contains(n)),
+        "{segments:?}"
+    );
+    assert_eq!(env.export().len(), 189 + 12);
+}
+
 #[test]
 fn leftover_segment_files_are_removed_at_the_next_writer_open() {
     // See: #19
