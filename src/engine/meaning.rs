@@ -168,8 +168,8 @@ pub(super) fn by_meaning(
             target: Target::Meaning,
             weight: points,
             how: format!(
-                "{w}: close to papers about it, sharing {}; closeness {closeness:.3}, matches \
-                 from {:.3}{instead}",
+                "close to papers about it, sharing {}; closeness {closeness:.3}, matches from \
+                 {:.3}; weight {w}{instead}",
                 words.join(", "),
                 m.threshold,
             ),
