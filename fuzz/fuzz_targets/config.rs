@@ -18,7 +18,8 @@ fuzz_target!(|data: &[u8]| {
             let _ = papertrend::mail::recipients(&cfg.mail);
             let _ = papertrend::mail::password_source(&cfg.mail);
             for s in &cfg.sources {
-                if let Some(url) = &s.url {
+                if let config::SourceConfig::Url(s) = s {
+                    let url = &s.url;
                     // User info is never shown.
                     let shown = papertrend::sanitize::redact_url(url);
                     let authority = url
