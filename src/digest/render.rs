@@ -327,7 +327,8 @@ mod tests {
     #[test]
     fn a_wrap_indent_is_paid_for_before_it_is_written() {
         // The charge refuses a wrap that would write 10 MB with 100 kB of
-        // fuel (6.4 MB), before writing it; one that fits is unchanged.
+        // fuel (6.4 MB), before writing it; one that fits is unchanged (the
+        // width counts the indent, as the terminal does).
         // (That gigabytes are never written: `bounds.rs`.)
         let dir = tempfile::tempdir().unwrap();
         let template = |t: &str| {
@@ -339,7 +340,7 @@ mod tests {
         let e = template(r#"{{ ("a " * 1000) | wrap(1, "b" * 10000) }}"#).unwrap_err();
         assert!(e.to_string().contains("fuel"), "{e}");
         assert_eq!(
-            template(r#"{{ "aaa bbb ccc" | wrap(4, "  ") }}"#).unwrap(),
+            template(r#"{{ "aaa bbb ccc" | wrap(5, "  ") }}"#).unwrap(),
             "aaa\n  bbb\n  ccc"
         );
     }
