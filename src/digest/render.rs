@@ -190,7 +190,7 @@ impl Renderer {
 pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 
 /// The work one render may do, in minijinja's fuel: one unit per
-/// instruction, and one per [`BYTES_PER_FUEL`] bytes of data made. The
+/// instruction, and one per `BYTES_PER_FUEL` bytes of data made. The
 /// built-in templates use about 250 per paper, so the largest digest
 /// (1,000 papers and as many "also popular") needs about 500,000: this is
 /// ten times that, and bounds what a custom template can make to 320 MB of

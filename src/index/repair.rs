@@ -49,7 +49,7 @@ pub const TANTIVY_META: &str = "meta.json";
 pub const TANTIVY_MANAGED: &str = ".managed.json";
 
 /// papertrend's record of the last `meta.json` written here:
-/// `{"opstamp": N}`, written after each one (see [`record_commit`]).
+/// `{"opstamp": N}`, written after each one (see `record_commit`).
 pub const COMMIT_RECORD: &str = "papertrend-commit.json";
 
 /// Records the opstamp of `meta`, the `meta.json` just written in `dir`.

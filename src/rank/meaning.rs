@@ -15,7 +15,7 @@
 //! same for every keyword: ranked by closeness, the papers at or above it
 //! are at least [`PRECISION`] papers that name the keyword in the title
 //! (a paper that does not but is as close is very likely about it too),
-//! and at least [`MIN_LIFT`] times their share of the whole sample; the
+//! and at least `MIN_LIFT` times their share of the whole sample; the
 //! threshold is never below [`MIN_CLOSENESS`]. A broad keyword that a large
 //! share of papers name ("reasoning") learns no meaning: words find its
 //! papers already. A keyword with fewer than [`MIN_ABOUT`] papers about it
