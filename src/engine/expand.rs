@@ -193,20 +193,7 @@ fn learn_meaning(
     }
     learned.words = wanted
         .iter()
-        .map(|stem| {
-            spellings
-                .get(*stem)
-                .and_then(|s| {
-                    s.iter()
-                        .max_by(|a, b| {
-                            a.1.cmp(b.1)
-                                .then_with(|| b.0.len().cmp(&a.0.len()))
-                                .then_with(|| b.0.cmp(a.0))
-                        })
-                        .map(|(w, _)| w.clone())
-                })
-                .unwrap_or_else(|| (*stem).to_string())
-        })
+        .map(|stem| super::meaning::spelling(stem, spellings.get(*stem)))
         .collect();
     Some(learned)
 }

@@ -63,9 +63,9 @@ impl Closeness {
 }
 
 /// The word a reader recognises for `stem`: its most frequent spelling in
-/// the paper (ties: the shorter, then the first alphabetically), or the
-/// stem itself.
-fn spelling(stem: &str, spellings: Option<&HashMap<String, u32>>) -> String {
+/// the counted text (a paper, or the papers about a keyword; ties: the
+/// shorter, then the first alphabetically), or the stem itself.
+pub(super) fn spelling(stem: &str, spellings: Option<&HashMap<String, u32>>) -> String {
     spellings
         .and_then(|s| {
             s.iter()
