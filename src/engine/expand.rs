@@ -93,7 +93,7 @@ pub fn learned(index: &Index, interests: &Interests, now: Timestamp) -> Result<L
     let opstamp = index.opstamp();
     let key = format!(
         // The prefix names the method; a change to what is learned bumps it.
-        "expand-5|{opstamp}|{}|{}",
+        "expand-6|{opstamp}|{}|{}",
         now.as_second() / 86_400,
         keywords
             .iter()

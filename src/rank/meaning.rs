@@ -45,7 +45,7 @@ pub const MIN_CLOSENESS: f32 = 0.06;
 const MIN_LIFT: f32 = 3.0;
 
 /// Fewer papers about a keyword than this: nothing is learned.
-pub const MIN_ABOUT: usize = 10;
+pub const MIN_ABOUT: usize = 30;
 
 /// The threshold is never below the closeness of this many top papers of
 /// the sample (a few lucky papers do not set it).
@@ -249,7 +249,7 @@ mod tests {
     /// proofs and tokens. A paper on video editing (motion, frames, no
     /// keyword) is close; a paper on proofs is not.
     fn learned() -> Meaning {
-        let about: Vec<Vec<String>> = (0..12)
+        let about: Vec<Vec<String>> = (0..36)
             .map(|i| {
                 terms(&format!(
                     "video generat motion frame tempor diffus {}",
@@ -257,7 +257,7 @@ mod tests {
                 ))
             })
             .collect();
-        let others: Vec<Vec<String>> = (0..40)
+        let others: Vec<Vec<String>> = (0..400)
             .map(|i| {
                 terms(&format!(
                     "proof token math reason {}",
@@ -280,7 +280,7 @@ mod tests {
         let m = learned();
         assert!(m.stems.iter().all(|(t, _)| t != "video" && t != "generat"));
         assert_eq!(m.stems[0].0, "diffus", "{:?}", m.stems);
-        assert_eq!(m.papers, 12);
+        assert_eq!(m.papers, 36);
     }
 
     #[test]
