@@ -25,8 +25,9 @@ fn upvotes(list: &Value) -> Vec<u64> {
         .collect()
 }
 
-#[test]
-fn also_popular_is_by_upvotes_and_explain_says_who_had_more() {
+/// The January days ingested as of 2026-01-21 07:00, the reader's config,
+/// and that day's digest as JSON.
+fn january_digest() -> (TestEnv, std::path::PathBuf, Value) {
     let mut env = TestEnv::new();
     env.set_now("2026-01-21T07:00:00Z");
     env.ingest(&DAYS);
@@ -38,6 +39,12 @@ fn also_popular_is_by_upvotes_and_explain_says_who_had_more() {
         .run();
     out.success();
     let d = out.json();
+    (env, cfg, d)
+}
+
+#[test]
+fn also_popular_is_by_upvotes_and_explain_says_who_had_more() {
+    let (env, cfg, d) = january_digest();
     // The two most upvoted papers that match nothing, most first.
     assert_eq!(upvotes(&d["also_popular"]), [80, 35]);
     // A paper with the upvotes for "Also popular" that did not fit is told
@@ -75,17 +82,7 @@ fn also_popular_is_by_upvotes_and_explain_says_who_had_more() {
 
 #[test]
 fn the_main_list_leads_with_its_most_upvoted_fresh_paper() {
-    let mut env = TestEnv::new();
-    env.set_now("2026-01-21T07:00:00Z");
-    env.ingest(&DAYS);
-    let cfg = env.write("config.toml", CONFIG);
-    let out = env
-        .cmd(["--config"])
-        .arg(&cfg)
-        .args(["digest", "--format", "json"])
-        .run();
-    out.success();
-    let d = out.json();
+    let (_env, _cfg, d) = january_digest();
     let papers = d["papers"].as_array().unwrap();
     let main = upvotes(&d["papers"]);
     assert!(main.len() >= 3, "{main:?}");
