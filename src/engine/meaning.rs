@@ -117,6 +117,7 @@ pub(super) fn by_meaning(
     }
     let idf = |s: &str| rank::meaning::idf(c.df.get(s).copied().unwrap_or(0), c.n);
     let mut out: Option<(Plan, Vec<bool>)> = None;
+    let mut spellings: Option<HashMap<String, HashMap<String, u32>>> = None;
     for (m, w) in &plan.meanings {
         let closeness = m.closeness(c.terms, &idf);
         let points = w * m.strength(closeness);
@@ -150,8 +151,12 @@ pub(super) fn by_meaning(
                 *h = false;
             }
         }
-        let mut spellings = HashMap::new();
-        crate::index::terms::Terms::new().count_spellings(paper, &mut spellings);
+        // The paper's spellings, read once however many keywords match.
+        let spellings = spellings.get_or_insert_with(|| {
+            let mut counts = HashMap::new();
+            crate::index::terms::Terms::new().count_spellings(paper, &mut counts);
+            counts
+        });
         let words: Vec<String> = m
             .shared(c.terms, &idf, SHARED_WORDS)
             .into_iter()
