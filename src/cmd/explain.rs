@@ -256,6 +256,17 @@ pub fn render(e: &Explanation, width: usize) -> String {
             opt_day(*visible),
             day(*until)
         ),
+        Verdict::NotNews {
+            first_seen,
+            visible,
+            horizon_days,
+        } => format!(
+            "not in the digest for {date}: not news (visible {}, first seen {}: visible more \
+             than {horizon_days} days before papertrend could see it, as in an import of older \
+             papers; `top --since` ranks it)",
+            opt_day(*visible),
+            opt_day(*first_seen),
+        ),
         Verdict::OutsideWindow {
             first_seen,
             visible,

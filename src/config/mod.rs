@@ -267,6 +267,23 @@ fn closest<'a>(bad: &str, candidates: impl Iterator<Item = &'a str>) -> Option<S
 }
 
 impl Config {
+    /// How long before papertrend could first see it a paper may have
+    /// become visible and still be news for a digest: the longest catch-up
+    /// of an enabled `hf-daily` source (7 days by default) plus a day for
+    /// the run that fetches it. See [`crate::rank::Window::news`].
+    pub fn news_horizon(&self) -> jiff::SignedDuration {
+        let days = self
+            .sources
+            .iter()
+            .filter(|s| s.enabled())
+            .filter_map(|s| match s {
+                SourceConfig::HfDaily(h) => Some(h.catch_up_days),
+                _ => None,
+            })
+            .fold(sources::CATCH_UP_DAYS, u32::max);
+        jiff::SignedDuration::from_hours(24 * (i64::from(days) + 1))
+    }
+
     fn resolve_paths(&mut self, base: &Path) {
         let fix = |p: &mut PathBuf| {
             if p.is_relative() {

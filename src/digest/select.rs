@@ -5,7 +5,10 @@
 //! (or now, when earlier; "visible" is when the reader could first see it,
 //! so a view of a past day sees only what existed then), which is either
 //! **new** (first seen after the watermark of the last delivered
-//! digest: nothing is ever lost) or still **fresh** (visible within
+//! digest: nothing is ever lost) and **news** (visible at most
+//! [`Config::news_horizon`] before papertrend could first see it, see
+//! [`Window::news`]: a bulk import of old papers is never new) or still
+//! **fresh** (visible within
 //! `[digest] eligible_for`, counted as if no day had been missed: a paper
 //! not yet mailed gets another chance while its counts grow), minus the papers an earlier digest listed
 //! (nothing is repeated; a paper's identity is its id, so a v2 of a paper
@@ -61,6 +64,9 @@ pub struct DaySelection {
     pub until: Timestamp,
     /// Papers visible since this instant are still eligible.
     pub fresh_from: Timestamp,
+    /// How long before it could be seen a new paper may have become
+    /// visible and still be news ([`Config::news_horizon`]).
+    pub horizon: jiff::SignedDuration,
     /// Papers in the pool.
     pub considered: usize,
     /// Of those, papers an `exclude` entry removed.
@@ -186,6 +192,7 @@ pub fn select(
     };
     let window = Window::Pool {
         new_after: since,
+        horizon: config.news_horizon(),
         fresh_from,
         until,
     };
@@ -237,6 +244,7 @@ pub fn select(
         since,
         until,
         fresh_from,
+        horizon: config.news_horizon(),
         considered: outcome.considered,
         excluded: outcome.excluded,
         already_sent: already_sent.get(),
@@ -308,6 +316,16 @@ pub enum Verdict {
         visible: Option<Timestamp>,
         /// The digest's end.
         until: Timestamp,
+    },
+    /// It is new to the index but was visible long before papertrend
+    /// could see it (a bulk import of old papers): a digest is news.
+    NotNews {
+        /// When the index first saw it.
+        first_seen: Option<Timestamp>,
+        /// When the reader could first see it.
+        visible: Option<Timestamp>,
+        /// The news horizon in days ([`Config::news_horizon`]).
+        horizon_days: i64,
     },
     /// It is neither new since the last digest nor fresh any more.
     OutsideWindow {
@@ -471,6 +489,13 @@ pub fn verdict(
         _ => true,
     };
     let fresh = visible.is_some_and(|t| t >= sel.fresh_from);
+    if new && !fresh && !Window::news(sel.since, p.first_seen, visible, sel.horizon) {
+        return Verdict::NotNews {
+            first_seen: p.first_seen,
+            visible,
+            horizon_days: sel.horizon.as_hours() / 24,
+        };
+    }
     if !new && !fresh {
         return Verdict::OutsideWindow {
             first_seen: p.first_seen,

@@ -24,6 +24,7 @@ use std::ops::Bound;
 use jiff::Timestamp;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::ColumnValues;
+use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, EnableScoring, Occur,
     PhraseQuery, Query, RangeQuery, TermQuery,
@@ -132,20 +133,38 @@ impl Index {
             }
             Window::Pool {
                 new_after,
+                horizon,
                 fresh_from,
                 until,
             } => {
                 let fresh = between(f.date, Bound::Included(fresh_from), Bound::Unbounded);
-                let either: BoxQuery = match new_after {
+                // New and news (`Window::news`): after a watermark, a new
+                // paper (first seen after it) is news when visible since
+                // `watermark - horizon`, a date range; before the first
+                // digest, when its own first sighting came at most
+                // `horizon` after it became visible, which is read per
+                // paper from the two fast fields.
+                let new: BoxQuery = match new_after {
                     Some(w) => Box::new(BooleanQuery::new(vec![
                         (
-                            Occur::Should,
+                            Occur::Must,
                             between(f.first_seen, Bound::Excluded(w), Bound::Unbounded),
                         ),
-                        (Occur::Should, fresh),
+                        (
+                            Occur::Must,
+                            between(
+                                f.date,
+                                Bound::Included(w.checked_sub(horizon).unwrap_or(Timestamp::MIN)),
+                                Bound::Unbounded,
+                            ),
+                        ),
                     ])),
-                    None => Box::new(AllQuery),
+                    None => seen_soon_after_visible(horizon),
                 };
+                let either: BoxQuery = Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, new),
+                    (Occur::Should, fresh),
+                ]));
                 // Known by `until` means visible by then: a backfilled
                 // listing is known from its listing date on, not from when
                 // this index happened to read it.
@@ -388,6 +407,30 @@ impl Index {
             k = k.saturating_mul(4);
         }
     }
+}
+
+/// Papers first seen at most `horizon` after they became visible (their
+/// `date`), read per paper from the two fast fields: a bulk import of old
+/// papers is not among them.
+fn seen_soon_after_visible(horizon: jiff::SignedDuration) -> BoxQuery {
+    let horizon = horizon.as_secs();
+    let predicate = FunctionPredicate::from(move |seg: &SegmentReader| {
+        let ff = seg.fast_fields();
+        let visible = ff
+            .date(schema::DATE)?
+            .first_or_default_col(tantivy::DateTime::MAX);
+        let seen = ff
+            .date(schema::FIRST_SEEN)?
+            .first_or_default_col(tantivy::DateTime::MIN);
+        Ok(move |doc: DocId| {
+            let lag = seen
+                .get_val(doc)
+                .into_timestamp_secs()
+                .saturating_sub(visible.get_val(doc).into_timestamp_secs());
+            lag <= horizon
+        })
+    });
+    Box::new(DocPredicateQuery::from(predicate))
 }
 
 /// How many candidates beyond `limit` are scored in full so that velocity

@@ -187,11 +187,16 @@ pub enum Window {
         /// The end (the clock, for `top`).
         until: Timestamp,
     },
-    /// The digest's pool: papers visible by `until` that are new (first seen after `new_after`, the last delivered digest's
-    /// watermark) or still fresh (visible at or after `fresh_from`).
+    /// The digest's pool: papers visible by `until` that are new (first
+    /// seen after `new_after`, the last delivered digest's watermark) and
+    /// news (see [`Window::news`]), or still fresh (visible at or after
+    /// `fresh_from`).
     Pool {
         /// The watermark; `None` for the first digest (every paper is new).
         new_after: Option<Timestamp>,
+        /// How long before it could be seen a new paper may have become
+        /// visible and still be news.
+        horizon: jiff::SignedDuration,
         /// Papers visible since this instant stay eligible.
         fresh_from: Timestamp,
         /// The end of the digest's day, or the clock when earlier.
@@ -199,6 +204,34 @@ pub enum Window {
     },
     /// Every paper.
     All,
+}
+
+impl Window {
+    /// Whether a paper first seen at `first_seen` and visible from
+    /// `visible` is news for a digest whose last watermark is `since`: it
+    /// became visible at most `horizon` before papertrend could first have
+    /// seen it (before its first sighting, or before the last digest when
+    /// the reader missed days). A bulk import of old papers is not news: it
+    /// makes them searchable and rankable with `top --since`, never new in
+    /// a mail.
+    pub fn news(
+        since: Option<Timestamp>,
+        first_seen: Option<Timestamp>,
+        visible: Option<Timestamp>,
+        horizon: jiff::SignedDuration,
+    ) -> bool {
+        let Some(visible) = visible else {
+            return false;
+        };
+        let seen = match (since, first_seen) {
+            (Some(w), Some(f)) => w.min(f),
+            (w, f) => match w.or(f) {
+                Some(t) => t,
+                None => return true,
+            },
+        };
+        visible >= seen.checked_sub(horizon).unwrap_or(Timestamp::MIN)
+    }
 }
 /// A rising topic: a term or phrase whose share of recent papers is high
 /// against the baseline window.

@@ -305,3 +305,47 @@ fn a_rising_topic_is_a_reason_only_when_the_paper_is_about_it() {
     );
     assert_eq!(why_line_for(&s, &paper("LLMs", "")), "rising: \"LLMs\"");
 }
+
+#[test]
+fn news_is_visible_shortly_before_it_could_be_seen() {
+    let t = |s: &str| s.parse::<Timestamp>().ok();
+    let h = jiff::SignedDuration::from_hours(24 * 8);
+    // First digest: a paper first seen a day after it was listed is news; an
+    // import of a paper of 2007 is not.
+    assert!(Window::news(
+        None,
+        t("2026-01-20T07:00:00Z"),
+        t("2026-01-19T00:00:00Z"),
+        h
+    ));
+    assert!(!Window::news(
+        None,
+        t("2026-01-20T07:00:00Z"),
+        t("2007-04-02T19:18:42Z"),
+        h
+    ));
+    // After a digest, a paper first seen later is news when visible at most
+    // the horizon before that digest (days the reader missed count).
+    let w = t("2026-01-01T07:00:00Z");
+    assert!(Window::news(
+        w,
+        t("2026-01-20T07:00:00Z"),
+        t("2026-01-05T00:00:00Z"),
+        h
+    ));
+    assert!(Window::news(
+        w,
+        t("2026-01-20T07:00:00Z"),
+        t("2025-12-25T00:00:00Z"),
+        h
+    ));
+    assert!(!Window::news(
+        w,
+        t("2026-01-20T07:00:00Z"),
+        t("2025-12-20T00:00:00Z"),
+        h
+    ));
+    // Without a visible date it is not news; without any sighting it is.
+    assert!(!Window::news(w, t("2026-01-20T07:00:00Z"), None, h));
+    assert!(Window::news(None, None, t("2000-01-01T00:00:00Z"), h));
+}

@@ -21,7 +21,7 @@ const HF_DAYS: [&str; 4] = [
 fn env_with(config: &str) -> (TestEnv, PathBuf) {
     let mut env = TestEnv::new();
     env.set_now(NOW);
-    env.ingest(&HF_DAYS);
+    env.ingest_daily(&HF_DAYS);
     let cfg = env.write("config.toml", config);
     (env, cfg)
 }
@@ -186,7 +186,7 @@ fn a_catch_up_digest_lists_each_missed_day_under_its_date() {
     );
     // Delivered on 2026-01-18 with the November papers only.
     env.set_now("2026-01-18T07:00:00Z");
-    env.ingest(&["hf-json/2025-11-12.json"]);
+    env.ingest_daily(&["hf-json/2025-11-12.json"]);
     env.cmd(["--config"])
         .arg(&cfg)
         .args(["run", "--no-fetch"])
@@ -194,7 +194,7 @@ fn a_catch_up_digest_lists_each_missed_day_under_its_date() {
         .success();
     // Off on the 19th and 20th; the 21st catches up with both days' lists.
     env.set_now(NOW);
-    env.ingest(&["hf-json/2026-01-19.json", "hf-json/2026-01-20.json"]);
+    env.ingest_daily(&["hf-json/2026-01-19.json", "hf-json/2026-01-20.json"]);
     let d = digest_json(&env, &cfg, &[]);
     assert_eq!(
         d["days"],

@@ -30,7 +30,7 @@ fn upvotes(list: &Value) -> Vec<u64> {
 fn january_digest() -> (TestEnv, std::path::PathBuf, Value) {
     let mut env = TestEnv::new();
     env.set_now("2026-01-21T07:00:00Z");
-    env.ingest(&DAYS);
+    env.ingest_daily(&DAYS);
     let cfg = env.write("config.toml", CONFIG);
     let out = env
         .cmd(["--config"])

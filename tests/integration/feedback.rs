@@ -462,7 +462,7 @@ fn unseen_hides_papers_marked_read_or_mailed() {
 #[test]
 fn review_refuses_without_a_terminal_and_marks_on_one() {
     let env = TestEnv::new();
-    env.ingest(&["hf-json/2026-01-19.json", "hf-json/2026-01-20.json"]);
+    env.ingest_daily(&["hf-json/2026-01-19.json", "hf-json/2026-01-20.json"]);
     env.cmd(["review"])
         .run()
         .code(2)

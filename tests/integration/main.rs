@@ -32,6 +32,8 @@ mod mail;
 // SMTP faults (silent or trickling server, drop after DATA, one recipient
 // refused, STARTTLS refused, SIGKILL mid-send) and secrets never printed or stored.
 mod mail_faults;
+// A digest is news: a bulk import of old papers is never new in a mail.
+mod news;
 // `run`: the cron entry point, exactly once per day, the watermark, partial
 // success, the demo config and a first run without a config.
 mod run;

@@ -39,7 +39,9 @@ fn the_demo_run_prints_the_markdown_digest_once_a_day() {
 
 #[test]
 fn the_next_day_lists_only_new_papers_and_a_missing_source_is_partial() {
+    // The clock of the days the second source's list (2026-01-02) is news.
     let mut env = TestEnv::new();
+    env.set_now("2026-01-01T08:00:00Z");
     let later = env.path("later.json");
     let cfg = env.write(
         "config.toml",
@@ -70,11 +72,11 @@ fn the_next_day_lists_only_new_papers_and_a_missing_source_is_partial() {
     assert!(day1.stdout.contains("189 considered"), "{}", day1.stdout);
     // Day 3 (a missed day): the new file's papers, none of the seed's.
     std::fs::copy(fixture("hf-json/2026-01-02.json"), &later).unwrap();
-    env.set_now("2026-11-29T08:00:00Z");
+    env.set_now("2026-01-03T08:00:00Z");
     let day3 = env.cmd(["run", "--config"]).arg(&cfg).run();
     day3.success();
     assert!(
-        day3.stdout.starts_with("# Trending papers — 2026-11-29"),
+        day3.stdout.starts_with("# Trending papers — 2026-01-03"),
         "{}",
         day3.stdout
     );
@@ -93,7 +95,7 @@ fn the_next_day_lists_only_new_papers_and_a_missing_source_is_partial() {
     }
     // Day 4: nothing new at all: no digest (cron stays quiet), and `-v`
     // says why.
-    env.set_now("2026-11-30T08:00:00Z");
+    env.set_now("2026-01-04T08:00:00Z");
     let day4 = env.cmd(["run", "--config"]).arg(&cfg).run();
     day4.success();
     assert_eq!(day4.stdout, "");
@@ -101,7 +103,7 @@ fn the_next_day_lists_only_new_papers_and_a_missing_source_is_partial() {
     assert_eq!(day4.stdout, "");
     assert!(
         day4.stderr
-            .contains("nothing new for 2026-11-30: no digest sent"),
+            .contains("nothing new for 2026-01-04: no digest sent"),
         "{}",
         day4.stderr
     );

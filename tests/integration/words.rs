@@ -13,7 +13,7 @@ fn november(env: &mut TestEnv) {
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    env.cmd(["ingest"]).args(&files).run().success();
+    env.ingest_daily_paths(&files);
     env.write("c.toml", "[interests]\nkeywords = [\"agents\"]\n");
 }
 

@@ -237,6 +237,28 @@ impl TestEnv {
         self.cmd(["ingest"]).args(&paths).run().success();
     }
 
+    /// Runs `ingest` on Hugging Face day files (`…/YYYY-MM-DD.json` under
+    /// `fixtures/`), each at 23:00 UTC of its day, as the daily run that
+    /// fetched it would have: every paper is news when first seen, whatever
+    /// the test's clock (a bulk import of old lists is not news to a
+    /// digest). The clock is left as it was.
+    pub fn ingest_daily(&self, fixtures: &[&str]) {
+        let paths: Vec<PathBuf> = fixtures.iter().map(|f| fixture(f)).collect();
+        self.ingest_daily_paths(&paths);
+    }
+
+    /// [`TestEnv::ingest_daily`] for any paths.
+    pub fn ingest_daily_paths(&self, paths: &[PathBuf]) {
+        for p in paths {
+            let day = p.file_stem().and_then(|s| s.to_str()).expect("a day file");
+            self.cmd(["ingest"])
+                .arg(p)
+                .env("PAPERTREND_NOW", format!("{day}T23:00:00Z"))
+                .run()
+                .success();
+        }
+    }
+
     /// Writes a ledger of one delivered digest (2026-11-26, printed) that
     /// listed `papers`: what `--unseen` counts as seen besides marks.
     pub fn delivered(&self, papers: &[&str]) {
