@@ -3,7 +3,10 @@
 //! hands them to the pure [`crate::trends::learn`], and caches what was
 //! learned per index commit, next to the trend reports.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
+use tantivy::DocAddress;
 use tantivy::query::{AllQuery, BooleanQuery, Occur};
 
 use crate::config::Interests;
@@ -142,29 +145,32 @@ fn stems_of(analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &trends::Text
     out
 }
 
-/// What `keyword` means, learned from the papers about it and the others.
+/// One paper as learning reads it: its text and its stems.
+struct Read {
+    text: trends::Text,
+    stems: Vec<String>,
+}
+
+/// What `keyword` means, learned from the papers about it and the others
+/// (`idf` from the index's document frequencies).
 fn learn_meaning(
-    index: &Index,
     keyword: &str,
-    about: &[trends::Text],
-    others: &[trends::Text],
+    about: &[&Read],
+    others: &[&Read],
+    idf: &dyn Fn(&str) -> f32,
 ) -> Option<Meaning> {
-    let mut analyzer = schema::english();
-    let about_texts = about;
-    let about: Vec<Vec<String>> = about.iter().map(|t| stems_of(&mut analyzer, t)).collect();
-    let others: Vec<Vec<String>> = others.iter().map(|t| stems_of(&mut analyzer, t)).collect();
-    let df = index.doc_freqs(about.iter().chain(&others).flatten().map(String::as_str));
-    let n = index.count();
-    let idf = |s: &str| meaning::idf(df.get(s).copied().unwrap_or(0), n);
+    let stems =
+        |reads: &[&Read]| -> Vec<Vec<String>> { reads.iter().map(|r| r.stems.clone()).collect() };
     let mut learned = Meaning::learn(
         keyword,
         &crate::index::analyze(keyword),
-        &about,
-        &others,
-        &idf,
+        &stems(about),
+        &stems(others),
+        idf,
     )?;
     // The words a reader recognises: each stem's most frequent spelling in
     // the papers about the keyword.
+    let mut analyzer = schema::english();
     let mut spellings: std::collections::HashMap<String, std::collections::HashMap<String, u32>> =
         std::collections::HashMap::new();
     let wanted: Vec<&str> = learned
@@ -173,8 +179,8 @@ fn learn_meaning(
         .take(meaning::WORDS)
         .map(|(s, _)| s.as_str())
         .collect();
-    for t in about_texts {
-        for text in [&t.title, &t.body] {
+    for r in about {
+        for text in [&r.text.title, &r.text.body] {
             use tantivy::tokenizer::TokenStream;
             let mut stream = analyzer.token_stream(text);
             while stream.advance() {
@@ -198,6 +204,20 @@ fn learn_meaning(
     Some(learned)
 }
 
+/// Which papers one keyword learns from: the newest naming it in the
+/// title (or, when fewer than [`FEW`] do, mentioning it), and the newest
+/// of the others.
+struct Sample<'k> {
+    keyword: &'k String,
+    about: Vec<DocAddress>,
+    others: Vec<DocAddress>,
+}
+
+/// How many threads read and learn: the cores, at most 4.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
+}
+
 fn learn_all(
     index: &Index,
     keywords: &[&String],
@@ -208,15 +228,9 @@ fn learn_all(
         .checked_add(jiff::SignedDuration::from_secs(1))
         .unwrap_or(Timestamp::MAX);
     let known = index.seen_between(Timestamp::MIN, end, now);
-    let mut analyzer = schema::english();
-    let mut stem = |w: &str| {
-        use tantivy::tokenizer::TokenStream;
-        let mut stream = analyzer.token_stream(w);
-        stream.advance().then(|| stream.token().text.clone())
-    };
     let f = index.fields;
-    let mut out = Vec::new();
-    let mut meanings = Vec::new();
+    // Which papers each keyword reads (queries only) ...
+    let mut samples = Vec::new();
     for keyword in keywords {
         let in_title = Index::phrase_of(f.title, &crate::index::analyze(keyword));
         let Some(in_title) = in_title else { continue };
@@ -224,7 +238,7 @@ fn learn_all(
             (Occur::Must, known.box_clone()),
             (Occur::Must, in_title),
         ]));
-        let (mut about, _) = index.texts_of(&searcher, &about_q, ABOUT_SAMPLE)?;
+        let mut about = index.newest(&searcher, &about_q, ABOUT_SAMPLE)?;
         let mentioned = index.in_text(keyword);
         if about.len() < FEW
             && let Some(m) = &mentioned
@@ -233,7 +247,7 @@ fn learn_all(
                 (Occur::Must, known.box_clone()),
                 (Occur::Must, m.box_clone()),
             ]));
-            about = index.texts_of(&searcher, &q, ABOUT_SAMPLE)?.0;
+            about = index.newest(&searcher, &q, ABOUT_SAMPLE)?;
         }
         let mut others_q = vec![
             (Occur::Must, known.box_clone()),
@@ -242,16 +256,102 @@ fn learn_all(
         if let Some(m) = mentioned {
             others_q.push((Occur::MustNot, m));
         }
-        let (others, _) = index.texts_of(
-            &searcher,
-            &(Box::new(BooleanQuery::new(others_q)) as BoxQuery),
-            OTHERS_SAMPLE,
-        )?;
-        meanings.extend(learn_meaning(index, keyword, &about, &others));
-        let learned = trends::learn(keyword, &about, &others, NEIGHBOURS, &mut stem);
+        let others_q: BoxQuery = Box::new(BooleanQuery::new(others_q));
+        let others = index.newest(&searcher, &others_q, OTHERS_SAMPLE)?;
+        samples.push(Sample {
+            keyword,
+            about,
+            others,
+        });
+    }
+    // ... each paper read and analysed once, however many keywords read it
+    // (their samples of others are mostly the same papers), on all cores ...
+    let mut unique: Vec<DocAddress> = samples
+        .iter()
+        .flat_map(|s| s.about.iter().chain(&s.others).copied())
+        .collect();
+    unique.sort_unstable();
+    unique.dedup();
+    let chunk = unique.len().div_ceil(threads()).max(1);
+    let parts: Vec<Result<Vec<Read>, crate::index::IndexError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = unique
+            .chunks(chunk)
+            .map(|addrs| {
+                let searcher = &searcher;
+                scope.spawn(move || {
+                    let mut analyzer = schema::english();
+                    addrs
+                        .iter()
+                        .map(|a| {
+                            let text = index.text_at(searcher, *a)?;
+                            let stems = stems_of(&mut analyzer, &text);
+                            Ok(Read { text, stems })
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut reads: HashMap<DocAddress, Read> = HashMap::with_capacity(unique.len());
+    for (addrs, part) in unique.chunks(chunk).zip(parts) {
+        reads.extend(addrs.iter().copied().zip(part?));
+    }
+    let df = index.doc_freqs(
+        reads
+            .values()
+            .flat_map(|r| r.stems.iter().map(String::as_str)),
+    );
+    let n = index.count();
+    let idf = |s: &str| meaning::idf(df.get(s).copied().unwrap_or(0), n);
+    // ... then each keyword learns from its own samples, on all cores.
+    let pick = |addrs: &[DocAddress]| -> Vec<&Read> {
+        addrs.iter().filter_map(|a| reads.get(a)).collect()
+    };
+    let learned: Vec<(Option<Meaning>, trends::Learned)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = samples
+            .iter()
+            .map(|s| {
+                let (idf, pick) = (&idf, &pick);
+                scope.spawn(move || {
+                    let about = pick(&s.about);
+                    let others = pick(&s.others);
+                    let meaning = learn_meaning(s.keyword, &about, &others, idf);
+                    let texts = |reads: &[&Read]| -> Vec<trends::Text> {
+                        reads.iter().map(|r| r.text.clone()).collect()
+                    };
+                    let mut analyzer = schema::english();
+                    let mut stem = |w: &str| {
+                        use tantivy::tokenizer::TokenStream;
+                        let mut stream = analyzer.token_stream(w);
+                        stream.advance().then(|| stream.token().text.clone())
+                    };
+                    let learned = trends::learn(
+                        s.keyword,
+                        &texts(&about),
+                        &texts(&others),
+                        NEIGHBOURS,
+                        &mut stem,
+                    );
+                    (meaning, learned)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut out = Vec::new();
+    let mut meanings = Vec::new();
+    for (s, (meaning, learned)) in samples.iter().zip(learned) {
+        meanings.extend(meaning);
         for (term, papers) in learned.aliases {
             out.push(Expansion {
-                keyword: (*keyword).clone(),
+                keyword: s.keyword.clone(),
                 term,
                 via: Via::Alias,
                 papers,
@@ -259,7 +359,7 @@ fn learn_all(
         }
         for (term, papers) in learned.neighbours {
             out.push(Expansion {
-                keyword: (*keyword).clone(),
+                keyword: s.keyword.clone(),
                 term,
                 via: Via::Neighbour,
                 papers,

@@ -6,10 +6,10 @@
 
 use jiff::Timestamp;
 use serde::Serialize;
-use tantivy::Searcher;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, RangeQuery};
 use tantivy::tokenizer::TokenStream;
+use tantivy::{DocAddress, Searcher};
 
 use crate::config::Config;
 use crate::error::Error;
@@ -54,6 +54,20 @@ impl Index {
         if total == 0 || cap == 0 {
             return Ok((Vec::new(), total));
         }
+        let addrs = self.newest(searcher, q, cap)?;
+        Ok((self.texts_at(searcher, &addrs)?, total))
+    }
+
+    /// The addresses of the papers matching `q`, newest first, at most `cap`.
+    pub(super) fn newest(
+        &self,
+        searcher: &Searcher,
+        q: &BoxQuery,
+        cap: usize,
+    ) -> Result<Vec<DocAddress>, IndexError> {
+        if cap == 0 {
+            return Ok(Vec::new());
+        }
         let addrs = searcher
             .search(
                 &**q,
@@ -61,15 +75,48 @@ impl Index {
                     .order_by_fast_field::<tantivy::DateTime>(schema::DATE, tantivy::Order::Desc),
             )
             .map_err(engine(self))?;
+        Ok(addrs.into_iter().map(|(_, a)| a).collect())
+    }
+
+    /// The titles and abstracts of the papers at `addrs`, in that order,
+    /// read on all cores (reading a stored record is most of the cost).
+    pub(super) fn texts_at(
+        &self,
+        searcher: &Searcher,
+        addrs: &[DocAddress],
+    ) -> Result<Vec<Text>, IndexError> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+        let chunk = addrs.len().div_ceil(threads).max(1);
+        let parts: Vec<Result<Vec<Text>, IndexError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = addrs
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || part.iter().map(|a| self.text_at(searcher, *a)).collect())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
         let mut texts = Vec::with_capacity(addrs.len());
-        for (_, a) in addrs {
-            let p = self.load(searcher, a)?;
-            texts.push(Text {
-                title: p.title,
-                body: p.abstract_text,
-            });
+        for part in parts {
+            texts.extend(part?);
         }
-        Ok((texts, total))
+        Ok(texts)
+    }
+
+    /// The title and abstract of the paper at `addr`.
+    pub(super) fn text_at(
+        &self,
+        searcher: &Searcher,
+        addr: DocAddress,
+    ) -> Result<Text, IndexError> {
+        let p = self.load(searcher, addr)?;
+        Ok(Text {
+            title: p.title,
+            body: p.abstract_text,
+        })
     }
 }
 
