@@ -682,6 +682,7 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     // Whole `papertrend search` processes (start-up, open, search, print).
     eprintln!("cold start: papertrend search processes");
     let mut cold = Vec::new();
+    let mut search_kib = 0;
     for q in queries.iter().take(9) {
         let text = q.tantivy();
         let r = pt(&["search", "--limit", "10", &text])?;
@@ -689,6 +690,7 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
             return Err(format!("papertrend search {text:?} failed").into());
         }
         cold.push(r.wall.as_secs_f64() * 1e3);
+        search_kib = search_kib.max(r.hwm_kib);
     }
     let cold_ms = median(cold);
 
@@ -700,23 +702,29 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     // `top --sort velocity`, and `top`/`digest` with 300 marks (a learned
     // profile).
     let trends_cache = pt_index.join(papertrend::engine::trends::TRENDS_CACHE);
+    let expand_cache = pt_index.join(papertrend::engine::expand::EXPAND_CACHE);
     // A synthetic corpus rises little: `trends` must list at least one topic
     // (a header, the column titles and a row); the others ten papers.
-    let timed = |name: &str, args: &[&str]| -> Result<(f64, f64), BoxError> {
+    // The first run pays for both caches of a new commit: the rising topics
+    // and what the interests mean (learned from the papers about them).
+    let timed = |name: &str, args: &[&str]| -> Result<(f64, f64, u64), BoxError> {
         let _ = std::fs::remove_file(&trends_cache);
+        let _ = std::fs::remove_file(&expand_cache);
         let min_lines = if args[0] == "trends" { 3 } else { 10 };
         let mut walls = Vec::new();
+        let mut kib = 0;
         for _ in 0..4 {
             let r = pt(args)?;
             if !r.ok || r.stdout.lines().count() < min_lines {
                 return Err(format!("papertrend {name} failed or printed too little").into());
             }
             walls.push(r.wall.as_secs_f64() * 1e3);
+            kib = kib.max(r.hwm_kib);
         }
         let cold = walls.remove(0);
-        Ok((cold, median(walls)))
+        Ok((cold, median(walls), kib))
     };
-    let mut end_to_end: Vec<(String, (f64, f64))> = Vec::new();
+    let mut end_to_end: Vec<(String, (f64, f64, u64))> = Vec::new();
     for (name, args) in [
         ("top", &["top"][..]),
         ("digest", &["digest"][..]),
@@ -772,6 +780,7 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     )?;
     let day_config_s = ws(&day_config)?;
     let mut daily = Vec::new();
+    let mut daily_kib = 0;
     for d in 2..=4i8 {
         let date = jiff::civil::date(2024, 1, d);
         let mut f = BufWriter::new(std::fs::File::create(&day_file)?);
@@ -796,6 +805,7 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
             return Err(format!("papertrend run on {date} failed or printed too little").into());
         }
         daily.push(r.wall.as_secs_f64() * 1e3);
+        daily_kib = daily_kib.max(r.hwm_kib);
     }
     let daily_max = daily.iter().copied().fold(0.0, f64::max);
     let daily_ms = median(daily);
@@ -906,23 +916,30 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
             .join("; ")
     )?;
     writeln!(w, "\n### End to end (whole processes, median)\n")?;
+    let mib = |kib: u64| kib as f64 / 1024.0;
     writeln!(
         w,
-        "| command | wall ms (first run) | wall ms (warm, median) |"
+        "| command | wall ms (first run) | wall ms (warm, median) | peak RSS MiB |"
     )?;
-    writeln!(w, "|---|---:|---:|")?;
-    writeln!(w, "| `papertrend search` (9 queries) | – | {cold_ms:.1} |")?;
-    for (name, (cold, warm)) in &end_to_end {
-        writeln!(w, "| {name} | {cold:.1} | {warm:.1} |")?;
+    writeln!(w, "|---|---:|---:|---:|")?;
+    writeln!(
+        w,
+        "| `papertrend search` (9 queries) | – | {cold_ms:.1} | {:.0} |",
+        mib(search_kib)
+    )?;
+    for (name, (cold, warm, kib)) in &end_to_end {
+        writeln!(w, "| {name} | {cold:.1} | {warm:.1} | {:.0} |", mib(*kib))?;
     }
     writeln!(
         w,
-        "| `papertrend run --no-fetch`, the import's first digest | {:.1} | – |",
-        first_run.wall.as_secs_f64() * 1e3
+        "| `papertrend run --no-fetch`, the import's first digest | {:.1} | – | {:.0} |",
+        first_run.wall.as_secs_f64() * 1e3,
+        mib(first_run.hwm_kib)
     )?;
     writeln!(
         w,
-        "| `papertrend run`, a day of {DAY_PAPERS} new papers from a `file` source (3 days) | – | {daily_ms:.1} (slowest {daily_max:.1}) |"
+        "| `papertrend run`, a day of {DAY_PAPERS} new papers from a `file` source (3 days) | – | {daily_ms:.1} (slowest {daily_max:.1}) | {:.0} |",
+        mib(daily_kib)
     )?;
     writeln!(
         w,
@@ -963,34 +980,45 @@ fn cmd_run(args: &[String]) -> Result<(), BoxError> {
     )?;
     let r = p50 / b50;
     target(
-        "search p50 ≤ 1.3× bare tantivy (search fields only)",
+        "search p50 ≤ 1.2× bare tantivy (search fields only)",
         r,
-        r <= 1.3,
+        r <= 1.2,
     )?;
     if let Some(s50) = s50 {
         let r = p50 / s50;
         target("search p50 ≤ 0.3× SQLite FTS5", r, r <= 0.3)?;
     }
     target(
-        "`papertrend search` process < 50 ms",
+        "`papertrend search` process < 30 ms",
         cold_ms,
-        cold_ms < 50.0,
+        cold_ms < 30.0,
     )?;
-    for (name, (cold, warm)) in &end_to_end {
+    // Where a reader waits the targets are tighter (issue #28): the first
+    // `top` and `digest` after an import, the warm `top`.
+    let mut peak = search_kib.max(first_run.hwm_kib).max(daily_kib);
+    for (name, (cold, warm, kib)) in &end_to_end {
+        let (first, again) = match name.as_str() {
+            "`papertrend top`" => (600.0, 50.0),
+            "`papertrend digest`" => (500.0, 200.0),
+            _ => (1000.0, 200.0),
+        };
         target(
-            &format!("{name} < 1000 ms, first run"),
+            &format!("{name} < {first} ms, first run"),
             *cold,
-            *cold < 1000.0,
+            *cold < first,
         )?;
-        target(&format!("{name} < 200 ms, warm"), *warm, *warm < 200.0)?;
+        target(&format!("{name} < {again} ms, warm"), *warm, *warm < again)?;
+        peak = peak.max(*kib);
     }
     target(
-        &format!("daily `run` of {DAY_PAPERS} new papers < 2000 ms (slowest of 3)"),
+        &format!("daily `run` of {DAY_PAPERS} new papers < 800 ms (slowest of 3)"),
         daily_max,
-        daily_max < 2000.0,
+        daily_max < 800.0,
     )?;
     let g = gib(pt_ingest.hwm_kib);
     target("ingest peak RSS < 1 GiB (GiB)", g, g < 1.0)?;
+    let g = gib(peak);
+    target("every other command's peak RSS < 1 GiB (GiB)", g, g < 1.0)?;
     print!("{o}");
     std::io::stdout().flush()?;
     std::fs::write(work.join("report.md"), o)?;

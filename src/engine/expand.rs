@@ -213,11 +213,6 @@ struct Sample<'k> {
     others: Vec<DocAddress>,
 }
 
-/// How many threads read and learn: the cores, at most 4.
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
-}
-
 fn learn_all(
     index: &Index,
     keywords: &[&String],
@@ -272,7 +267,7 @@ fn learn_all(
         .collect();
     unique.sort_unstable();
     unique.dedup();
-    let chunk = unique.len().div_ceil(threads()).max(1);
+    let chunk = unique.len().div_ceil(super::trends::cores()).max(1);
     let parts: Vec<Result<Vec<Read>, crate::index::IndexError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = unique
             .chunks(chunk)

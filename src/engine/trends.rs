@@ -49,13 +49,14 @@ impl Index {
         searcher: &Searcher,
         q: &BoxQuery,
         cap: usize,
+        threads: usize,
     ) -> Result<(Vec<Text>, usize), IndexError> {
         let total = self.count_in(searcher, &**q)?;
         if total == 0 || cap == 0 {
             return Ok((Vec::new(), total));
         }
         let addrs = self.newest(searcher, q, cap)?;
-        Ok((self.texts_at(searcher, &addrs)?, total))
+        Ok((self.texts_at(searcher, &addrs, threads)?, total))
     }
 
     /// The addresses of the papers matching `q`, newest first, at most `cap`.
@@ -79,13 +80,13 @@ impl Index {
     }
 
     /// The titles and abstracts of the papers at `addrs`, in that order,
-    /// read on all cores (reading a stored record is most of the cost).
+    /// read on `threads` threads.
     pub(super) fn texts_at(
         &self,
         searcher: &Searcher,
         addrs: &[DocAddress],
+        threads: usize,
     ) -> Result<Vec<Text>, IndexError> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
         let chunk = addrs.len().div_ceil(threads).max(1);
         let parts: Vec<Result<Vec<Text>, IndexError>> = std::thread::scope(|scope| {
             let handles: Vec<_> = addrs
@@ -165,6 +166,38 @@ pub fn trends(
     baseline: crate::clock::Span,
     limit: usize,
 ) -> Result<TrendReport, Error> {
+    let threads = (cores(), PER_THREAD);
+    trends_on(index, config, now, (window, baseline), limit, threads)
+}
+
+/// Fewer papers than this per thread are split on fewer threads (a thread
+/// costs more than it saves on a few hundred).
+const PER_THREAD: usize = 500;
+
+/// How many threads read and analyse papers: the cores, at most 4.
+pub(super) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
+}
+
+/// A stemmer as the index stems (its English analyzer), for one thread.
+fn index_stemmer() -> Box<dyn trends::Stemmer> {
+    let mut analyzer = schema::english();
+    Box::new(move |w: &str| {
+        let mut stream = analyzer.token_stream(w);
+        stream.advance().then(|| stream.token().text.clone())
+    })
+}
+
+/// [`trends()`] with the papers read and split on `threads` threads,
+/// at least `per_thread` papers each (the topics do not depend on it).
+fn trends_on(
+    index: &Index,
+    config: &Config,
+    now: Timestamp,
+    (window, baseline): (crate::clock::Span, crate::clock::Span),
+    limit: usize,
+    (threads, per_thread): (usize, usize),
+) -> Result<TrendReport, Error> {
     let searcher = index.searcher();
     let w_start = now.checked_sub(window.0).unwrap_or(Timestamp::MIN);
     let b_start = w_start.checked_sub(baseline.0).unwrap_or(Timestamp::MIN);
@@ -172,16 +205,18 @@ pub fn trends(
         .checked_add(jiff::SignedDuration::from_secs(1))
         .unwrap_or(Timestamp::MAX);
     let window_q = index.seen_between(w_start, end, now);
-    let (texts, window_docs) = index.texts_of(&searcher, &window_q, TREND_SAMPLE)?;
+    let (texts, window_docs) = index.texts_of(&searcher, &window_q, TREND_SAMPLE, threads)?;
     let (base, baseline_docs) = index.texts_of(
         &searcher,
         &index.seen_between(b_start, w_start, now),
         BASELINE_SAMPLE,
+        threads,
     )?;
     let (history, history_docs) = index.texts_of(
         &searcher,
         &index.seen_between(Timestamp::MIN, b_start, now),
         HISTORY_SAMPLE,
+        threads,
     )?;
     let min_count = config.trends.min_count;
     let mut analyzer = schema::english();
@@ -203,7 +238,7 @@ pub fn trends(
     if report.no_baseline {
         let (texts, docs) = if texts.is_empty() {
             let everything = index.seen_between(Timestamp::MIN, Timestamp::MAX, now);
-            index.texts_of(&searcher, &everything, TREND_SAMPLE)?
+            index.texts_of(&searcher, &everything, TREND_SAMPLE, threads)?
         } else {
             (texts, window_docs)
         };
@@ -218,7 +253,12 @@ pub fn trends(
         history: &history,
         history_docs,
     };
-    let found = trends::rising(sample, min_count, limit, &mut stem);
+    let stemmers = trends::Stemmers {
+        make: &index_stemmer,
+        threads,
+        min_per_thread: per_thread,
+    };
+    let found = trends::rising_on(sample, min_count, limit, &mut stem, Some(stemmers));
     report.thin_baseline = found.thin;
     report.topics = found.topics;
     Ok(report)
@@ -309,4 +349,63 @@ const TRENDS_CACHE_ENTRIES: usize = 4;
 struct CacheEntry {
     key: String,
     report: TrendReport,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Format, collect};
+
+    /// October and November 2025's real Hugging Face lists in a temporary
+    /// index, each day first seen the evening it was listed.
+    fn autumn() -> (tempfile::TempDir, Index) {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open(dir.path(), true).unwrap();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/hf-json");
+        let mut days: Vec<std::path::PathBuf> = ["2025-10", "2025-11"]
+            .iter()
+            .flat_map(|m| std::fs::read_dir(format!("{root}/{m}")).unwrap())
+            .map(|e| e.unwrap().path())
+            .collect();
+        days.sort();
+        for day in days {
+            let stem = day.file_stem().unwrap().to_str().unwrap().to_string();
+            let now = format!("{stem}T23:00:00Z").parse().unwrap();
+            let mut session = index.session(64, 100_000, now).unwrap();
+            let bytes = std::fs::read(&day).unwrap();
+            let (papers, _) = collect(Format::HfJson, &bytes, &stem).unwrap();
+            for mut p in papers {
+                p.first_seen = Some(now);
+                session.upsert(p).unwrap();
+            }
+            session.finish().unwrap();
+        }
+        (dir, index)
+    }
+
+    #[test]
+    fn rising_topics_are_the_same_on_one_thread_and_on_several() {
+        let (_dir, index) = autumn();
+        let config = Config::default();
+        let t = &config.trends;
+        let mut compared = 0;
+        for day in ["2025-11-14", "2025-11-21", "2025-11-30"] {
+            let now: Timestamp = format!("{day}T08:00:00Z").parse().unwrap();
+            let spans = (t.window, t.baseline);
+            let one = trends_on(&index, &config, now, spans, 10, (1, 1)).unwrap();
+            assert!(!one.topics.is_empty(), "{day}: no topics");
+            // Enough papers read for three threads (the fixture days are a
+            // few hundred papers: 50 each at least here).
+            let read = one.sampled
+                + one.baseline_docs.min(BASELINE_SAMPLE)
+                + one.history_docs.min(HISTORY_SAMPLE);
+            assert!(read >= 3 * 50, "{day}: {read} papers read");
+            for threads in [2, 3] {
+                let many = trends_on(&index, &config, now, spans, 10, (threads, 50)).unwrap();
+                assert_eq!(many.topics, one.topics, "{day}, {threads} threads");
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, 6);
+    }
 }

@@ -117,8 +117,67 @@ pub(super) fn initials(text: &str) -> (String, bool) {
     (out, acronym)
 }
 
+/// Papers split apart from the corpus (on another thread): their units,
+/// and the strings and words their ids refer to.
+struct Part {
+    units: Vec<Unit>,
+    docs: Vec<std::ops::Range<usize>>,
+    title_ends: Vec<usize>,
+    keys: Interner,
+    surfaces: Interner,
+    raws: Interner,
+    words: FxHashMap<String, Word>,
+}
+
+impl Part {
+    fn split(stemmer: &mut dyn Stemmer, texts: &[&Text]) -> Self {
+        let mut splitter = Splitter::new(stemmer);
+        let (mut units, mut docs, mut title_ends) = (Vec::new(), Vec::new(), Vec::new());
+        for t in texts {
+            let start = units.len();
+            splitter.split(&t.title, true, &mut units);
+            if let Some(u) = units[start..].last_mut() {
+                u.boundary_after = true;
+            }
+            title_ends.push(units.len());
+            splitter.split(&t.body, false, &mut units);
+            docs.push(start..units.len());
+        }
+        Part {
+            units,
+            docs,
+            title_ends,
+            keys: splitter.keys,
+            surfaces: splitter.surfaces,
+            raws: splitter.raws,
+            words: splitter.words,
+        }
+    }
+}
+
+/// How a part's ids map onto the corpus's: each string the part interned,
+/// in the part's order, interned again in `into`. Parts appended in the
+/// order of their papers give every string the id one pass over all the
+/// papers would have given it (ids are handed out by first occurrence).
+fn remap(from: &Interner, into: &mut Interner) -> Vec<u32> {
+    from.strings.iter().map(|s| into.id(s)).collect()
+}
+
 impl<'s> Corpus<'s> {
+    /// The papers of `sets` (in order) as one corpus, split on one thread.
     pub(super) fn new(stemmer: &'s mut dyn Stemmer, sets: &[&[Text]]) -> Self {
+        Self::new_on(stemmer, None, sets)
+    }
+
+    /// [`Corpus::new`], with the papers split on the threads of
+    /// `stemmers` (each with a stemmer of its own): the same corpus, ids
+    /// included, whatever the number of threads.
+    pub(super) fn new_on(
+        stemmer: &'s mut dyn Stemmer,
+        stemmers: Option<Stemmers<'_>>,
+        sets: &[&[Text]],
+    ) -> Self {
+        let texts: Vec<&Text> = sets.iter().flat_map(|s| s.iter()).collect();
         let mut c = Corpus {
             splitter: Splitter::new(stemmer),
             units: Vec::new(),
@@ -127,15 +186,23 @@ impl<'s> Corpus<'s> {
             profiles: Vec::new(),
             definitions: FxHashMap::default(),
         };
-        for t in sets.iter().flat_map(|s| s.iter()) {
-            let start = c.units.len();
-            c.splitter.split(&t.title, true, &mut c.units);
-            if let Some(u) = c.units[start..].last_mut() {
-                u.boundary_after = true;
+        let threads = stemmers.map_or(1, |s| {
+            s.threads.min(texts.len() / s.min_per_thread.max(1)).max(1)
+        });
+        match stemmers {
+            Some(more) if threads > 1 => c.split_on(more.make, threads, &texts),
+            _ => {
+                for t in &texts {
+                    let start = c.units.len();
+                    c.splitter.split(&t.title, true, &mut c.units);
+                    if let Some(u) = c.units[start..].last_mut() {
+                        u.boundary_after = true;
+                    }
+                    c.title_ends.push(c.units.len());
+                    c.splitter.split(&t.body, false, &mut c.units);
+                    c.docs.push(start..c.units.len());
+                }
             }
-            c.title_ends.push(c.units.len());
-            c.splitter.split(&t.body, false, &mut c.units);
-            c.docs.push(start..c.units.len());
         }
         let mut profiles = vec![Profile::default(); c.splitter.keys.strings.len()];
         let mut last = vec![(NONE, NONE); profiles.len()];
@@ -172,6 +239,54 @@ impl<'s> Corpus<'s> {
         c.profiles = profiles;
         c.find_definitions();
         c
+    }
+
+    /// Splits `texts` on `threads` threads, each with a stemmer of `make`,
+    /// and appends them in order, their ids mapped onto the corpus's.
+    fn split_on(
+        &mut self,
+        make: &(dyn Fn() -> Box<dyn Stemmer> + Sync),
+        threads: usize,
+        texts: &[&Text],
+    ) {
+        let chunk = texts.len().div_ceil(threads).max(1);
+        let parts: Vec<Part> = std::thread::scope(|scope| {
+            let handles: Vec<_> = texts
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || Part::split(&mut *make(), part)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        let s = &mut self.splitter;
+        for part in parts {
+            let keys = remap(&part.keys, &mut s.keys);
+            let surfaces = remap(&part.surfaces, &mut s.surfaces);
+            let raws = remap(&part.raws, &mut s.raws);
+            // NONE (a word the stemmer drops) stays NONE.
+            let map = |m: &[u32], id: u32| m.get(id as usize).copied().unwrap_or(id);
+            let offset = self.units.len();
+            self.units.extend(part.units.into_iter().map(|mut u| {
+                u.key = map(&keys, u.key);
+                u.surface = map(&surfaces, u.surface);
+                u.raw = map(&raws, u.raw);
+                u
+            }));
+            self.docs.extend(
+                part.docs
+                    .into_iter()
+                    .map(|r| r.start + offset..r.end + offset),
+            );
+            self.title_ends
+                .extend(part.title_ends.into_iter().map(|e| e + offset));
+            for (w, mut info) in part.words {
+                info.stem = map(&keys, info.stem);
+                info.surface = map(&surfaces, info.surface);
+                s.words.entry(w).or_insert(info);
+            }
+        }
     }
 
     /// Records every acronym defined in parentheses right after the words

@@ -103,6 +103,19 @@ impl<F: FnMut(&str) -> Option<String>> Stemmer for F {
     }
 }
 
+/// Stemmers for other threads: with them, the papers are split on
+/// `threads` threads, each with its own stemmer from `make`. The result is
+/// the same as on one thread.
+#[derive(Clone, Copy)]
+pub struct Stemmers<'a> {
+    /// Makes a stemmer (the index's analyzer).
+    pub make: &'a (dyn Fn() -> Box<dyn Stemmer> + Sync),
+    /// How many threads at most.
+    pub threads: usize,
+    /// Fewer papers than this per thread are split on fewer threads.
+    pub min_per_thread: usize,
+}
+
 /// One paper's text.
 #[derive(Clone, Debug, Default)]
 pub struct Text {
@@ -215,6 +228,18 @@ pub fn rising(
     limit: usize,
     stemmer: &mut dyn Stemmer,
 ) -> Found {
+    rising_on(sample, min_count, limit, stemmer, None)
+}
+
+/// [`rising`], with the papers split on the threads of `stemmers`: the
+/// same topics.
+pub fn rising_on(
+    sample: Sample<'_>,
+    min_count: usize,
+    limit: usize,
+    stemmer: &mut dyn Stemmer,
+    stemmers: Option<Stemmers<'_>>,
+) -> Found {
     let ws = sample.window.len();
     let (bs, hs) = (sample.baseline.len(), sample.history.len());
     let big_w = sample.window_docs.max(ws) as f64;
@@ -227,7 +252,11 @@ pub fn rising(
             thin,
         };
     }
-    let c = Corpus::new(stemmer, &[sample.window, sample.baseline, sample.history]);
+    let c = Corpus::new_on(
+        stemmer,
+        stemmers,
+        &[sample.window, sample.baseline, sample.history],
+    );
     let min = sample_min(min_count, ws, sample.window_docs, thin);
     let mut cands = window_candidates(&c, ws, min);
     count_background(&c, &mut cands, ws, bs);
