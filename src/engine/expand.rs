@@ -1,7 +1,8 @@
 //! Interests by meaning: reads, for each of the reader's keywords, the
 //! papers naming it in the title and a sample of the others (as of `now`),
 //! hands them to the pure [`crate::trends::learn`], and caches what was
-//! learned per index commit, next to the trend reports.
+//! learned next to the trend reports (learned again after 7 days, when the
+//! index has grown by a tenth, or when the keywords change).
 
 use std::collections::HashMap;
 
@@ -34,9 +35,36 @@ pub const EXPAND_CACHE: &str = "papertrend-expand-cache.json";
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CacheEntry {
     key: String,
+    /// When it was learned (seconds since the epoch).
+    #[serde(default)]
+    learned_at: i64,
+    /// How many papers the index held then.
+    #[serde(default)]
+    papers: u64,
     expansions: Vec<Expansion>,
     #[serde(default)]
     meanings: Vec<Meaning>,
+}
+
+/// What was learned is used again for this long ...
+const RELEARN_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
+/// ... unless the index has grown by this share since.
+const RELEARN_GROWTH: f64 = 0.10;
+
+impl CacheEntry {
+    /// Whether this entry still stands for the index at `now`: learned
+    /// under `key` no later than `now`, less than [`RELEARN_AFTER`] ago,
+    /// from an index that has not grown by [`RELEARN_GROWTH`] since (nor
+    /// shrunk). What a keyword means moves slowly; learning it reads
+    /// thousands of papers, so the daily run does not pay it every day.
+    fn stands(&self, key: &str, now: Timestamp, papers: u64) -> bool {
+        let at = now.as_second();
+        self.key == key
+            && self.learned_at <= at
+            && at - self.learned_at < RELEARN_AFTER.as_secs()
+            && papers >= self.papers
+            && (papers - self.papers) as f64 <= RELEARN_GROWTH * self.papers as f64
+    }
 }
 
 /// What the index taught about the reader's keywords.
@@ -50,8 +78,9 @@ pub struct Learned {
 
 /// The terms that stand for the reader's keywords: the reader's own
 /// aliases, then (with `[interests] expand`) the aliases and neighbours
-/// learned from the papers the index knew at `now`. Cached per index
-/// commit and day; a cache that cannot be read or written only costs time.
+/// learned from the papers the index knew at `now`. Cached: learned again
+/// after 7 days, when the index has grown by a tenth, or when the keywords
+/// change; a cache that cannot be read or written only costs time.
 ///
 /// # Errors
 /// An index failure.
@@ -93,22 +122,25 @@ pub fn learned(index: &Index, interests: &Interests, now: Timestamp) -> Result<L
             meanings: Vec::new(),
         });
     }
-    let opstamp = index.opstamp();
     let key = format!(
         // The prefix names the method; a change to what is learned bumps it.
-        "expand-6|{opstamp}|{}|{}",
-        now.as_second() / 86_400,
+        "expand-7|{}",
         keywords
             .iter()
             .map(|k| k.as_str())
             .collect::<Vec<_>>()
             .join("\u{1f}")
     );
+    let papers = index.count();
     let path = index.dir().join(EXPAND_CACHE);
     let cached: Option<Vec<CacheEntry>> = std::fs::read(&path)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-    if let Some(hit) = cached.into_iter().flatten().find(|e| e.key == key) {
+    if let Some(hit) = cached
+        .into_iter()
+        .flatten()
+        .find(|e| e.stands(&key, now, papers))
+    {
         out.extend(hit.expansions);
         return Ok(Learned {
             expansions: out,
@@ -118,6 +150,8 @@ pub fn learned(index: &Index, interests: &Interests, now: Timestamp) -> Result<L
     let (learned, meanings) = learn_all(index, &keywords, now)?;
     let entry = CacheEntry {
         key,
+        learned_at: now.as_second(),
+        papers,
         expansions: learned.clone(),
         meanings: meanings.clone(),
     };
@@ -362,4 +396,32 @@ fn learn_all(
         }
     }
     Ok((out, meanings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_was_learned_stands_for_a_week_and_a_tenth_more_papers() {
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        let entry = CacheEntry {
+            key: "expand-7|agents".into(),
+            learned_at: at("2026-01-05T07:00:00Z").as_second(),
+            papers: 1_000,
+            expansions: Vec::new(),
+            meanings: Vec::new(),
+        };
+        let monday = at("2026-01-05T07:00:00Z");
+        assert!(entry.stands("expand-7|agents", monday, 1_000));
+        // Six days and 100 papers later it still stands ...
+        assert!(entry.stands("expand-7|agents", at("2026-01-11T07:00:00Z"), 1_100));
+        // ... a week later, a tenth more papers, other keywords, a view of
+        // an earlier day or a smaller index learn again.
+        assert!(!entry.stands("expand-7|agents", at("2026-01-12T07:00:00Z"), 1_000));
+        assert!(!entry.stands("expand-7|agents", monday, 1_101));
+        assert!(!entry.stands("expand-7|agents\u{1f}robots", monday, 1_000));
+        assert!(!entry.stands("expand-7|agents", at("2026-01-04T07:00:00Z"), 1_000));
+        assert!(!entry.stands("expand-7|agents", monday, 999));
+    }
 }
