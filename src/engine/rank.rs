@@ -159,7 +159,26 @@ impl Index {
                             ),
                         ),
                     ])),
-                    None => seen_soon_after_visible(horizon),
+                    None => {
+                        // A paper first seen at `f` is news only if visible
+                        // since `f - horizon`: no paper visible before the
+                        // earliest sighting minus the horizon can be (after a
+                        // bulk import, that leaves the last days to test).
+                        let soon = seen_soon_after_visible(horizon);
+                        match self
+                            .first_seen_min()
+                            .and_then(|f| f.checked_sub(horizon).ok())
+                        {
+                            Some(from) => Box::new(BooleanQuery::new(vec![
+                                (
+                                    Occur::Must,
+                                    between(f.date, Bound::Included(from), Bound::Unbounded),
+                                ),
+                                (Occur::Must, soon),
+                            ])),
+                            None => soon,
+                        }
+                    }
                 };
                 let either: BoxQuery = Box::new(BooleanQuery::new(vec![
                     (Occur::Should, new),

@@ -153,6 +153,19 @@ impl Index {
         out
     }
 
+    /// The earliest `first_seen` of any paper (`None`: an empty index),
+    /// from the fast field's per-segment bounds, without reading papers.
+    pub fn first_seen_min(&self) -> Option<jiff::Timestamp> {
+        self.searcher()
+            .segment_readers()
+            .iter()
+            .filter(|seg| seg.num_docs() > 0)
+            .filter_map(|seg| seg.fast_fields().date(schema::FIRST_SEEN).ok())
+            .map(|col| col.min_value())
+            .min()
+            .and_then(|d| jiff::Timestamp::from_second(d.into_timestamp_secs()).ok())
+    }
+
     /// Every paper first seen at or after `since` (all when `None`),
     /// ordered by `first_seen`, then id.
     ///
