@@ -270,7 +270,7 @@ impl Config {
     /// How long before papertrend could first see it a paper may have
     /// become visible and still be news for a digest: the longest catch-up
     /// of an enabled `hf-daily` source (7 days by default) plus a day for
-    /// the run that fetches it. See [`crate::rank::Window::news`].
+    /// the run that fetches it. A digest is news: see `rank::Window::news`.
     pub fn news_horizon(&self) -> jiff::SignedDuration {
         let days = self
             .sources
