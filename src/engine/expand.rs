@@ -247,38 +247,6 @@ struct Sample<'k> {
     others: Vec<DocAddress>,
 }
 
-/// The newest `cap` papers matching `q` (a part of `known`): the same
-/// papers as `index.newest(q, cap)`, found by running `q` among the newest
-/// papers of `known` only (a date range), widened until it holds `cap` of
-/// them. A query that must test every paper it covers (a phrase in the
-/// title, all papers but those mentioning a phrase) so tests thousands of
-/// papers, not the whole index: any paper older than the range ranks below
-/// all `cap` found in it.
-fn newest_matching(
-    index: &Index,
-    searcher: &tantivy::Searcher,
-    known: &BoxQuery,
-    q: &BoxQuery,
-    cap: usize,
-) -> Result<Vec<DocAddress>, crate::index::IndexError> {
-    let mut span = cap.saturating_mul(4);
-    loop {
-        let Some(from) = index.nth_newest_date(searcher, known, span)? else {
-            // Fewer papers than `span` in all: the query runs on all.
-            return index.newest(searcher, q, cap);
-        };
-        let bounded: BoxQuery = Box::new(BooleanQuery::new(vec![
-            (Occur::Must, q.box_clone()),
-            (Occur::Must, index.date_range(from, Timestamp::MAX)),
-        ]));
-        let found = index.newest(searcher, &bounded, cap)?;
-        if found.len() >= cap {
-            return Ok(found);
-        }
-        span = span.saturating_mul(8);
-    }
-}
-
 fn learn_all(
     index: &Index,
     keywords: &[&String],
@@ -299,7 +267,7 @@ fn learn_all(
             (Occur::Must, known.box_clone()),
             (Occur::Must, in_title),
         ]));
-        let mut about = newest_matching(index, &searcher, &known, &about_q, ABOUT_SAMPLE)?;
+        let mut about = index.newest(&searcher, &about_q, ABOUT_SAMPLE)?;
         let mentioned = index.in_text(keyword);
         if about.len() < FEW
             && let Some(m) = &mentioned
@@ -308,7 +276,7 @@ fn learn_all(
                 (Occur::Must, known.box_clone()),
                 (Occur::Must, m.box_clone()),
             ]));
-            about = newest_matching(index, &searcher, &known, &q, ABOUT_SAMPLE)?;
+            about = index.newest(&searcher, &q, ABOUT_SAMPLE)?;
         }
         let mut others_q = vec![
             (Occur::Must, known.box_clone()),
@@ -318,7 +286,7 @@ fn learn_all(
             others_q.push((Occur::MustNot, m));
         }
         let others_q: BoxQuery = Box::new(BooleanQuery::new(others_q));
-        let others = newest_matching(index, &searcher, &known, &others_q, OTHERS_SAMPLE)?;
+        let others = index.newest(&searcher, &others_q, OTHERS_SAMPLE)?;
         samples.push(Sample {
             keyword,
             about,

@@ -107,30 +107,6 @@ impl Index {
         Ok(texts)
     }
 
-    /// The visible date of the `n`-th newest paper matching `q`, or `None`
-    /// when fewer papers match.
-    pub(super) fn nth_newest_date(
-        &self,
-        searcher: &Searcher,
-        q: &BoxQuery,
-        n: usize,
-    ) -> Result<Option<Timestamp>, IndexError> {
-        if n == 0 {
-            return Ok(None);
-        }
-        let top = searcher
-            .search(
-                &**q,
-                &TopDocs::with_limit(n)
-                    .order_by_fast_field::<tantivy::DateTime>(schema::DATE, tantivy::Order::Desc),
-            )
-            .map_err(engine(self))?;
-        Ok(top
-            .get(n - 1)
-            .and_then(|(d, _)| *d)
-            .and_then(|d| Timestamp::from_second(d.into_timestamp_secs()).ok()))
-    }
-
     /// The title and abstract of the paper at `addr`.
     pub(super) fn text_at(
         &self,
