@@ -23,6 +23,7 @@ pub mod mail;
 pub mod marks;
 pub mod output;
 pub mod paper;
+pub mod parallel;
 pub mod pipeline;
 pub mod profile;
 pub mod rank;

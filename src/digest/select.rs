@@ -190,9 +190,10 @@ pub fn select(
             true
         }
     };
+    let horizon = config.news_horizon();
     let window = Window::Pool {
         new_after: since,
-        horizon: config.news_horizon(),
+        horizon,
         fresh_from,
         until,
     };
@@ -244,7 +245,7 @@ pub fn select(
         since,
         until,
         fresh_from,
-        horizon: config.news_horizon(),
+        horizon,
         considered: outcome.considered,
         excluded: outcome.excluded,
         already_sent: already_sent.get(),

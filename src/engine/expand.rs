@@ -301,33 +301,21 @@ fn learn_all(
         .collect();
     unique.sort_unstable();
     unique.dedup();
-    let chunk = unique.len().div_ceil(super::trends::cores()).max(1);
-    let parts: Vec<Result<Vec<Read>, crate::index::IndexError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = unique
-            .chunks(chunk)
-            .map(|addrs| {
-                let searcher = &searcher;
-                scope.spawn(move || {
-                    let mut analyzer = schema::english();
-                    addrs
-                        .iter()
-                        .map(|a| {
-                            let text = index.text_at(searcher, *a)?;
-                            let stems = stems_of(&mut analyzer, &text);
-                            Ok(Read { text, stems })
-                        })
-                        .collect()
-                })
+    let threads = super::trends::cores();
+    let parts = crate::parallel::map_parts(&unique, threads, |addrs| {
+        let mut analyzer = schema::english();
+        addrs
+            .iter()
+            .map(|a| {
+                let text = index.text_at(&searcher, *a)?;
+                let stems = stems_of(&mut analyzer, &text);
+                Ok((*a, Read { text, stems }))
             })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+            .collect::<Result<Vec<_>, crate::index::IndexError>>()
     });
     let mut reads: HashMap<DocAddress, Read> = HashMap::with_capacity(unique.len());
-    for (addrs, part) in unique.chunks(chunk).zip(parts) {
-        reads.extend(addrs.iter().copied().zip(part?));
+    for part in parts {
+        reads.extend(part?);
     }
     let df = index.doc_freqs(
         reads
@@ -340,40 +328,28 @@ fn learn_all(
     let pick = |addrs: &[DocAddress]| -> Vec<&Read> {
         addrs.iter().filter_map(|a| reads.get(a)).collect()
     };
-    let learned: Vec<(Option<Meaning>, trends::Learned)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = samples
-            .iter()
+    // One keyword per thread.
+    let learned = crate::parallel::map_parts(&samples, samples.len(), |part| {
+        part.iter()
             .map(|s| {
-                let (idf, pick) = (&idf, &pick);
-                scope.spawn(move || {
-                    let about = pick(&s.about);
-                    let others = pick(&s.others);
-                    let meaning = learn_meaning(s.keyword, &about, &others, idf);
-                    let texts = |reads: &[&Read]| -> Vec<trends::Text> {
-                        reads.iter().map(|r| r.text.clone()).collect()
-                    };
-                    let mut analyzer = schema::english();
-                    let mut stem = |w: &str| {
-                        use tantivy::tokenizer::TokenStream;
-                        let mut stream = analyzer.token_stream(w);
-                        stream.advance().then(|| stream.token().text.clone())
-                    };
-                    let learned = trends::learn(
-                        s.keyword,
-                        &texts(&about),
-                        &texts(&others),
-                        NEIGHBOURS,
-                        &mut stem,
-                    );
-                    (meaning, learned)
-                })
+                let about = pick(&s.about);
+                let others = pick(&s.others);
+                let meaning = learn_meaning(s.keyword, &about, &others, &idf);
+                let texts = |reads: &[&Read]| -> Vec<trends::Text> {
+                    reads.iter().map(|r| r.text.clone()).collect()
+                };
+                let learned = trends::learn(
+                    s.keyword,
+                    &texts(&about),
+                    &texts(&others),
+                    NEIGHBOURS,
+                    &mut *super::trends::index_stemmer(),
+                );
+                (meaning, learned)
             })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
+            .collect::<Vec<_>>()
+    })
+    .concat();
     let mut out = Vec::new();
     let mut meanings = Vec::new();
     for (s, (meaning, learned)) in samples.iter().zip(learned) {

@@ -87,18 +87,10 @@ impl Index {
         addrs: &[DocAddress],
         threads: usize,
     ) -> Result<Vec<Text>, IndexError> {
-        let chunk = addrs.len().div_ceil(threads).max(1);
-        let parts: Vec<Result<Vec<Text>, IndexError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = addrs
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || part.iter().map(|a| self.text_at(searcher, *a)).collect())
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
+        let parts = crate::parallel::map_parts(addrs, threads, |part| {
+            part.iter()
+                .map(|a| self.text_at(searcher, *a))
+                .collect::<Result<Vec<Text>, IndexError>>()
         });
         let mut texts = Vec::with_capacity(addrs.len());
         for part in parts {
@@ -180,7 +172,7 @@ pub(super) fn cores() -> usize {
 }
 
 /// A stemmer as the index stems (its English analyzer), for one thread.
-fn index_stemmer() -> Box<dyn trends::Stemmer> {
+pub(super) fn index_stemmer() -> Box<dyn trends::Stemmer> {
     let mut analyzer = schema::english();
     Box::new(move |w: &str| {
         let mut stream = analyzer.token_stream(w);

@@ -249,17 +249,8 @@ impl<'s> Corpus<'s> {
         threads: usize,
         texts: &[&Text],
     ) {
-        let chunk = texts.len().div_ceil(threads).max(1);
-        let parts: Vec<Part> = std::thread::scope(|scope| {
-            let handles: Vec<_> = texts
-                .chunks(chunk)
-                .map(|part| scope.spawn(move || Part::split(&mut *make(), part)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
+        let parts =
+            crate::parallel::map_parts(texts, threads, |part| Part::split(&mut *make(), part));
         let s = &mut self.splitter;
         for part in parts {
             let keys = remap(&part.keys, &mut s.keys);
