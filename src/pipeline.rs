@@ -238,24 +238,45 @@ pub fn is_listing_file(path: &Path) -> bool {
 /// # Errors
 /// A folder that cannot be listed.
 pub fn listing_files(dir: &Path, recursive: bool) -> std::io::Result<Vec<PathBuf>> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()?;
-    entries.sort();
+    let mut out = files_under(dir, recursive)?;
+    out.retain(|p| is_listing_file(p));
+    Ok(out)
+}
+
+/// Every file in `dir` (and its subfolders when `recursive`), in name order
+/// folder by folder, hidden files and folders skipped. Symbolic links are
+/// followed; a link back to a folder above it is an error, not an endless
+/// walk.
+///
+/// # Errors
+/// A folder that cannot be listed, or a symlink loop (the error names the
+/// path).
+pub fn files_under(dir: &Path, recursive: bool) -> std::io::Result<Vec<PathBuf>> {
+    let walk = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .max_depth(if recursive { usize::MAX } else { 1 })
+        .sort_by_file_name();
+    let hidden =
+        |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
     let mut out = Vec::new();
-    for p in entries {
-        let hidden = p
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if p.is_dir() {
-            if recursive {
-                out.extend(listing_files(&p, true)?);
+    for entry in walk.into_iter().filter_entry(|e| !hidden(e)) {
+        let entry = entry.map_err(|e| {
+            // The caller names `dir`; a path below it is named here.
+            let at = match e.path().filter(|p| *p != dir) {
+                Some(p) => format!("{}: ", p.display()),
+                None => String::new(),
+            };
+            let loop_to = e.loop_ancestor().map(|a| a.display().to_string());
+            match (loop_to, e.into_io_error()) {
+                (Some(to), _) => {
+                    std::io::Error::other(format!("{at}a symbolic link loops back to {to}"))
+                }
+                (None, Some(io)) => std::io::Error::new(io.kind(), format!("{at}{io}")),
+                (None, None) => std::io::Error::other(format!("{at}cannot be walked")),
             }
-        } else if is_listing_file(&p) {
-            out.push(p);
+        })?;
+        if !entry.file_type().is_dir() {
+            out.push(entry.into_path());
         }
     }
     Ok(out)

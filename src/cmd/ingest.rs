@@ -1,7 +1,7 @@
 //! `papertrend ingest PATH|- ...`: expands the paths, runs each through
 //! [`crate::pipeline`] in one index session, and reports.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::Outcome;
 use crate::app::App;
@@ -83,36 +83,15 @@ fn expand(paths: &[PathBuf], recursive: bool) -> Result<Vec<PathBuf>> {
                     path.display()
                 )));
             }
-            walk(path, &mut out)?;
+            out.extend(
+                crate::pipeline::files_under(path, true)
+                    .map_err(|e| Error::io(path.display(), e))?,
+            );
         } else {
             out.push(path.clone());
         }
     }
     Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let io = |e| Error::io(dir.display(), e);
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()
-        .map_err(io)?;
-    entries.sort();
-    for p in entries {
-        let hidden = p
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else {
-            out.push(p);
-        }
-    }
-    Ok(())
 }
 
 /// Prints the skipped records (as warnings) and the summary line

@@ -545,3 +545,31 @@ fn gzip_and_directories_are_read() {
     assert_eq!(count(&env), count(&alone));
     assert!(count(&env) > 0);
 }
+
+#[test]
+fn ingest_r_follows_symlinked_folders_and_names_a_symlink_loop() {
+    let env = TestEnv::new();
+    let lists = env.path("lists");
+    let elsewhere = env.path("elsewhere");
+    std::fs::create_dir_all(&lists).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::copy(
+        fixture("hf-json/2026-01-19.json"),
+        elsewhere.join("2026-01-19.json"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&elsewhere, lists.join("linked")).unwrap();
+    env.cmd(["ingest", "-r"]).arg(&lists).run().success();
+    let alone = TestEnv::new();
+    alone.ingest(&["hf-json/2026-01-19.json"]);
+    assert!(count(&alone) > 0);
+    assert_eq!(count(&env), count(&alone), "the linked folder's list");
+
+    // A link back to a folder above it: an error naming the link, not an
+    // endless walk, and the index keeps what it had.
+    std::os::unix::fs::symlink(&lists, elsewhere.join("back")).unwrap();
+    let out = env.cmd(["ingest", "-r"]).arg(&lists).run();
+    out.code(1)
+        .stderr_has("linked/back: a symbolic link loops back to");
+    assert_eq!(count(&env), count(&alone));
+}
