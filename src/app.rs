@@ -79,8 +79,6 @@ impl App {
         let clock = Clock::from_env().map_err(Error::Usage)?;
         let stdout_tty = std::io::stdout().is_terminal();
         #[allow(clippy::disallowed_methods)] // app.rs is where the environment is read
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        #[allow(clippy::disallowed_methods)] // app.rs is where the environment is read
         let columns = std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.trim().parse::<usize>().ok())
@@ -101,7 +99,7 @@ impl App {
         let color = match cli.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => stdout_tty && !no_color,
+            ColorChoice::Auto => auto_color(stdout_tty),
         };
         Ok(App {
             config: loaded.config,
@@ -204,4 +202,18 @@ impl App {
             eprintln!("{}", crate::wrap::for_stderr(&msg));
         }
     }
+}
+
+/// `--color auto`: colour on a terminal unless the environment says
+/// otherwise, in the order anstream follows: `NO_COLOR` (not empty) turns
+/// it off; else `CLICOLOR_FORCE` (not `0`) turns it on even into a pipe;
+/// else `CLICOLOR=0` or `TERM=dumb` turn it off.
+fn auto_color(stdout_tty: bool) -> bool {
+    if anstyle_query::no_color() {
+        return false;
+    }
+    if anstyle_query::clicolor_force() {
+        return true;
+    }
+    stdout_tty && anstyle_query::clicolor() != Some(false) && anstyle_query::term_supports_color()
 }

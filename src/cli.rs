@@ -74,7 +74,8 @@ pub struct Cli {
     pub width: Option<usize>,
     /// When to use colour.
     ///
-    /// auto: on a terminal unless NO_COLOR is set; always; never.
+    /// auto: on a terminal unless NO_COLOR, CLICOLOR=0 or TERM=dumb is set
+    /// (CLICOLOR_FORCE forces it); always; never.
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
     /// The command.
@@ -85,7 +86,8 @@ pub struct Cli {
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set.
+    /// On a terminal, unless NO_COLOR, CLICOLOR=0 or TERM=dumb is set;
+    /// CLICOLOR_FORCE forces it.
     Auto,
     /// Always.
     Always,

@@ -547,3 +547,27 @@ fn stats_on_a_fresh_data_dir_reports_zero_papers() {
     out.success();
     assert_eq!(out.json()["papers"], 0);
 }
+
+#[test]
+fn colour_follows_the_environment_conventions() {
+    let env = seed_env();
+    let table = |vars: &[(&str, &str)], extra: &[&str]| {
+        let mut run = env.cmd(["search", "distillation", "--format", "table", "-n", "2"]);
+        for (k, v) in vars {
+            run = run.env(k, v);
+        }
+        let out = run.args(extra).run();
+        out.success();
+        out.stdout.contains('\x1b')
+    };
+    // Into a pipe: plain, unless CLICOLOR_FORCE asks for colour.
+    assert!(!table(&[("NO_COLOR", "")], &[]));
+    assert!(table(&[("NO_COLOR", ""), ("CLICOLOR_FORCE", "1")], &[]));
+    // NO_COLOR wins over CLICOLOR_FORCE; --color never over both.
+    assert!(!table(&[("CLICOLOR_FORCE", "1")], &[]));
+    assert!(!table(
+        &[("NO_COLOR", ""), ("CLICOLOR_FORCE", "1")],
+        &["--color", "never"]
+    ));
+    assert!(table(&[], &["--color", "always"]));
+}
