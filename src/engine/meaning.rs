@@ -62,6 +62,17 @@ impl Closeness {
     }
 }
 
+/// The upvotes a paper needs to match a keyword by meaning: half what
+/// "Also popular" asks for (`digest.also_popular_min_upvotes`, 10 by
+/// default). Closeness of words is weaker evidence than naming, so a paper
+/// needs some readers' attention too; the full "Also popular" bar missed
+/// the day's best papers on quiet days (December 2025: the most upvoted
+/// relevant papers of a low day have 2–8 upvotes), while no bar at all let
+/// in one off-topic paper for every two relevant ones it added.
+pub(super) fn min_upvotes(config: &crate::config::Config) -> u64 {
+    config.digest.also_popular_min_upvotes.div_ceil(2)
+}
+
 /// The word a reader recognises for `stem`: its most frequent spelling in
 /// the counted text (a paper, or the papers about a keyword; ties: the
 /// shorter, then the first alphabetically), or the stem itself.
@@ -108,10 +119,8 @@ pub(super) fn by_meaning(
                     && cl.weight > 0.0
                     && cl.weight >= orig.weight
             });
-    // Closeness of words is weaker evidence than naming: a paper reaches
-    // a keyword by meaning only when it is also popular enough for "Also
-    // popular" (`digest.also_popular_min_upvotes`), where it would
-    // otherwise be listed.
+    // Closeness of words is weaker evidence than naming: it needs readers'
+    // upvotes too ([`min_upvotes`]).
     if names_one || paper.upvotes.unwrap_or(0) < c.min_upvotes {
         return None;
     }

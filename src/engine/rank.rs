@@ -344,7 +344,7 @@ impl Index {
             self,
             plan,
             hits.iter().map(|(_, p)| p),
-            config.digest.also_popular_min_upvotes,
+            super::meaning::min_upvotes(config),
         );
         let mut ranked: Vec<Ranked> = hits
             .into_iter()
@@ -726,7 +726,7 @@ pub fn score_paper(
         index,
         &plan,
         std::iter::once(&paper),
-        config.digest.also_popular_min_upvotes,
+        super::meaning::min_upvotes(config),
     );
     let at = closeness.at(0);
     let mut ranked = ranked_paper(paper, &plan, &m, config, now, at);

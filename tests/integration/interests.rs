@@ -136,3 +136,22 @@ fn interests_shows_what_each_keyword_means_in_words_without_the_keyword() {
     let text = &text.stdout;
     assert!(text.contains("by meaning: papers close to the"), "{text}");
 }
+
+#[test]
+fn matching_by_meaning_needs_half_the_upvotes_also_popular_asks_for() {
+    // The video-editing paper has 24 upvotes: it matches by meaning while
+    // "Also popular" asks for 48 (half: 24), not when it asks for 50.
+    let (env, _) = december_9th();
+    for (also, matches) in [(48, true), (50, false)] {
+        let cfg = env.write(
+            "gate.toml",
+            format!("{CONFIG}\n[digest]\nalso_popular_min_upvotes = {also}\n"),
+        );
+        let editing = explain(&env, &cfg, "2512.07469");
+        assert_eq!(
+            editing.contains("\"video generation\" by meaning: +"),
+            matches,
+            "also_popular_min_upvotes = {also}: {editing}"
+        );
+    }
+}
