@@ -4,6 +4,7 @@
 //! ```text
 //! bench gen N OUT.jsonl                  deterministic arXiv-snapshot-style corpus
 //! bench run --corpus FILE [--queries N] [--work DIR] [--memory-mb M] [--no-sqlite]
+//! bench search --work DIR [--queries N] [--passes P] [--set key=value,…]…
 //! bench pt ARGS...                       the papertrend CLI itself (same code as its main)
 //! ```
 //!
@@ -41,6 +42,9 @@ const INTERESTS: &str = "\n[interests]\nkeywords = { \"dark matter\" = 2.0, \
 /// Papers a daily feed brings in the `run` rows (arXiv announces about 500
 /// to 1,000 a day in the categories a reader follows at most).
 const DAY_PAPERS: u64 = 500;
+
+#[path = "../../examples/support/settings.rs"]
+mod settings;
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -82,6 +86,14 @@ mod clap_free {
                 .position(|a| a == name)
                 .and_then(|i| self.0.get(i + 1))
                 .map(String::as_str)
+        }
+
+        /// Every value of a repeatable option.
+        pub fn values<'b>(&'b self, name: &'b str) -> impl Iterator<Item = &'b str> + 'b {
+            self.0
+                .windows(2)
+                .filter(move |w| w[0] == name)
+                .map(|w| w[1].as_str())
         }
 
         pub fn flag(&self, name: &str) -> bool {
@@ -416,7 +428,8 @@ type Engine<'a> = Box<dyn FnMut(&corpus::Query) -> Result<usize, BoxError> + 'a>
 /// Times every engine on every query, `passes` times after one warm-up pass
 /// each. The engines take turns on each query, so a burst of noise from
 /// the shared machine lands on all of them alike (timed one engine after
-/// the other, the same index's p50 moved by a third between runs).
+/// the other, the same index's p50 moved by a third between runs), and
+/// the turn starts with a different engine on each query.
 /// Returns each engine's latencies and its hits in the warm-up pass.
 fn time_queries(
     queries: &[corpus::Query],
@@ -431,12 +444,15 @@ fn time_queries(
         }
         out.push((Vec::with_capacity(queries.len() * passes), hits));
     }
+    let n = engines.len();
     for _ in 0..passes {
-        for q in queries {
-            for (f, (ms, _)) in engines.iter_mut().zip(&mut out) {
+        for (i, q) in queries.iter().enumerate() {
+            // Each query starts with another engine: on one index, the
+            // first to read a query's postings would pay for the others.
+            for k in (0..n).map(|k| (k + i) % n) {
                 let t = Instant::now();
-                std::hint::black_box(f(q)?);
-                ms.push(t.elapsed().as_secs_f64() * 1e3);
+                std::hint::black_box(engines[k](q)?);
+                out[k].0.push(t.elapsed().as_secs_f64() * 1e3);
             }
         }
     }
@@ -471,9 +487,12 @@ impl Ingest {
     }
 }
 
-/// `bench search --work DIR [--queries N] [--passes P]`: search latency only,
-/// on the indexes an earlier `run` left in DIR (bare tantivy vs papertrend
-/// without and with snippets), without re-ingesting anything.
+/// `bench search --work DIR [--queries N] [--passes P] [--set key=value,…]…`:
+/// search latency only, on the indexes an earlier `run` (or `pt ingest`)
+/// left in DIR (bare tantivy when DIR holds it, papertrend without and with
+/// snippets), without re-ingesting anything. Each `--set` adds a papertrend
+/// row with those `[search]` keys changed (the keys of `eval_titles`), to
+/// time a search lever at the bench's scale.
 fn cmd_search(args: &[String]) -> Result<(), BoxError> {
     let a = Args(args);
     let n_queries: usize = a.value("--queries").map_or(Ok(200), str::parse)?;
@@ -481,22 +500,41 @@ fn cmd_search(args: &[String]) -> Result<(), BoxError> {
     let work = PathBuf::from(a.value("--work").ok_or("--work DIR is required")?);
     let queries = corpus::queries(n_queries);
     let index = papertrend::index::Index::open(&work.join("pt").join("index"), false)?;
-    let names = [
-        "(a′) bare tantivy, search fields only",
-        "papertrend `Index::search`",
-        "papertrend `Index::search` + snippets",
-    ];
-    let mut engines = [
-        bare_engine(&work.join("bare"))?,
-        pt_engine(&index, false),
-        pt_engine(&index, true),
-    ];
+    let mut names: Vec<String> = Vec::new();
+    let mut engines: Vec<Engine<'_>> = Vec::new();
+    if work.join("bare").is_dir() {
+        names.push("(a′) bare tantivy, search fields only".into());
+        engines.push(bare_engine(&work.join("bare"))?);
+    }
+    names.push("papertrend `Index::search`".into());
+    engines.push(pt_engine(&index, false));
+    names.push("papertrend `Index::search` + snippets".into());
+    engines.push(pt_engine(&index, true));
+    for spec in a.values("--set") {
+        let (config, hyphenated) = settings::settings(spec).map_err(|e| e.to_string())?;
+        let scoring = papertrend::index::Scoring {
+            hyphenated,
+            ..config.scoring()
+        };
+        names.push(format!("papertrend `Index::search`, {spec}"));
+        let index = &index;
+        engines.push(Box::new(move |q| {
+            let hits = index.search(&papertrend::index::SearchQuery {
+                text: q.tantivy(),
+                limit: 10,
+                title_boost: 1.1,
+                scoring,
+                ..Default::default()
+            })?;
+            Ok(hits.len())
+        }));
+    }
     let timed = time_queries(&queries, passes, &mut engines)?;
-    let rows = names.into_iter().zip(timed.into_iter().map(|(ms, _)| ms));
-    println!("| engine | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|");
-    for (name, ms) in rows {
+    let rows = names.into_iter().zip(timed);
+    println!("| engine | p50 ms | p95 ms | p99 ms | hits |\n|---|---:|---:|---:|---:|");
+    for (name, (ms, hits)) in rows {
         let (p50, p95, p99) = latencies(ms);
-        println!("| {name} | {p50:.2} | {p95:.2} | {p99:.2} |");
+        println!("| {name} | {p50:.2} | {p95:.2} | {p99:.2} | {hits} |");
     }
     Ok(())
 }
