@@ -43,6 +43,9 @@ pub struct Explanation {
     /// Its importance for the reader, the order of the digest's main list
     /// ([`crate::rank::select::importance`]).
     pub importance: Option<f32>,
+    /// When it matched no keyword by meaning: the one it came closest to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_meaning: Option<crate::engine::Nearest>,
 }
 
 /// What changed for a paper after its digest was built at `built`: a mute
@@ -118,6 +121,7 @@ pub fn run(app: &App, args: &ExplainArgs) -> Result<Outcome> {
         verdict,
         delivered: archived.is_some(),
         since_delivery,
+        nearest_meaning: scored.nearest,
     };
     let mut out = std::io::BufWriter::new(crate::sanitize::stdout());
     let io = |e: std::io::Error| Error::io("stdout", e);
@@ -185,6 +189,25 @@ fn para(s: &mut String, text: &str, width: usize, indent: &str) {
     for line in crate::wrap::indented(text, width, "", indent) {
         s.push_str(&line);
         s.push('\n');
+    }
+}
+
+/// Why a paper did not match by meaning: not close enough to any keyword,
+/// or close enough without the upvotes a match by meaning needs.
+fn nearest_line(n: &crate::engine::Nearest) -> String {
+    let keyword = sanitize_line(&n.keyword);
+    if n.closeness < n.threshold {
+        format!(
+            "matches no keyword by meaning: closest to \"{keyword}\" (closeness {:.3}, matches \
+             from {:.3})",
+            n.closeness, n.threshold
+        )
+    } else {
+        format!(
+            "close to \"{keyword}\" (closeness {:.3}, matches from {:.3}), but a match by \
+             meaning needs {} upvotes and it has {}",
+            n.closeness, n.threshold, n.min_upvotes, n.upvotes
+        )
     }
 }
 
@@ -391,6 +414,14 @@ pub fn render(e: &Explanation, width: usize) -> String {
                 s.push_str(&line);
                 s.push('\n');
             }
+        }
+    }
+    if let Some(n) = &e.nearest_meaning {
+        let head = format!("  {:<10}  ", "meaning");
+        let rest = " ".repeat(head.len());
+        for line in crate::wrap::indented(&nearest_line(n), width, &head, &rest) {
+            s.push_str(&line);
+            s.push('\n');
         }
     }
     para(

@@ -62,6 +62,43 @@ impl Closeness {
     }
 }
 
+/// For `explain`: the keyword a paper that matched none by meaning came
+/// closest to, how close, and what a match needs.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Nearest {
+    /// The keyword.
+    pub keyword: String,
+    /// The paper's closeness to what it means.
+    pub closeness: f32,
+    /// The closeness a match needs.
+    pub threshold: f32,
+    /// The paper's upvotes.
+    pub upvotes: u64,
+    /// The upvotes a match needs ([`min_upvotes`]).
+    pub min_upvotes: u64,
+}
+
+/// The keyword of `plan`'s meanings that `c`'s paper is closest to,
+/// relative to each keyword's threshold; `None` without meanings.
+pub(super) fn nearest(paper: &Paper, plan: &Plan, c: &PaperCloseness<'_>) -> Option<Nearest> {
+    let idf = |s: &str| rank::meaning::idf(c.df.get(s).copied().unwrap_or(0), c.n);
+    plan.meanings
+        .iter()
+        .filter(|(m, _)| m.threshold > 0.0)
+        .map(|(m, _)| Nearest {
+            keyword: m.keyword.clone(),
+            closeness: m.closeness(c.terms, &idf),
+            threshold: m.threshold,
+            upvotes: paper.upvotes.unwrap_or(0),
+            min_upvotes: c.min_upvotes,
+        })
+        .max_by(|a, b| {
+            (a.closeness / a.threshold)
+                .total_cmp(&(b.closeness / b.threshold))
+                .then_with(|| b.keyword.cmp(&a.keyword))
+        })
+}
+
 /// The upvotes a paper needs to match a keyword by meaning: half what
 /// "Also popular" asks for (`digest.also_popular_min_upvotes`, 10 by
 /// default). Closeness of words is weaker evidence than naming, so a paper

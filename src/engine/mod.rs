@@ -9,5 +9,7 @@
 pub mod expand;
 pub mod feedback;
 mod meaning;
+
+pub use meaning::Nearest;
 pub mod rank;
 pub mod trends;

@@ -689,6 +689,8 @@ pub struct Scored {
     pub ranked: Ranked,
     /// `(exclude entry, field)` when an `[interests] exclude` entry matches.
     pub excluded: Option<(String, String)>,
+    /// When it matched no keyword by meaning: the one it came closest to.
+    pub nearest: Option<super::meaning::Nearest>,
 }
 
 /// Scores paper `id` (any form `show` accepts) at `now` exactly as the
@@ -729,7 +731,14 @@ pub fn score_paper(
         super::meaning::min_upvotes(config),
     );
     let at = closeness.at(0);
+    let nearest = at.and_then(|c| super::meaning::nearest(&paper, &plan, &c));
     let mut ranked = ranked_paper(paper, &plan, &m, config, now, at);
+    let by_meaning = ranked
+        .score
+        .matches
+        .iter()
+        .any(|x| x.field == crate::rank::Target::Meaning.name());
+    let nearest = nearest.filter(|_| !by_meaning);
     fb.name_neighbours(std::iter::once(&mut ranked));
     let f = index.fields;
     let mut excluded = None;
@@ -749,5 +758,9 @@ pub fn score_paper(
             }
         }
     }
-    Ok(Scored { ranked, excluded })
+    Ok(Scored {
+        ranked,
+        excluded,
+        nearest,
+    })
 }

@@ -56,7 +56,12 @@ fn a_paper_about_the_subject_matches_by_meaning_and_an_unrelated_one_does_not() 
     );
     // RoPE for long-context language models: close to none of them.
     let rope = explain(&env, &cfg, "2512.07525");
-    assert!(!rope.contains("by meaning"), "{rope}");
+    assert!(!rope.contains("by meaning: +"), "{rope}");
+    // explain says how close it came, and to which keyword.
+    assert!(
+        rope.contains("matches no keyword by meaning: closest to \""),
+        "{rope}"
+    );
 
     let out = env
         .cmd(["--config"])
@@ -152,6 +157,12 @@ fn matching_by_meaning_needs_half_the_upvotes_also_popular_asks_for() {
             editing.contains("\"video generation\" by meaning: +"),
             matches,
             "also_popular_min_upvotes = {also}: {editing}"
+        );
+        // Close enough but short of upvotes: explain says so.
+        assert_eq!(
+            editing.contains("but a match by meaning needs 25 upvotes and it has 24"),
+            !matches,
+            "{editing}"
         );
     }
 }
