@@ -124,7 +124,7 @@ pub fn learned(index: &Index, interests: &Interests, now: Timestamp) -> Result<L
     }
     let key = format!(
         // The prefix names the method; a change to what is learned bumps it.
-        "expand-7|{}",
+        "expand-8|{}",
         keywords
             .iter()
             .map(|k| k.as_str())
@@ -210,6 +210,7 @@ fn learn_meaning(
     let wanted: Vec<&str> = learned
         .stems
         .iter()
+        .filter(|(s, _)| !learned.own.contains(s))
         .take(meaning::WORDS)
         .map(|(s, _)| s.as_str())
         .collect();

@@ -5,8 +5,12 @@
 //!
 //! The model, learned from the reader's own index (no network, no
 //! embeddings): each paper is a tf-idf vector of its stems (the title
-//! counted twice), **without the keyword's own stems**, so that closeness
-//! is about what surrounds the subject, not the word. The keyword's vector
+//! counted twice), **without a one-word keyword's own stem**, so that
+//! closeness is about what surrounds the subject, not the word. A keyword
+//! of several words keeps them: each alone is part of what it means (a
+//! video-editing paper shares *video* with `video generation`, a world
+//! simulator *world* with `world models`), and a paper holding the whole
+//! phrase matches by its words already. The keyword's vector
 //! is the mean of the papers about it (the keyword in the title) minus half
 //! the mean of papers that never mention it, cut to its [`STEMS`] strongest
 //! stems and normalised. A paper's closeness is the cosine of the two.
@@ -60,7 +64,8 @@ const OTHERS_WEIGHT: f32 = 0.5;
 pub struct Meaning {
     /// The reader's keyword.
     pub keyword: String,
-    /// The keyword's own stems (left out of every vector).
+    /// The keyword's own stems (a one-word keyword's is left out of every
+    /// vector; none is named as a shared word).
     pub own: Vec<String>,
     /// The strongest stems of the keyword's vector, with their weights
     /// (unit length), strongest first.
@@ -103,6 +108,13 @@ fn vector(terms: &[String], drop: &[String], idf: &dyn Fn(&str) -> f32) -> HashM
     v.into_iter().collect()
 }
 
+/// The stems left out of every vector: a one-word keyword's own stem
+/// (every paper about it has it, and nothing else); a keyword of several
+/// words keeps its words (see the module doc).
+fn left_out(own: &[String]) -> &[String] {
+    if own.len() == 1 { own } else { &[] }
+}
+
 /// The idf the model uses: `ln((n + 1) / (df + 1))`, never negative.
 pub fn idf(df: u64, n: u64) -> f32 {
     ((n as f32 + 1.0) / (df as f32 + 1.0)).ln().max(0.0)
@@ -123,8 +135,14 @@ impl Meaning {
         if own.is_empty() || about.len() < MIN_ABOUT || others.is_empty() {
             return None;
         }
-        let about_v: Vec<_> = about.iter().map(|t| vector(t, own, idf)).collect();
-        let others_v: Vec<_> = others.iter().map(|t| vector(t, own, idf)).collect();
+        let about_v: Vec<_> = about
+            .iter()
+            .map(|t| vector(t, left_out(own), idf))
+            .collect();
+        let others_v: Vec<_> = others
+            .iter()
+            .map(|t| vector(t, left_out(own), idf))
+            .collect();
         let mut sum: HashMap<&str, f32> = HashMap::new();
         for v in &about_v {
             for (t, x) in v {
@@ -201,7 +219,7 @@ impl Meaning {
     /// How close a paper (its term list) is to the keyword: a cosine in
     /// 0..1.
     pub fn closeness(&self, terms: &[String], idf: &dyn Fn(&str) -> f32) -> f32 {
-        self.dot(&vector(terms, &self.own, idf))
+        self.dot(&vector(terms, left_out(&self.own), idf))
     }
 
     /// What a paper at `closeness` adds, as a multiple of the keyword's
@@ -217,12 +235,14 @@ impl Meaning {
     }
 
     /// The stems a paper shares with the keyword's vector that weigh most
-    /// in its closeness, strongest first (at most `k`).
+    /// in its closeness, strongest first (at most `k`), the keyword's own
+    /// words aside (the reader knows them).
     pub fn shared(&self, terms: &[String], idf: &dyn Fn(&str) -> f32, k: usize) -> Vec<String> {
-        let v = vector(terms, &self.own, idf);
+        let v = vector(terms, left_out(&self.own), idf);
         let mut out: Vec<(&str, f32)> = self
             .stems
             .iter()
+            .filter(|(t, _)| !self.own.contains(t))
             .filter_map(|(t, w)| v.get(t).map(|x| (t.as_str(), w * x)))
             .collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
@@ -276,11 +296,26 @@ mod tests {
     }
 
     #[test]
-    fn the_keywords_own_stems_are_not_part_of_its_meaning() {
+    fn a_phrase_keyword_keeps_its_words_and_a_word_keyword_drops_its_own() {
+        // `video generation`: its words alone are part of what it means.
         let m = learned();
-        assert!(m.stems.iter().all(|(t, _)| t != "video" && t != "generat"));
-        assert_eq!(m.stems[0].0, "diffus", "{:?}", m.stems);
+        assert!(m.stems.iter().any(|(t, _)| t == "video"), "{:?}", m.stems);
         assert_eq!(m.papers, 36);
+        // A video paper that never says "generation" is closer than one
+        // with the same other words and no "video".
+        let with_video = m.closeness(&terms("video edit motion frame"), &flat);
+        let without = m.closeness(&terms("edit motion frame"), &flat);
+        assert!(with_video > without, "{with_video} vs {without}");
+        // `video`: a one-word keyword's stem is in every paper about it.
+        let about: Vec<Vec<String>> = (0..40).map(|_| terms("video motion frame")).collect();
+        let others = vec![terms("proof token math"); 100];
+        let one =
+            Meaning::learn("video", &terms("video"), &about, &others, &flat).expect("learned");
+        assert!(
+            one.stems.iter().all(|(t, _)| t != "video"),
+            "{:?}",
+            one.stems
+        );
     }
 
     #[test]
@@ -294,6 +329,11 @@ mod tests {
         assert_eq!(
             m.shared(&terms("edit motion frame diffus"), &flat, 2),
             vec!["diffus".to_string(), "motion".to_string()]
+        );
+        // The keyword's own words are never named as shared.
+        assert_eq!(
+            m.shared(&terms("video generat diffus"), &flat, 2),
+            vec!["diffus".to_string()]
         );
     }
 
