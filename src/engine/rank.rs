@@ -738,7 +738,13 @@ pub fn score_paper(
         .matches
         .iter()
         .any(|x| x.field == crate::rank::Target::Meaning.name());
-    let nearest = nearest.filter(|_| !by_meaning);
+    // Said only of a paper its relevance keeps out of the main list, and
+    // only what kept it from matching by meaning (a paper that names a
+    // keyword is not matched by meaning, whatever its closeness).
+    let short = crate::rank::select::relevance(&ranked.score) < config.digest.min_relevance;
+    let nearest = nearest.filter(|n| {
+        !by_meaning && short && (n.closeness < n.threshold || n.upvotes < n.min_upvotes)
+    });
     fb.name_neighbours(std::iter::once(&mut ranked));
     let f = index.fields;
     let mut excluded = None;
