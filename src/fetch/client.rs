@@ -13,7 +13,6 @@
 //! source URL (reqwest also drops `Authorization` and cookies there).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -361,16 +360,10 @@ fn retry_after(headers: &HeaderMap, now: jiff::Timestamp) -> Option<Duration> {
     Some(Duration::from_secs(u64::try_from(secs).unwrap_or(0)))
 }
 
-/// A number in [0, 1) from the std hasher's per-process random keys: enough
-/// to spread retries of many cron jobs, without a rand dependency.
+/// A number in [0, 1), different for every process: spreads the retries of
+/// many cron jobs that started at the same minute.
 fn jitter() -> f64 {
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+    fastrand::f64()
 }
 
 /// A transport error in a few words: "timed out", "connection refused", …
