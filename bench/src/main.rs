@@ -460,14 +460,24 @@ fn time_queries(
 }
 
 /// papertrend's search, as the bench times it (`snippets`: with the
-/// highlighted snippet per hit the CLI shows).
+/// highlighted snippet per hit the CLI shows), with the default scoring.
 fn pt_engine(index: &papertrend::index::Index, snippets: bool) -> Engine<'_> {
+    pt_engine_with(index, snippets, papertrend::index::Scoring::default())
+}
+
+/// [`pt_engine`] with `scoring` (a `[search]` lever).
+fn pt_engine_with(
+    index: &papertrend::index::Index,
+    snippets: bool,
+    scoring: papertrend::index::Scoring,
+) -> Engine<'_> {
     Box::new(move |q| {
         let hits = index.search(&papertrend::index::SearchQuery {
             text: q.tantivy(),
             limit: 10,
             title_boost: 1.1,
             snippets,
+            scoring,
             ..Default::default()
         })?;
         Ok(hits.len())
@@ -517,17 +527,7 @@ fn cmd_search(args: &[String]) -> Result<(), BoxError> {
             ..config.scoring()
         };
         names.push(format!("papertrend `Index::search`, {spec}"));
-        let index = &index;
-        engines.push(Box::new(move |q| {
-            let hits = index.search(&papertrend::index::SearchQuery {
-                text: q.tantivy(),
-                limit: 10,
-                title_boost: 1.1,
-                scoring,
-                ..Default::default()
-            })?;
-            Ok(hits.len())
-        }));
+        engines.push(pt_engine_with(&index, false, scoring));
     }
     let timed = time_queries(&queries, passes, &mut engines)?;
     let rows = names.into_iter().zip(timed);
