@@ -74,7 +74,7 @@ pub struct Nearest {
     pub threshold: f32,
     /// The paper's upvotes.
     pub upvotes: u64,
-    /// The upvotes a match needs ([`min_upvotes`]).
+    /// The upvotes a match needs (half `digest.also_popular_min_upvotes`).
     pub min_upvotes: u64,
 }
 
