@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::exit;
 use crate::ledger::Ledger;
 use crate::paper::Paper;
-use crate::rank::select::Section;
+use crate::rank::select::{AlsoPopularFull, BelowCutoff, NotAMatch, Section};
 use crate::rank::{PartName, Score};
 use crate::sanitize::sanitize_line;
 
@@ -166,12 +166,12 @@ fn as_delivered(d: &crate::digest::model::Digest, id: &str, rebuilt: Verdict) ->
     }
     match rebuilt {
         // Counts moved since it was sent: it was below the cut-off then.
-        Verdict::Included { .. } => Verdict::BelowCutoff {
+        Verdict::Included { .. } => Verdict::BelowCutoff(BelowCutoff {
             score: 0.0,
             cutoff: 0.0,
             places: d.papers.len(),
             moved_for: None,
-        },
+        }),
         other => other,
     }
 }
@@ -303,12 +303,12 @@ pub fn render(e: &Explanation, width: usize) -> String {
             opt_day(*visible),
             day(*fresh_from)
         ),
-        Verdict::NotAMatch {
+        Verdict::NotAMatch(NotAMatch {
             relevance,
             min_relevance,
             upvotes,
             min_upvotes,
-        } => {
+        }) => {
             let popular = if *min_upvotes == 0 {
                 "\"Also popular\" is off".to_string()
             } else {
@@ -322,25 +322,25 @@ pub fn render(e: &Explanation, width: usize) -> String {
                  {relevance:.2} < digest.min_relevance {min_relevance:.2}), and {popular}"
             )
         }
-        Verdict::AlsoPopularFull {
+        Verdict::AlsoPopularFull(AlsoPopularFull {
             relevance,
             min_relevance,
             upvotes,
             places,
             cutoff,
-        } => format!(
+        }) => format!(
             "not in the digest for {date}: does not match your interests enough (relevance \
              {relevance:.2} < digest.min_relevance {min_relevance:.2}); it had enough upvotes for \
              \"Also popular\" ({upvotes}), but the section holds {places} and {places} {} had \
              more (the fewest: {cutoff})",
             if *places == 1 { "paper" } else { "papers" }
         ),
-        Verdict::BelowCutoff {
+        Verdict::BelowCutoff(BelowCutoff {
             score,
             cutoff,
             places,
             moved_for,
-        } => {
+        }) => {
             if e.delivered && *score == 0.0 {
                 format!(
                     "not in the digest for {date}: below the cut-off when it was sent ({places} \

@@ -31,7 +31,10 @@ use crate::error::Result;
 use crate::index::Index;
 use crate::ledger::Ledger;
 use crate::paper::Paper;
-use crate::rank::select::{self as pick, Candidate, LeftOut, Rules, Section, Selection};
+use crate::rank::select::{
+    self as pick, AlsoPopularFull, BelowCutoff, Candidate, LeftOut, NotAMatch, Rules, Section,
+    Selection,
+};
 use crate::rank::{Ranked, Window};
 
 /// At most this many papers of a pool are scored in full (the best by the
@@ -341,44 +344,14 @@ pub enum Verdict {
     },
     /// It does not match the reader enough for the main list, and has fewer
     /// upvotes than "also popular" asks for (or the section is off).
-    NotAMatch {
-        /// Its relevance (interests + negatives + follows + profile).
-        relevance: f32,
-        /// `[digest] min_relevance`.
-        min_relevance: f32,
-        /// Its upvotes.
-        upvotes: u64,
-        /// `[digest] also_popular_min_upvotes` (0: the section is off).
-        min_upvotes: u64,
-    },
+    NotAMatch(NotAMatch),
     /// It does not match the reader enough for the main list; it had the
     /// upvotes for "also popular", but the section was full with papers
     /// that had more.
-    AlsoPopularFull {
-        /// Its relevance.
-        relevance: f32,
-        /// `[digest] min_relevance`.
-        min_relevance: f32,
-        /// Its upvotes.
-        upvotes: u64,
-        /// `[digest] also_popular`.
-        places: usize,
-        /// The fewest upvotes of a paper in the section.
-        cutoff: u64,
-    },
+    AlsoPopularFull(AlsoPopularFull),
     /// Its day's list was full with papers that match the reader more (or
     /// spread gave its place to another interest).
-    BelowCutoff {
-        /// Its score.
-        score: f32,
-        /// The lowest score taken that day.
-        cutoff: f32,
-        /// The places its day had.
-        places: usize,
-        /// The interest that already had papers above it, when spread cost
-        /// it its place.
-        moved_for: Option<String>,
-    },
+    BelowCutoff(BelowCutoff),
     /// Beyond the best [`POOL_CAP`] papers of the pool.
     BeyondPool {
         /// Its score.
@@ -425,41 +398,9 @@ pub fn verdict(
                 day: pick.day,
                 moved_for: pick.moved_for.clone(),
             },
-            Err(LeftOut::NotAMatch {
-                relevance,
-                min_relevance,
-                upvotes,
-                min_upvotes,
-            }) => Verdict::NotAMatch {
-                relevance: *relevance,
-                min_relevance: *min_relevance,
-                upvotes: *upvotes,
-                min_upvotes: *min_upvotes,
-            },
-            Err(LeftOut::AlsoPopularFull {
-                relevance,
-                min_relevance,
-                upvotes,
-                places,
-                cutoff,
-            }) => Verdict::AlsoPopularFull {
-                relevance: *relevance,
-                min_relevance: *min_relevance,
-                upvotes: *upvotes,
-                places: *places,
-                cutoff: *cutoff,
-            },
-            Err(LeftOut::BelowCutoff {
-                score,
-                cutoff,
-                places,
-                moved_for,
-            }) => Verdict::BelowCutoff {
-                score: *score,
-                cutoff: *cutoff,
-                places: *places,
-                moved_for: moved_for.clone(),
-            },
+            Err(LeftOut::NotAMatch(x)) => Verdict::NotAMatch(x.clone()),
+            Err(LeftOut::AlsoPopularFull(x)) => Verdict::AlsoPopularFull(x.clone()),
+            Err(LeftOut::BelowCutoff(x)) => Verdict::BelowCutoff(x.clone()),
         };
     }
     if let Some((keyword, field)) = excluded {

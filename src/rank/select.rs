@@ -96,48 +96,62 @@ pub struct Pick {
     pub moved_for: Option<String>,
 }
 
-/// Why a candidate is not in any list.
+/// Why a candidate is not in any list. Each reason is a struct of its own,
+/// so that `explain`'s verdict ([`crate::digest::select::Verdict`]) carries
+/// the same one.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum LeftOut {
-    /// Its relevance is below `min_relevance`, and it has fewer upvotes than
-    /// "also popular" asks for (or the section is off).
-    NotAMatch {
-        /// Its relevance.
-        relevance: f32,
-        /// The minimum.
-        min_relevance: f32,
-        /// Its upvotes.
-        upvotes: u64,
-        /// `also_popular_min_upvotes` (0 when the section is off).
-        min_upvotes: u64,
-    },
-    /// It matches too little for the main list and had the upvotes for "also
-    /// popular", but the section was full with papers that had more.
-    AlsoPopularFull {
-        /// Its relevance.
-        relevance: f32,
-        /// The minimum.
-        min_relevance: f32,
-        /// Its upvotes.
-        upvotes: u64,
-        /// The places of the section.
-        places: usize,
-        /// The fewest upvotes of a paper in the section.
-        cutoff: u64,
-    },
-    /// Its day's list was full with papers that match the reader more
-    /// (a higher score).
-    BelowCutoff {
-        /// Its score.
-        score: f32,
-        /// The lowest score taken that day.
-        cutoff: f32,
-        /// How many places its day had.
-        places: usize,
-        /// When spread cost it its place: the interest already well covered.
-        moved_for: Option<String>,
-    },
+    /// See [`NotAMatch`].
+    NotAMatch(NotAMatch),
+    /// See [`AlsoPopularFull`].
+    AlsoPopularFull(AlsoPopularFull),
+    /// See [`BelowCutoff`].
+    BelowCutoff(BelowCutoff),
+}
+
+/// Its relevance is below `min_relevance`, and it has fewer upvotes than
+/// "also popular" asks for (or the section is off).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NotAMatch {
+    /// Its relevance (interests + negatives + follows + profile).
+    pub relevance: f32,
+    /// `[digest] min_relevance`.
+    pub min_relevance: f32,
+    /// Its upvotes.
+    pub upvotes: u64,
+    /// `[digest] also_popular_min_upvotes` (0 when the section is off).
+    pub min_upvotes: u64,
+}
+
+/// It matches too little for the main list and had the upvotes for "also
+/// popular", but the section was full with papers that had more.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AlsoPopularFull {
+    /// Its relevance.
+    pub relevance: f32,
+    /// `[digest] min_relevance`.
+    pub min_relevance: f32,
+    /// Its upvotes.
+    pub upvotes: u64,
+    /// The places of the section (`[digest] also_popular`).
+    pub places: usize,
+    /// The fewest upvotes of a paper in the section.
+    pub cutoff: u64,
+}
+
+/// Its day's list was full with papers that match the reader more (a
+/// higher score), or spread gave its place to another interest.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BelowCutoff {
+    /// Its score.
+    pub score: f32,
+    /// The lowest score taken that day.
+    pub cutoff: f32,
+    /// How many places its day had.
+    pub places: usize,
+    /// When spread cost it its place: the interest already well covered.
+    pub moved_for: Option<String>,
 }
 
 /// The outcome of [`select`].
@@ -314,12 +328,12 @@ pub fn select(mut candidates: Vec<Candidate>, days: &[Date], rules: &Rules) -> S
             };
             out.left_out.insert(
                 c.ranked.paper.id.clone(),
-                LeftOut::BelowCutoff {
+                LeftOut::BelowCutoff(BelowCutoff {
                     score,
                     cutoff,
                     places,
                     moved_for,
-                },
+                }),
             );
         }
     }
@@ -348,12 +362,12 @@ pub fn select(mut candidates: Vec<Candidate>, days: &[Date], rules: &Rules) -> S
         } else {
             out.left_out.insert(
                 c.ranked.paper.id.clone(),
-                LeftOut::NotAMatch {
+                LeftOut::NotAMatch(NotAMatch {
                     relevance: relevance(&c.ranked.score),
                     min_relevance: rules.min_relevance,
                     upvotes,
                     min_upvotes,
-                },
+                }),
             );
         }
     }
@@ -366,13 +380,13 @@ pub fn select(mut candidates: Vec<Candidate>, days: &[Date], rules: &Rules) -> S
     for c in full {
         out.left_out.insert(
             c.ranked.paper.id.clone(),
-            LeftOut::AlsoPopularFull {
+            LeftOut::AlsoPopularFull(AlsoPopularFull {
                 relevance: relevance(&c.ranked.score),
                 min_relevance: rules.min_relevance,
                 upvotes: c.ranked.paper.upvotes.unwrap_or(0),
                 places: rules.also_popular,
                 cutoff,
-            },
+            }),
         );
     }
     out
@@ -574,7 +588,7 @@ mod tests {
         assert_eq!(ids(&s.also_popular), ["popular"]);
         assert!(matches!(
             s.left_out.get("off-topic"),
-            Some(LeftOut::NotAMatch { .. })
+            Some(LeftOut::NotAMatch(_))
         ));
     }
 
@@ -591,7 +605,7 @@ mod tests {
         assert_eq!(ids(&s.main), ["a1", "a2", "d1"]);
         assert_eq!(s.main[2].moved_for, None);
         match s.left_out.get("a3") {
-            Some(LeftOut::BelowCutoff { moved_for, .. }) => {
+            Some(LeftOut::BelowCutoff(BelowCutoff { moved_for, .. })) => {
                 assert_eq!(moved_for.as_deref(), Some("agents"));
             }
             other => panic!("a3: {other:?}"),
@@ -650,21 +664,21 @@ mod tests {
         assert_eq!(ids(&s.also_popular), ["p129", "p40"]);
         assert_eq!(
             s.left_out.get("p20"),
-            Some(&LeftOut::AlsoPopularFull {
+            Some(&LeftOut::AlsoPopularFull(AlsoPopularFull {
                 relevance: 0.0,
                 min_relevance: 1.0,
                 upvotes: 20,
                 places: 2,
                 cutoff: 40,
-            })
+            }))
         );
         assert!(matches!(
             s.left_out.get("p5"),
-            Some(LeftOut::NotAMatch {
+            Some(LeftOut::NotAMatch(NotAMatch {
                 upvotes: 5,
                 min_upvotes: 10,
                 ..
-            })
+            }))
         ));
     }
 
