@@ -97,7 +97,7 @@ pub struct Pick {
 }
 
 /// Why a candidate is not in any list. Each reason is a struct of its own,
-/// so that `explain`'s verdict ([`crate::digest::select::Verdict`]) carries
+/// so that the verdict `explain` gives (the digest selection's `Verdict`) carries
 /// the same one.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
