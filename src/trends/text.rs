@@ -5,7 +5,9 @@
 use super::*;
 
 /// Function words and academic filler that never start, end or sit inside
-/// a phrase.
+/// a phrase, and the places code and weights are released (*GitHub*,
+/// *Hugging Face*, *ModelScope*): where a paper is published, not what it
+/// is about.
 #[rustfmt::skip]
 pub(super) const STOP_WORDS: &[&str] = &[
     "a", "about", "above", "across", "after", "again", "against", "all", "almost", "along", "also",
@@ -31,6 +33,7 @@ pub(super) const STOP_WORDS: &[&str] = &[
     "various", "several", "many", "significant", "significantly", "extensive", "experiments",
     "experimental", "state", "art", "state-of-the-art", "sota", "outperform", "outperforms",
     "outperforming", "first", "code", "available", "github", "https", "http", "www", "com",
+    "huggingface", "hugging", "modelscope",
     "abstract", "furthermore", "moreover", "additionally", "particular", "particularly",
     "including", "include", "includes", "able", "allows", "allow", "enables", "enable", "provide",
     "provides", "provided", "given", "make", "makes", "made", "well-known", "key", "large",
