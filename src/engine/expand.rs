@@ -4,7 +4,7 @@
 //! learned next to the trend reports (learned again after 7 days, when the
 //! index has grown by a tenth, or when the keywords change).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use jiff::Timestamp;
 use tantivy::DocAddress;
@@ -205,8 +205,8 @@ fn learn_meaning(
     // The words a reader recognises: each stem's most frequent spelling in
     // the papers about the keyword.
     let mut analyzer = schema::english();
-    let mut spellings: std::collections::HashMap<String, std::collections::HashMap<String, u32>> =
-        std::collections::HashMap::new();
+    let mut spellings: HashMap<String, std::collections::HashMap<String, u32>> =
+        HashMap::default();
     let wanted: Vec<&str> = learned
         .stems
         .iter()
@@ -314,7 +314,7 @@ fn learn_all(
             })
             .collect::<Result<Vec<_>, crate::index::IndexError>>()
     });
-    let mut reads: HashMap<DocAddress, Read> = HashMap::with_capacity(unique.len());
+    let mut reads: HashMap<DocAddress, Read> = HashMap::with_capacity_and_hasher(unique.len(), Default::default());
     for part in parts {
         reads.extend(part?);
     }

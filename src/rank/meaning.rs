@@ -27,7 +27,7 @@
 //!
 //! Pure: term lists and a document-frequency function in, no tantivy here.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -83,22 +83,28 @@ pub struct Meaning {
 /// How many of the strongest stems `interests` shows as words.
 pub const WORDS: usize = 8;
 
-/// A paper's tf-idf vector without the stems in `drop`, unit length.
-fn vector(terms: &[String], drop: &[String], idf: &dyn Fn(&str) -> f32) -> HashMap<String, f32> {
-    let mut tf: HashMap<&str, u32> = HashMap::new();
+/// A paper's tf-idf vector without the stems in `drop`, unit length,
+/// keyed by the paper's own strings (a vector is made per paper read and
+/// per candidate scored: no copies).
+fn vector<'t>(
+    terms: &'t [String],
+    drop: &[String],
+    idf: &dyn Fn(&str) -> f32,
+) -> FxHashMap<&'t str, f32> {
+    let mut tf: FxHashMap<&str, u32> = FxHashMap::default();
     for t in terms {
         if !drop.iter().any(|d| d == t) {
             *tf.entry(t.as_str()).or_default() += 1;
         }
     }
-    let mut v: Vec<(String, f32)> = tf
+    let mut v: Vec<(&str, f32)> = tf
         .into_iter()
-        .map(|(t, n)| (t.to_string(), (1.0 + (n as f32).ln()) * idf(t)))
+        .map(|(t, n)| (t, (1.0 + (n as f32).ln()) * idf(t)))
         .filter(|(_, x)| *x > 0.0)
         .collect();
     // Summed in stem order: a float sum in hash order differs in the last
     // bit from run to run, and a paper exactly at a threshold would flip.
-    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
     if norm > 0.0 {
         for (_, x) in &mut v {
@@ -143,16 +149,16 @@ impl Meaning {
             .iter()
             .map(|t| vector(t, left_out(own), idf))
             .collect();
-        let mut sum: HashMap<&str, f32> = HashMap::new();
+        let mut sum: FxHashMap<&str, f32> = FxHashMap::default();
         for v in &about_v {
             for (t, x) in v {
                 *sum.entry(t).or_default() += x / about_v.len() as f32;
             }
         }
-        let mut against: HashMap<&str, f32> = HashMap::new();
+        let mut against: FxHashMap<&str, f32> = FxHashMap::default();
         for v in &others_v {
             for (t, x) in v {
-                if sum.contains_key(t.as_str()) {
+                if sum.contains_key(t) {
                     *against.entry(t).or_default() += x / others_v.len() as f32;
                 }
             }
@@ -209,10 +215,10 @@ impl Meaning {
             .then_some(meaning)
     }
 
-    fn dot(&self, v: &HashMap<String, f32>) -> f32 {
+    fn dot(&self, v: &FxHashMap<&str, f32>) -> f32 {
         self.stems
             .iter()
-            .filter_map(|(t, w)| v.get(t).map(|x| w * x))
+            .filter_map(|(t, w)| v.get(t.as_str()).map(|x| w * x))
             .sum()
     }
 
@@ -243,7 +249,7 @@ impl Meaning {
             .stems
             .iter()
             .filter(|(t, _)| !self.own.contains(t))
-            .filter_map(|(t, w)| v.get(t).map(|x| (t.as_str(), w * x)))
+            .filter_map(|(t, w)| v.get(t.as_str()).map(|x| (t.as_str(), w * x)))
             .collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         out.into_iter()
