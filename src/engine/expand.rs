@@ -193,8 +193,9 @@ fn learn_meaning(
     others: &[&Read],
     idf: &dyn Fn(&str) -> f32,
 ) -> Option<Meaning> {
-    let stems =
-        |reads: &[&Read]| -> Vec<Vec<String>> { reads.iter().map(|r| r.stems.clone()).collect() };
+    fn stems<'r>(reads: &[&'r Read]) -> Vec<&'r [String]> {
+        reads.iter().map(|r| r.stems.as_slice()).collect()
+    }
     let mut learned = Meaning::learn(
         keyword,
         &crate::index::analyze(keyword),
@@ -205,8 +206,7 @@ fn learn_meaning(
     // The words a reader recognises: each stem's most frequent spelling in
     // the papers about the keyword.
     let mut analyzer = schema::english();
-    let mut spellings: HashMap<String, std::collections::HashMap<String, u32>> =
-        HashMap::default();
+    let mut spellings: HashMap<String, std::collections::HashMap<String, u32>> = HashMap::default();
     let wanted: Vec<&str> = learned
         .stems
         .iter()
@@ -314,7 +314,8 @@ fn learn_all(
             })
             .collect::<Result<Vec<_>, crate::index::IndexError>>()
     });
-    let mut reads: HashMap<DocAddress, Read> = HashMap::with_capacity_and_hasher(unique.len(), Default::default());
+    let mut reads: HashMap<DocAddress, Read> =
+        HashMap::with_capacity_and_hasher(unique.len(), Default::default());
     for part in parts {
         reads.extend(part?);
     }
@@ -336,9 +337,9 @@ fn learn_all(
                 let about = pick(&s.about);
                 let others = pick(&s.others);
                 let meaning = learn_meaning(s.keyword, &about, &others, &idf);
-                let texts = |reads: &[&Read]| -> Vec<trends::Text> {
-                    reads.iter().map(|r| r.text.clone()).collect()
-                };
+                fn texts<'r>(reads: &[&'r Read]) -> Vec<&'r trends::Text> {
+                    reads.iter().map(|r| &r.text).collect()
+                }
                 let learned = trends::learn(
                     s.keyword,
                     &texts(&about),

@@ -131,11 +131,11 @@ impl Meaning {
     /// papers `about` it and of papers that never mention it; `idf(stem)`
     /// from the whole index. `None` when too few papers are about it or
     /// nothing sets it apart.
-    pub fn learn(
+    pub fn learn<T: AsRef<[String]>>(
         keyword: &str,
         own: &[String],
-        about: &[Vec<String>],
-        others: &[Vec<String>],
+        about: &[T],
+        others: &[T],
         idf: &dyn Fn(&str) -> f32,
     ) -> Option<Meaning> {
         if own.is_empty() || about.len() < MIN_ABOUT || others.is_empty() {
@@ -143,11 +143,11 @@ impl Meaning {
         }
         let about_v: Vec<_> = about
             .iter()
-            .map(|t| vector(t, left_out(own), idf))
+            .map(|t| vector(t.as_ref(), left_out(own), idf))
             .collect();
         let others_v: Vec<_> = others
             .iter()
-            .map(|t| vector(t, left_out(own), idf))
+            .map(|t| vector(t.as_ref(), left_out(own), idf))
             .collect();
         let mut sum: FxHashMap<&str, f32> = FxHashMap::default();
         for v in &about_v {

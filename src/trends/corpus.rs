@@ -178,6 +178,15 @@ impl<'s> Corpus<'s> {
         sets: &[&[Text]],
     ) -> Self {
         let texts: Vec<&Text> = sets.iter().flat_map(|s| s.iter()).collect();
+        Self::of(stemmer, stemmers, &texts)
+    }
+
+    /// [`Corpus::new_on`] of the papers `texts`, in that order.
+    pub(super) fn of(
+        stemmer: &'s mut dyn Stemmer,
+        stemmers: Option<Stemmers<'_>>,
+        texts: &[&Text],
+    ) -> Self {
         let mut c = Corpus {
             splitter: Splitter::new(stemmer),
             units: Vec::new(),
@@ -190,9 +199,9 @@ impl<'s> Corpus<'s> {
             s.threads.min(texts.len() / s.min_per_thread.max(1)).max(1)
         });
         match stemmers {
-            Some(more) if threads > 1 => c.split_on(more.make, threads, &texts),
+            Some(more) if threads > 1 => c.split_on(more.make, threads, texts),
             _ => {
-                for t in &texts {
+                for t in texts {
                     let start = c.units.len();
                     c.splitter.split(&t.title, true, &mut c.units);
                     if let Some(u) = c.units[start..].last_mut() {

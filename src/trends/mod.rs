@@ -370,12 +370,13 @@ pub const NEIGHBOUR_LIFT: f64 = 3.0;
 /// keyword, or that the keyword holds, is neither (it matches already).
 pub fn learn(
     keyword: &str,
-    about: &[Text],
-    others: &[Text],
+    about: &[&Text],
+    others: &[&Text],
     limit: usize,
     stemmer: &mut dyn Stemmer,
 ) -> Learned {
-    let mut c = Corpus::new(stemmer, &[about, others]);
+    let papers: Vec<&Text> = about.iter().chain(others).copied().collect();
+    let mut c = Corpus::of(stemmer, None, &papers);
     let keys = |c: &mut Corpus<'_>, text: &str| -> Vec<u32> {
         let mut units = Vec::new();
         c.splitter.split(text, false, &mut units);

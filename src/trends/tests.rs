@@ -530,6 +530,8 @@ fn a_keyword_learns_the_acronyms_papers_define_for_it_and_its_neighbours() {
         })
         .collect();
     let others = flat_baseline(60);
+    let (about, others): (Vec<&Text>, Vec<&Text>) =
+        (about.iter().collect(), others.iter().collect());
     let learned = learn("multimodal", &about, &others, 4, &mut stem);
     let aliases: Vec<&str> = learned.aliases.iter().map(|a| a.0.as_str()).collect();
     assert_eq!(aliases, ["MLLMs"]);
