@@ -628,3 +628,13 @@ mod tests {
         assert!(bare.observations.is_empty() && bare.counts_observed_at.is_none());
     }
 }
+
+/// One paper's title and abstract, as the text analyses (rising topics,
+/// what interests mean) read them.
+#[derive(Clone, Debug, Default)]
+pub struct Text {
+    /// The title.
+    pub title: String,
+    /// The abstract.
+    pub body: String,
+}

@@ -6,17 +6,12 @@
 
 use jiff::Timestamp;
 use serde::Serialize;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, RangeQuery};
-use tantivy::tokenizer::TokenStream;
-use tantivy::{DocAddress, Searcher};
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::index::query::{BoxQuery, engine};
-use crate::index::{Index, IndexError, schema, to_datetime};
+use crate::index::Index;
 use crate::rank::Topic;
-use crate::trends::{self, Sample, Text};
+use crate::trends::{self, Sample};
 
 /// At most this many window papers are read (the newest); counts are
 /// scaled to the whole window.
@@ -25,93 +20,6 @@ pub const TREND_SAMPLE: usize = 5_000;
 const BASELINE_SAMPLE: usize = 2_000;
 /// At most this many older papers are read for the long-run profile.
 const HISTORY_SAMPLE: usize = 1_000;
-
-impl Index {
-    /// Papers dated in `[from, to)` and first seen no later than `now`.
-    pub(super) fn seen_between(&self, from: Timestamp, to: Timestamp, now: Timestamp) -> BoxQuery {
-        let seen: BoxQuery = Box::new(RangeQuery::new(
-            std::ops::Bound::Unbounded,
-            std::ops::Bound::Included(tantivy::Term::from_field_date(
-                self.fields.first_seen,
-                to_datetime(now),
-            )),
-        ));
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Must, self.date_range(from, to)),
-            (Occur::Must, seen),
-        ]))
-    }
-
-    /// The titles and abstracts matching `q` (newest first, at most `cap`)
-    /// and how many papers match in all.
-    pub(super) fn texts_of(
-        &self,
-        searcher: &Searcher,
-        q: &BoxQuery,
-        cap: usize,
-        threads: usize,
-    ) -> Result<(Vec<Text>, usize), IndexError> {
-        let total = self.count_in(searcher, &**q)?;
-        if total == 0 || cap == 0 {
-            return Ok((Vec::new(), total));
-        }
-        let addrs = self.newest(searcher, q, cap)?;
-        Ok((self.texts_at(searcher, &addrs, threads)?, total))
-    }
-
-    /// The addresses of the papers matching `q`, newest first, at most `cap`.
-    pub(super) fn newest(
-        &self,
-        searcher: &Searcher,
-        q: &BoxQuery,
-        cap: usize,
-    ) -> Result<Vec<DocAddress>, IndexError> {
-        if cap == 0 {
-            return Ok(Vec::new());
-        }
-        let addrs = searcher
-            .search(
-                &**q,
-                &TopDocs::with_limit(cap)
-                    .order_by_fast_field::<tantivy::DateTime>(schema::DATE, tantivy::Order::Desc),
-            )
-            .map_err(engine(self))?;
-        Ok(addrs.into_iter().map(|(_, a)| a).collect())
-    }
-
-    /// The titles and abstracts of the papers at `addrs`, in that order,
-    /// read on `threads` threads.
-    pub(super) fn texts_at(
-        &self,
-        searcher: &Searcher,
-        addrs: &[DocAddress],
-        threads: usize,
-    ) -> Result<Vec<Text>, IndexError> {
-        let parts = crate::parallel::map_parts(addrs, threads, |part| {
-            part.iter()
-                .map(|a| self.text_at(searcher, *a))
-                .collect::<Result<Vec<Text>, IndexError>>()
-        });
-        let mut texts = Vec::with_capacity(addrs.len());
-        for part in parts {
-            texts.extend(part?);
-        }
-        Ok(texts)
-    }
-
-    /// The title and abstract of the paper at `addr`.
-    pub(super) fn text_at(
-        &self,
-        searcher: &Searcher,
-        addr: DocAddress,
-    ) -> Result<Text, IndexError> {
-        let p = self.load(searcher, addr)?;
-        Ok(Text {
-            title: p.title,
-            body: p.abstract_text,
-        })
-    }
-}
 
 /// What `trends` found.
 #[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
@@ -173,11 +81,7 @@ pub(super) fn cores() -> usize {
 
 /// A stemmer as the index stems (its English analyzer), for one thread.
 pub(super) fn index_stemmer() -> Box<dyn trends::Stemmer> {
-    let mut analyzer = schema::english();
-    Box::new(move |w: &str| {
-        let mut stream = analyzer.token_stream(w);
-        stream.advance().then(|| stream.token().text.clone())
-    })
+    Box::new(crate::index::word_stemmer())
 }
 
 /// [`trends()`] with the papers read and split on `threads` threads,
@@ -211,11 +115,7 @@ fn trends_on(
         threads,
     )?;
     let min_count = config.trends.min_count;
-    let mut analyzer = schema::english();
-    let mut stem = |w: &str| {
-        let mut stream = analyzer.token_stream(w);
-        stream.advance().then(|| stream.token().text.clone())
-    };
+    let mut stem = crate::index::word_stemmer();
     let mut report = TrendReport {
         window_start: Some(w_start),
         baseline_start: Some(b_start),

@@ -14,6 +14,7 @@ pub mod phrase;
 pub(crate) mod query;
 pub mod reader;
 pub mod repair;
+pub mod sample;
 pub mod schema;
 pub mod score;
 pub mod search;
@@ -390,6 +391,16 @@ pub fn analyze(text: &str) -> Vec<String> {
         out.push(stream.token().text.clone());
     }
     out
+}
+
+/// A stemmer of single words as the index stems them (its English
+/// analyzer): `None` for a word the index drops.
+pub fn word_stemmer() -> impl FnMut(&str) -> Option<String> {
+    let mut analyzer = schema::english();
+    move |word: &str| {
+        let mut stream = analyzer.token_stream(word);
+        stream.advance().then(|| stream.token().text.clone())
+    }
 }
 
 /// A collector size for "the best `k`": never more than the documents

@@ -116,14 +116,7 @@ pub struct Stemmers<'a> {
     pub min_per_thread: usize,
 }
 
-/// One paper's text.
-#[derive(Clone, Debug, Default)]
-pub struct Text {
-    /// The title.
-    pub title: String,
-    /// The abstract.
-    pub body: String,
-}
+pub use crate::paper::Text;
 
 /// The papers read for one trends question, each set a sample of at most
 /// some thousands, with the size of the set it was drawn from.
