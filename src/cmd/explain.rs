@@ -192,6 +192,17 @@ fn para(s: &mut String, text: &str, width: usize, indent: &str) {
     }
 }
 
+/// Appends one detail line of the score, `name` in a column of its own and
+/// `text` wrapped to `width` columns under itself.
+fn detail(s: &mut String, name: &str, text: &str, width: usize) {
+    let head = format!("  {name:<10}  ");
+    let rest = " ".repeat(head.len());
+    for line in crate::wrap::indented(text, width, &head, &rest) {
+        s.push_str(&line);
+        s.push('\n');
+    }
+}
+
 /// Why a paper did not match by meaning: not close enough to any keyword,
 /// or close enough without the upvotes a match by meaning needs.
 fn nearest_line(n: &crate::engine::Nearest) -> String {
@@ -408,21 +419,11 @@ pub fn render(e: &Explanation, width: usize) -> String {
     }
     for p in &e.score.parts {
         for d in crate::output::counted_details(p, &e.score.matches) {
-            let head = format!("  {:<10}  ", p.name.as_str());
-            let rest = " ".repeat(head.len());
-            for line in crate::wrap::indented(&sanitize_line(&d), width, &head, &rest) {
-                s.push_str(&line);
-                s.push('\n');
-            }
+            detail(&mut s, p.name.as_str(), &sanitize_line(&d), width);
         }
     }
     if let Some(n) = &e.nearest_meaning {
-        let head = format!("  {:<10}  ", "meaning");
-        let rest = " ".repeat(head.len());
-        for line in crate::wrap::indented(&nearest_line(n), width, &head, &rest) {
-            s.push_str(&line);
-            s.push('\n');
-        }
+        detail(&mut s, "meaning", &nearest_line(n), width);
     }
     para(
         &mut s,
